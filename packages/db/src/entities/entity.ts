@@ -1,0 +1,29 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { idProperty, timestampProperties } from './base';
+import { Project } from './project';
+import type { EntityKind } from './task-type';
+
+/**
+ * What tasks are about: an asset (with its asset type) or a shot (in a
+ * sequence, with frames), one table as in Kitsu. Assets keep `sequence` empty,
+ * so one unique index covers "asset name per project" and "shot name per
+ * sequence".
+ */
+export const Entity = defineEntity({
+  name: 'Entity',
+  tableName: 'entities',
+  uniques: [{ properties: ['project', 'kind', 'sequence', 'name'] }],
+  properties: {
+    id: idProperty(),
+    project: () => p.manyToOne(Project).ref().deleteRule('cascade'),
+    kind: p.string().length(8).$type<EntityKind>(),
+    name: p.string().length(100),
+    assetType: p.string().length(100).nullable(),
+    sequence: p.string().length(100).default(''),
+    frameIn: p.integer().nullable(),
+    frameOut: p.integer().nullable(),
+    ...timestampProperties,
+  },
+});
+
+export type IEntity = InferEntity<typeof Entity>;

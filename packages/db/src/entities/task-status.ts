@@ -1,0 +1,18 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { idProperty, timestampProperties } from './base';
+
+/** A step of a task's life: todo, wip, wfa (waiting for approval), retake, done, or the studio's own. */
+export const TaskStatus = defineEntity({
+  name: 'TaskStatus',
+  tableName: 'task_statuses',
+  properties: {
+    id: idProperty(),
+    name: p.string().length(100).unique(),
+    shortName: p.string().length(20).unique(),
+    isDone: p.boolean().default(false),
+    color: p.string().length(7).nullable(),
+    ...timestampProperties,
+  },
+});
+
+export type ITaskStatus = InferEntity<typeof TaskStatus>;

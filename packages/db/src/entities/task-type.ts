@@ -1,0 +1,21 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { idProperty, timestampProperties } from './base';
+import { Department } from './department';
+
+export const ENTITY_KINDS = ['asset', 'shot'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** A kind of work (Modeling, Animation, Lighting…), owned by a department, for assets or for shots. */
+export const TaskType = defineEntity({
+  name: 'TaskType',
+  tableName: 'task_types',
+  properties: {
+    id: idProperty(),
+    name: p.string().length(100).unique(),
+    department: () => p.manyToOne(Department).ref().deleteRule('restrict'),
+    forEntity: p.string().length(8).$type<EntityKind>(),
+    ...timestampProperties,
+  },
+});
+
+export type ITaskType = InferEntity<typeof TaskType>;
