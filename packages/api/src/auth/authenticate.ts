@@ -1,0 +1,131 @@
+import { type Em, Person, Session } from '@clapper/db';
+import { unauthorized } from '../errors';
+import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
+import type { Principal } from './principal';
+import type { TokenClaims, TokenService } from './tokens';
+
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+export interface AuthenticateDeps {
+  em: Em;
+  tokens: TokenService;
+  credentials: CredentialCache;
+  now: () => Date;
+}
+
+/**
+ * Turns a bearer credential into a principal, or throws UNAUTHORIZED saying
+ * why. Beyond the signature, the person is checked on every request (from the
+ * credential cache when fresh), so a revoke, deactivation or expiry takes
+ * effect without a new token.
+ */
+export async function authenticate(
+  deps: AuthenticateDeps,
+  credential: string | null,
+): Promise<Principal> {
+  if (!credential) {
+    throw unauthorized('Not signed in: send "Authorization: Bearer <token>" or sign in');
+  }
+  const claims = await deps.tokens.verify(credential);
+  const found = await loadPerson(deps, claims.sub);
+  const at = deps.now();
+  const person =
+    claims.typ === 'bot'
+      ? botThatMayAct(found, claims, at)
+      : userWithLiveSession(found, await loadSession(deps, claims.jti), at);
+
+  await touchLastUsed(deps.em, person, at);
+  return {
+    id: person.id,
+    kind: person.kind,
+    name: person.name,
+    role: person.role,
+    departmentIds: person.departmentIds,
+    tokenId: claims.jti,
+  };
+}
+
+function botThatMayAct(
+  person: PersonSnapshot | null,
+  claims: TokenClaims,
+  at: Date,
+): PersonSnapshot {
+  if (person?.kind !== 'bot') throw unauthorized('Bot no longer exists');
+  if (!isCurrentBotToken(person, claims.jti, at)) throw unauthorized('Token revoked');
+  if (!person.active) throw unauthorized('Bot is inactive');
+  if (person.expiresAt && endOfDayUtc(person.expiresAt) <= at) throw unauthorized('Token expired');
+  return person;
+}
+
+function isCurrentBotToken(bot: PersonSnapshot, tokenId: string, at: Date): boolean {
+  if (bot.tokenId === tokenId) return true;
+  return (
+    bot.previousTokenId === tokenId &&
+    !!bot.previousTokenValidUntil &&
+    bot.previousTokenValidUntil > at
+  );
+}
+
+function userWithLiveSession(
+  person: PersonSnapshot | null,
+  session: SessionSnapshot | null,
+  at: Date,
+): PersonSnapshot {
+  if (person?.kind !== 'user') throw unauthorized('User no longer exists');
+  if (!session || session.personId !== person.id || session.revokedAt) {
+    throw unauthorized('Session ended: sign in again');
+  }
+  if (session.expiresAt <= at) throw unauthorized('Session expired: sign in again');
+  if (!person.active) throw unauthorized('User is inactive');
+  return person;
+}
+
+async function loadPerson({ em, credentials }: AuthenticateDeps, id: string) {
+  const cached = credentials.person(id);
+  if (cached !== undefined) return cached;
+  const ticket = credentials.readTicket();
+  const person = await em.findOne(Person, { id }, { populate: ['departments'] });
+  const snapshot: PersonSnapshot | null = person && {
+    id: person.id,
+    kind: person.kind,
+    name: person.name,
+    role: person.role,
+    active: person.active,
+    expiresAt: person.expiresAt ?? null,
+    tokenId: person.tokenId ?? null,
+    previousTokenId: person.previousTokenId ?? null,
+    previousTokenValidUntil: person.previousTokenValidUntil ?? null,
+    departmentIds: person.departments.getItems().map((d) => d.id),
+    lastUsedAt: person.lastUsedAt ?? null,
+  };
+  credentials.putPerson(id, snapshot, ticket);
+  return snapshot;
+}
+
+async function loadSession({ em, credentials }: AuthenticateDeps, id: string) {
+  const cached = credentials.session(id);
+  if (cached !== undefined) return cached;
+  const ticket = credentials.readTicket();
+  const session = await em.findOne(Session, { id });
+  const snapshot: SessionSnapshot | null = session && {
+    id: session.id,
+    personId: session.person.id,
+    expiresAt: session.expiresAt,
+    revokedAt: session.revokedAt ?? null,
+  };
+  credentials.putSession(id, snapshot, ticket);
+  return snapshot;
+}
+
+/** At most one write a minute per person, outside the unit of work so it never rides on a later flush. */
+async function touchLastUsed(em: Em, person: PersonSnapshot, at: Date) {
+  const last = person.lastUsedAt?.getTime() ?? 0;
+  if (at.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
+  person.lastUsedAt = at;
+  await em.nativeUpdate(Person, { id: person.id }, { lastUsedAt: at });
+}
+
+/** A bot's `expiresAt` date is good through the end of that day, UTC. */
+export function endOfDayUtc(date: string): Date {
+  return new Date(`${date}T23:59:59.999Z`);
+}

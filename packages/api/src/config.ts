@@ -1,0 +1,26 @@
+/** What the API needs from the server's configuration (read and validated by the server). */
+export interface ApiConfig {
+  /** How long a human sign-in lasts. */
+  sessionTtlMs: number;
+  /** Most active human users; null is unlimited. Bots never count. */
+  seatLimit: number | null;
+  /** When set, every bot needs an expiry at most this many days ahead. */
+  botMaxLifetimeDays: number | null;
+  /**
+   * How long a verified credential's person and session are trusted without
+   * reading the database again. Changes made through this server are seen at
+   * once; this bounds how stale a change made elsewhere (another replica, a
+   * CLI run) can be.
+   */
+  credentialCacheTtlMs: number;
+  /** Sign-in attempts a minute from one address (each costs a slow password hash). */
+  loginAttemptsPerMinute: number;
+}
+
+export const defaultApiConfig: ApiConfig = {
+  sessionTtlMs: 14 * 24 * 60 * 60 * 1000,
+  seatLimit: null,
+  botMaxLifetimeDays: null,
+  credentialCacheTtlMs: 1000,
+  loginAttemptsPerMinute: 30,
+};

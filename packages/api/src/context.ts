@@ -1,0 +1,43 @@
+import type { Em } from '@clapper/db';
+import { authenticate } from './auth/authenticate';
+import type { Principal } from './auth/principal';
+import type { ApiServices } from './services';
+
+/** What the HTTP adapter gives a request: its credential and a way to set the session cookie. */
+export interface RequestTransport {
+  credential: string | null;
+  /** The client's address, for sign-in throttling. */
+  ip: string;
+  /** `x-clapper-dry-run: 1`: mutations run in a transaction that is rolled back. */
+  dryRun?: boolean;
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+}
+
+export const noTransport: RequestTransport = {
+  credential: null,
+  ip: 'local',
+  setSessionCookie() {},
+  clearSessionCookie() {},
+};
+
+/** Pure context factory: tests call it directly with `createCaller`, the server through its adapter. */
+export function createContextInner(
+  services: ApiServices,
+  transport: RequestTransport = noTransport,
+) {
+  const em = services.orm.em.fork() as Em;
+  let principal: Promise<Principal> | undefined;
+  return {
+    em,
+    services,
+    transport,
+    /** Verifies the request's credential once, however many procedures a batch calls. */
+    authenticate: () => {
+      principal ??= authenticate({ em, ...services }, transport.credential);
+      return principal;
+    },
+  };
+}
+
+export type Context = ReturnType<typeof createContextInner>;

@@ -1,0 +1,186 @@
+import { type Em, type IPerson, newId, Person, raw } from '@clapper/db';
+import { endOfDayUtc } from '../auth/authenticate';
+import { badRequest, conflict, notFound } from '../errors';
+import { type Actor, flushWithEvent, recordEvent } from '../events';
+import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../routers/bots.schema';
+import type { ApiServices } from '../services';
+import { type PersonView, personView } from '../views/person';
+import { findDepartments } from './departments';
+import { changeRecorder, type DomainDeps, listPeople } from './people';
+import { addDays, utcDay } from './time';
+
+export const listBots = (deps: DomainDeps, page: { cursor?: string; limit: number }) =>
+  listPeople(deps, 'bot', page);
+
+export async function getBot({ em, services }: DomainDeps, id: string): Promise<PersonView> {
+  return personView(em, await findBot(em, id), services.now());
+}
+
+export async function createBot(
+  { em, services }: DomainDeps,
+  actor: Actor,
+  input: CreateBotInput,
+): Promise<{ bot: PersonView; token: string }> {
+  const now = services.now();
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt && expiresAt < utcDay(now)) {
+    throw badRequest('expiresAt', `must not be in the past (today is ${utcDay(now)}, UTC)`);
+  }
+  assertWithinMaxLifetime(services, expiresAt, now);
+  await assertBotNameFree(em, input.name);
+  const departments = await findDepartments(em, input.departmentIds);
+
+  const tokenId = newId();
+  const bot = em.create(Person, {
+    id: newId(),
+    kind: 'bot',
+    name: input.name,
+    role: input.role,
+    active: input.active,
+    expiresAt,
+    tokenId,
+    tokenIssuedAt: now,
+    createdBy: actor?.kind === 'user' ? em.getReference(Person, actor.id) : null,
+  });
+  bot.departments.set(departments);
+  await flushWithEvent(em, actor, {
+    type: 'bot.created',
+    targetType: 'bot',
+    targetId: bot.id,
+    data: {
+      name: bot.name,
+      role: bot.role,
+      departmentIds: departments.map((d) => d.id),
+      expiresAt,
+      active: bot.active,
+    },
+  });
+  const token = await issueBotToken(services, bot, tokenId);
+  return { bot: await personView(em, bot, now), token };
+}
+
+export async function updateBot(
+  { em, services }: DomainDeps,
+  actor: Actor,
+  input: UpdateBotInput,
+): Promise<PersonView> {
+  const bot = await findBot(em, input.id);
+  const record = changeRecorder(bot);
+  if (input.name !== undefined && input.name !== bot.name) {
+    await assertBotNameFree(em, input.name, bot.id);
+    record.set('name', input.name);
+  }
+  if (input.role !== undefined) record.set('role', input.role);
+  if (input.active !== undefined) record.set('active', input.active);
+  if (input.expiresAt !== undefined) {
+    // A past date is allowed here: it is how an admin expires a bot at once.
+    assertWithinMaxLifetime(services, input.expiresAt, services.now());
+    record.set('expiresAt', input.expiresAt);
+  }
+  if (input.departmentIds !== undefined) await record.departments(em, input.departmentIds);
+
+  if (record.changed) {
+    await flushWithEvent(em, actor, {
+      type: 'bot.updated',
+      targetType: 'bot',
+      targetId: bot.id,
+      data: { changes: record.changes },
+    });
+    services.credentials.forgetPerson(bot.id);
+  }
+  return personView(em, bot, services.now());
+}
+
+/**
+ * A new token id in one UPDATE, so concurrent calls leave exactly one valid
+ * token. With `graceMinutes` the token it replaces keeps working until then.
+ */
+export async function regenerateBotToken(
+  { em, services }: DomainDeps,
+  actor: Actor,
+  { id, graceMinutes }: RegenerateTokenInput,
+): Promise<{ token: string; tokenIssuedAt: Date; previousTokenValidUntil: Date | null }> {
+  const bot = await findBot(em, id);
+  const now = services.now();
+  const tokenId = newId();
+  const graceUntil = graceMinutes ? new Date(now.getTime() + graceMinutes * 60_000) : null;
+  await em.transactional(async (tx) => {
+    await tx.nativeUpdate(
+      Person,
+      { id, kind: 'bot' },
+      {
+        tokenId,
+        tokenIssuedAt: now,
+        previousTokenId: graceUntil ? raw('token_id') : null,
+        previousTokenValidUntil: graceUntil,
+      },
+    );
+    recordEvent(tx, actor, {
+      type: 'bot.token_regenerated',
+      targetType: 'bot',
+      targetId: id,
+      data: { graceMinutes: graceMinutes ?? 0 },
+    });
+  });
+  services.credentials.forgetPerson(id);
+  const token = await issueBotToken(services, bot, tokenId);
+  return { token, tokenIssuedAt: now, previousTokenValidUntil: graceUntil };
+}
+
+export async function deleteBot({ em, services }: DomainDeps, actor: Actor, id: string) {
+  const bot = await findBot(em, id);
+  recordEvent(em, actor, {
+    type: 'bot.deleted',
+    targetType: 'bot',
+    targetId: id,
+    data: { name: bot.name },
+  });
+  em.remove(bot);
+  await em.flush();
+  services.credentials.forgetPerson(id);
+  return { ok: true as const, id };
+}
+
+/** A bot by id, or NOT_FOUND; a user's id is not a bot's. */
+export async function findBot(em: Em, id: string): Promise<IPerson> {
+  const bot = await em.findOne(Person, { id, kind: 'bot' });
+  if (!bot) throw notFound('Bot');
+  return bot;
+}
+
+async function assertBotNameFree(em: Em, name: string, exceptId?: string) {
+  const taken = await em.count(Person, {
+    kind: 'bot',
+    name,
+    ...(exceptId ? { id: { $ne: exceptId } } : {}),
+  });
+  if (taken > 0) throw conflict('name', `A bot named "${name}" already exists`);
+}
+
+function assertWithinMaxLifetime(services: ApiServices, expiresAt: string | null, now: Date) {
+  const maxDays = services.config.botMaxLifetimeDays;
+  if (!maxDays) return;
+  const latest = addDays(utcDay(now), maxDays);
+  if (!expiresAt) {
+    throw badRequest(
+      'expiresAt',
+      `is required: bots may live at most ${maxDays} days (CLAPPER_BOT_MAX_LIFETIME_DAYS)`,
+    );
+  }
+  if (expiresAt > latest) {
+    throw badRequest(
+      'expiresAt',
+      `must be ${latest} or sooner: bots may live at most ${maxDays} days`,
+    );
+  }
+}
+
+/** The `exp` claim matches the expiry: through the end of that day, UTC. */
+function issueBotToken(services: ApiServices, bot: IPerson, tokenId: string) {
+  return services.tokens.issue({
+    personId: bot.id,
+    tokenId,
+    kind: 'bot',
+    expiresAt: bot.expiresAt ? endOfDayUtc(bot.expiresAt) : null,
+  });
+}

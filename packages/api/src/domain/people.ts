@@ -1,0 +1,57 @@
+import { type Em, type IPerson, Person, type PersonKind } from '@clapper/db';
+import { type Page, toPage } from '../pagination';
+import type { ApiServices } from '../services';
+import { type PersonView, personViews } from '../views/person';
+import { findDepartments } from './departments';
+
+/** What every domain operation works with: this request's entity manager and the server's services. */
+export interface DomainDeps {
+  em: Em;
+  services: ApiServices;
+}
+
+/** Users or bots, oldest first, a page at a time (ids are time-ordered). */
+export async function listPeople(
+  { em, services }: DomainDeps,
+  kind: PersonKind,
+  { cursor, limit }: { cursor?: string; limit: number },
+): Promise<Page<PersonView>> {
+  const rows = await em.find(
+    Person,
+    { kind, ...(cursor ? { id: { $gt: cursor } } : {}) },
+    { orderBy: { id: 'asc' }, limit: limit + 1 },
+  );
+  const page = toPage(rows, limit);
+  return { ...page, items: await personViews(em, page.items, services.now()) };
+}
+
+export type Changes = Record<string, { from: unknown; to: unknown }>;
+
+/** Applies field changes to a person and records each one that differs, for the event log. */
+export function changeRecorder(person: IPerson) {
+  const changes: Changes = {};
+  return {
+    changes,
+    set<K extends 'name' | 'email' | 'role' | 'active' | 'expiresAt'>(key: K, to: IPerson[K]) {
+      if (person[key] === to) return;
+      changes[key] = { from: person[key] ?? null, to: to ?? null };
+      person[key] = to;
+    },
+    /** Replaces the departments; BAD_REQUEST on `departmentIds` for one that does not exist. */
+    async departments(em: Em, ids: readonly string[]) {
+      await em.populate(person, ['departments']);
+      const before = person.departments
+        .getItems()
+        .map((d) => d.id)
+        .sort();
+      const departments = await findDepartments(em, ids);
+      const after = departments.map((d) => d.id).sort();
+      if (before.join() === after.join()) return;
+      changes.departmentIds = { from: before, to: after };
+      person.departments.set(departments);
+    },
+    get changed() {
+      return Object.keys(changes).length > 0;
+    },
+  };
+}

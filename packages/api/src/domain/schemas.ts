@@ -1,0 +1,31 @@
+import { ENTITY_KINDS, ROLES } from '@clapper/db';
+import { z } from 'zod';
+
+export const ZId = z.uuid('must be an id');
+
+export const ZRole = z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` });
+
+export const ZEntityKind = z.enum(ENTITY_KINDS, { error: () => 'must be asset or shot' });
+
+export const ZName = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(100, 'must be at most 100 characters');
+
+export const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #3a7bd5');
+
+export const ZDepartmentIds = z.array(ZId).max(100, 'at most 100 departments');
+
+/** The largest value of an `integer`/`serial` column on PostgreSQL. */
+export const MAX_INT = 2_147_483_647;
+
+const inRange = (day: string) => day >= '1970-01-01' && day <= '9999-12-31';
+
+/** A calendar date, `YYYY-MM-DD`, between 1970 and 9999; a Date is taken as its UTC day. */
+export const ZDay = z
+  .union([
+    z.iso.date('must be a date, YYYY-MM-DD'),
+    z.date().transform((d) => (Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10))),
+  ])
+  .refine(inRange, 'must be a date between 1970-01-01 and 9999-12-31');

@@ -1,0 +1,115 @@
+import { newId, Person, Session } from '@clapper/db';
+import { hashPassword } from '../auth/passwords';
+import { badRequest, conflict, notFound } from '../errors';
+import { type Actor, recordEvent } from '../events';
+import type { CreateUserInput, UpdateUserInput } from '../routers/users.schema';
+import { type PersonView, personView } from '../views/person';
+import { findDepartments } from './departments';
+import { changeRecorder, type DomainDeps, listPeople } from './people';
+import { assertSeatAvailable } from './seats';
+
+export const listUsers = (deps: DomainDeps, page: { cursor?: string; limit: number }) =>
+  listPeople(deps, 'user', page);
+
+export async function createUser(
+  { em, services }: DomainDeps,
+  actor: Actor,
+  input: CreateUserInput,
+): Promise<PersonView> {
+  await assertEmailFree(em, input.email);
+  const departments = await findDepartments(em, input.departmentIds);
+  const passwordHash = await hashPassword(input.password);
+  const user = await em.transactional(async (tx) => {
+    if (input.active) await assertSeatAvailable(tx, services);
+    const created = tx.create(Person, {
+      id: newId(),
+      kind: 'user',
+      name: input.name,
+      email: input.email,
+      passwordHash,
+      role: input.role,
+      active: input.active,
+      createdBy: actor?.kind === 'user' ? tx.getReference(Person, actor.id) : null,
+    });
+    created.departments.set(departments);
+    recordEvent(tx, actor, {
+      type: 'user.created',
+      targetType: 'person',
+      targetId: created.id,
+      data: { email: input.email, role: input.role, active: input.active },
+    });
+    return created;
+  });
+  return personView(em, user, services.now());
+}
+
+export async function updateUser(
+  { em, services }: DomainDeps,
+  actor: Actor,
+  input: UpdateUserInput,
+): Promise<PersonView> {
+  const user = await em.findOne(Person, { id: input.id, kind: 'user' });
+  if (!user) throw notFound('User');
+  const record = changeRecorder(user);
+  if (input.email !== undefined && input.email !== user.email) {
+    await assertEmailFree(em, input.email);
+    record.set('email', input.email);
+  }
+  if (input.name !== undefined) record.set('name', input.name);
+  const demotesAdmin =
+    user.role === 'admin' &&
+    user.active &&
+    ((input.role !== undefined && input.role !== 'admin') || input.active === false);
+  if (demotesAdmin) {
+    await assertNotLastAdmin(em, user.id, input.role !== undefined ? 'role' : 'active');
+  }
+  if (input.role !== undefined) record.set('role', input.role);
+  const activates = input.active === true && !user.active;
+  if (input.active !== undefined) record.set('active', input.active);
+  if (input.departmentIds !== undefined) await record.departments(em, input.departmentIds);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  if (passwordHash) record.changes.password = { from: '[set]', to: '[reset]' };
+
+  if (record.changed) {
+    await em.transactional(async (tx) => {
+      if (activates) await assertSeatAvailable(tx, services, user.id);
+      if (passwordHash) {
+        const withHash = await tx.findOneOrFail(
+          Person,
+          { id: user.id },
+          { populate: ['passwordHash'] },
+        );
+        withHash.passwordHash = passwordHash;
+        await tx.nativeUpdate(
+          Session,
+          { person: user.id, revokedAt: null },
+          { revokedAt: services.now() },
+        );
+      }
+      recordEvent(tx, actor, {
+        type: 'user.updated',
+        targetType: 'person',
+        targetId: user.id,
+        data: { changes: record.changes },
+      });
+    });
+    services.credentials.forgetPerson(user.id);
+  }
+  return personView(em, user, services.now());
+}
+
+async function assertEmailFree(em: DomainDeps['em'], email: string) {
+  if ((await em.count(Person, { email })) > 0)
+    throw conflict('email', `${email} is already in use`);
+}
+
+/** Someone must always be able to manage the studio. */
+async function assertNotLastAdmin(em: DomainDeps['em'], id: string, field: 'role' | 'active') {
+  const others = await em.count(Person, {
+    kind: 'user',
+    role: 'admin',
+    active: true,
+    id: { $ne: id },
+  });
+  if (others === 0) throw badRequest(field, 'cannot remove the last active admin');
+}

@@ -1,0 +1,103 @@
+import { Event, type IEvent, type Orm } from '@clapper/db';
+
+type Listener = (events: IEvent[]) => void;
+
+// How long an id skipped by the sequence is re-read, in case a slower transaction commits it late.
+const GAP_WINDOW_MS = 10_000;
+const BATCH = 500;
+
+/**
+ * One reader of the event log per server, fanning new rows out to every
+ * subscriber. Mutations on this server nudge it at once; a slow poll catches
+ * what other processes (the CLI, other replicas) write.
+ */
+export class EventHub {
+  private readonly listeners = new Set<Listener>();
+  private lastId: number | undefined;
+  private readonly gaps = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly intervalMs = 500,
+  ) {}
+
+  /** The newest event id now: where a new subscription starts. */
+  async head(): Promise<number> {
+    if (this.lastId === undefined) {
+      const [newest] = await this.orm.em
+        .fork()
+        .find(Event, {}, { orderBy: { id: 'desc' }, limit: 1 });
+      this.lastId ??= newest?.id ?? 0;
+    }
+    return this.lastId;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    this.timer ??= setInterval(() => this.nudge(), this.intervalMs).unref();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    };
+  }
+
+  /** Something was written: read the log now (coalesced with a read under way). */
+  nudge() {
+    if (this.listeners.size === 0) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.poll()
+      .catch(() => {
+        // A failed read is retried by the next nudge or tick.
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  close() {
+    this.listeners.clear();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async poll() {
+    const from = await this.head();
+    const now = Date.now();
+    for (const [id, seen] of this.gaps) if (now - seen > GAP_WINDOW_MS) this.gaps.delete(id);
+    const late = [...this.gaps.keys()];
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        Event,
+        late.length > 0
+          ? { $or: [{ id: { $gt: from } }, { id: { $in: late } }] }
+          : { id: { $gt: from } },
+        { orderBy: { id: 'asc' }, limit: BATCH },
+      );
+    if (rows.length === 0) return;
+    let expected = from + 1;
+    for (const row of rows) {
+      this.gaps.delete(row.id);
+      if (row.id < expected) continue;
+      for (let missing = expected; missing < row.id && this.gaps.size < 1000; missing++)
+        this.gaps.set(missing, now);
+      expected = row.id + 1;
+    }
+    this.lastId = Math.max(from, rows[rows.length - 1]!.id);
+    for (const listener of this.listeners) listener(rows);
+    if (rows.length === BATCH) this.again = true;
+  }
+}

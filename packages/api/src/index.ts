@@ -1,0 +1,23 @@
+export { authenticate, endOfDayUtc } from './auth/authenticate';
+export { CredentialCache } from './auth/credential-cache';
+export { hashPassword, verifyPassword } from './auth/passwords';
+export type { Principal } from './auth/principal';
+export {
+  createTokenService,
+  TOKEN_ALGORITHMS,
+  type TokenAlgorithm,
+  type TokenClaims,
+  type TokenService,
+} from './auth/tokens';
+export * from './bootstrap';
+export { type ApiConfig, defaultApiConfig } from './config';
+export { type Context, createContextInner, noTransport, type RequestTransport } from './context';
+// The domain operations behind the routers, for tools that act without HTTP (the CLI).
+export * as bots from './domain/bots';
+export { DEMO_PROJECT, seedDemo } from './domain/demo';
+export * as users from './domain/users';
+export { DomainError } from './errors';
+export * from './root';
+export { ZCreateBotInput, ZRegenerateTokenInput } from './routers/bots.schema';
+export { ZCreateUserInput } from './routers/users.schema';
+export { type ApiServices, createApiServices } from './services';

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const MAX_PAGE = 500;
+
+export const ZLimit = z.number().int().min(1).max(MAX_PAGE).default(100);
+
+/** Every list takes `cursor` and `limit` (at most 500) and returns `{ items, nextCursor }`. */
+export const ZPage = {
+  cursor: z.uuid('must be a cursor from a previous page').optional(),
+  limit: ZLimit,
+};
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Given `limit + 1` rows in cursor order, the page and the cursor of the next one. */
+export function toPage<T extends { id: string | number }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? String(last.id) : null };
+}

@@ -1,0 +1,37 @@
+import {
+  createBot,
+  deleteBot,
+  getBot,
+  listBots,
+  regenerateBotToken,
+  updateBot,
+} from '../domain/bots';
+import { PEOPLE } from '../permissions';
+import { router, userOnlyRoleProcedure } from '../trpc';
+import {
+  ZBotIdInput,
+  ZCreateBotInput,
+  ZListBotsInput,
+  ZRegenerateTokenInput,
+  ZUpdateBotInput,
+} from './bots.schema';
+
+// Every bots route is for real users: a leaked bot token can never mint another credential.
+const botAdmin = userOnlyRoleProcedure(...PEOPLE.manageBots);
+
+export const botsRouter = router({
+  list: botAdmin.input(ZListBotsInput).query(({ ctx, input }) => listBots(ctx, input)),
+  get: botAdmin.input(ZBotIdInput).query(({ ctx, input }) => getBot(ctx, input.id)),
+  create: botAdmin
+    .input(ZCreateBotInput)
+    .mutation(({ ctx, input }) => createBot(ctx, ctx.principal, input)),
+  update: botAdmin
+    .input(ZUpdateBotInput)
+    .mutation(({ ctx, input }) => updateBot(ctx, ctx.principal, input)),
+  regenerateToken: botAdmin
+    .input(ZRegenerateTokenInput)
+    .mutation(({ ctx, input }) => regenerateBotToken(ctx, ctx.principal, input)),
+  delete: botAdmin
+    .input(ZBotIdInput)
+    .mutation(({ ctx, input }) => deleteBot(ctx, ctx.principal, input.id)),
+});

@@ -1,0 +1,129 @@
+import { Event, type FilterQuery, type IEvent } from '@clapper/db';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { authenticate } from '../auth/authenticate';
+import { Access } from '../domain/access';
+import {
+  eventView,
+  isVisibleFilter,
+  matchesTypes,
+  visibleEventsWhere,
+} from '../domain/event-visibility';
+import { MAX_INT, ZId } from '../domain/schemas';
+import { toPage, ZLimit } from '../pagination';
+import { authedProcedure, router } from '../trpc';
+
+const ZTypes = z.array(z.string().min(1).max(64)).max(50);
+
+export const ZListEventsInput = z
+  .object({
+    actorId: ZId.optional(),
+    projectId: ZId.optional(),
+    /** Only events after this event id: how a consumer resumes. */
+    after: z.number().int().min(0).max(MAX_INT).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,10}$/, 'must be a cursor from a previous page')
+      .optional(),
+    limit: ZLimit,
+    order: z.enum(['asc', 'desc']).default('desc'),
+  })
+  .default({ limit: 100, order: 'desc' });
+
+export const ZSubscribeInput = z
+  .object({
+    projectId: ZId.optional(),
+    /** Exact types (`comment.added`) or families (`task.*`). */
+    types: ZTypes.optional(),
+    /** Sent by the client on reconnect: events after it are replayed first. */
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,10}$/, 'must be an event id')
+      .nullish(),
+  })
+  .default({});
+
+export const eventsRouter = router({
+  list: authedProcedure.input(ZListEventsInput).query(async ({ ctx, input }) => {
+    const { em, access } = ctx;
+    const where: FilterQuery<IEvent>[] = [await visibleEventsWhere(em, access)];
+    if (input.actorId) where.push({ actorId: input.actorId });
+    if (input.projectId) where.push({ projectId: input.projectId });
+    if (input.after !== undefined) where.push({ id: { $gt: input.after } });
+    if (input.cursor) {
+      const cursor = Math.min(Number(input.cursor), MAX_INT);
+      where.push({ id: input.order === 'asc' ? { $gt: cursor } : { $lt: cursor } });
+    }
+    const rows = await em.find(
+      Event,
+      { $and: where },
+      { orderBy: { id: input.order }, limit: input.limit + 1 },
+    );
+    const page = toPage(rows, input.limit);
+    return { nextCursor: page.nextCursor, items: page.items.map(eventView) };
+  }),
+
+  /**
+   * Server-sent events (tRPC's httpSubscriptionLink), each tracked by its id so
+   * a reconnecting client resumes where it stopped, receiving what it missed once.
+   */
+  subscribe: authedProcedure.input(ZSubscribeInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const { services, transport } = ctx;
+    const queue: IEvent[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = services.events.subscribe((rows) => {
+      queue.push(...rows);
+      wake?.();
+    });
+    const delivered = new Set<number>();
+    const wanted = (e: IEvent) =>
+      !delivered.has(e.id) &&
+      (!input.projectId || e.projectId === input.projectId) &&
+      matchesTypes(input.types, e.type);
+
+    /** Each batch re-checks the credential (from the cache) and what the caller may read. */
+    async function* emit(rows: IEvent[]) {
+      const em = services.orm.em.fork();
+      const principal = await authenticate({ em, ...services }, transport.credential);
+      const visible = await isVisibleFilter(em, new Access(em, principal));
+      for (const row of rows) {
+        if (!wanted(row) || !visible(row)) continue;
+        delivered.add(row.id);
+        yield tracked(String(row.id), eventView(row));
+      }
+    }
+
+    try {
+      const head = await services.events.head();
+      if (input.lastEventId) {
+        let from = Number(input.lastEventId);
+        while (from < head) {
+          const rows = await services.orm.em
+            .fork()
+            .find(Event, { id: { $gt: from, $lte: head } }, { orderBy: { id: 'asc' }, limit: 500 });
+          if (rows.length === 0) break;
+          yield* emit(rows);
+          from = rows[rows.length - 1]!.id;
+        }
+      }
+      while (!signal?.aborted) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal?.addEventListener('abort', () => resolve(), { once: true });
+          });
+          wake = undefined;
+        }
+        const batch = queue.splice(0);
+        if (batch.length > 0) yield* emit(batch);
+        if (delivered.size > 10_000) delivered.clear();
+      }
+    } finally {
+      unsubscribe();
+    }
+  }),
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ZDepartmentIds, ZId, ZName, ZRole } from '../domain/schemas';
+import { ZPage } from '../pagination';
+import { ZEmail, ZPassword } from './auth.schema';
+
+export const ZCreateUserInput = z.object({
+  email: ZEmail,
+  name: ZName,
+  password: ZPassword,
+  role: ZRole.default('artist'),
+  departmentIds: ZDepartmentIds.default([]),
+  active: z.boolean().default(true),
+});
+export type CreateUserInput = z.infer<typeof ZCreateUserInput>;
+
+export const ZUpdateUserInput = z.object({
+  id: ZId,
+  email: ZEmail.optional(),
+  name: ZName.optional(),
+  /** An admin's reset: the user's sessions end. */
+  password: ZPassword.optional(),
+  role: ZRole.optional(),
+  departmentIds: ZDepartmentIds.optional(),
+  active: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof ZUpdateUserInput>;
+
+export const ZListUsersInput = z.object({ ...ZPage }).default({ limit: 100 });

@@ -1,0 +1,135 @@
+/**
+ * 1. init: superjson, and an error formatter that names the field at fault
+ * 2. middlewares: domain errors to tRPC codes, authentication, bots kept off user-only routes
+ * 3. procedures: public, authed, userOnly, and role guards
+ * @see https://trpc.io/docs/server/procedures
+ */
+import type { Role } from '@clapper/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+import { Access } from './domain/access';
+import { DomainError, toTRPCError } from './errors';
+
+// 1. init ------------------------------------------------------------------
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Never send stack traces, whatever NODE_ENV says.
+  isDev: false,
+  sse: {
+    // Keeps proxies from closing a quiet stream; the client reconnects after 20 s of silence.
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 20_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const { cause } = error;
+    if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
+      const issues = cause.issues.map((issue) => ({
+        field: issue.path.map(String).join('.') || 'input',
+        message: issue.message,
+      }));
+      return {
+        ...shape,
+        message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+        data: { ...shape.data, field: issues[0]?.field ?? null, issues },
+      };
+    }
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      return { ...shape, message: 'Internal server error', data: { ...shape.data, field: null } };
+    }
+    const field = cause instanceof DomainError ? (cause.field ?? null) : null;
+    return { ...shape, data: { ...shape.data, field } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// 2. middlewares -----------------------------------------------------------
+
+const mapDomainErrors = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  // A mutation has committed its events: let live subscribers read them now.
+  if (type === 'mutation' && result.ok && !ctx.transport.dryRun) ctx.services.events.nudge();
+  return result;
+});
+
+const requireAuth = t.middleware(async ({ ctx, next }) => {
+  const principal = await ctx.authenticate();
+  return next({ ctx: { principal, access: new Access(ctx.em, principal) } });
+});
+
+const forBots = (path: string) =>
+  new TRPCError({
+    code: 'FORBIDDEN',
+    message: `${path} is limited to real users: bots cannot call it`,
+  });
+
+// 3. procedures ------------------------------------------------------------
+
+/**
+ * Each procedure of a batch works in its own entity manager, so a call that
+ * fails can never leave changes for another call of the batch to flush.
+ */
+const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
+  const em = ctx.em.fork();
+  if (!(ctx.transport.dryRun && type === 'mutation')) return next({ ctx: { em } });
+  // Dry run: everything the mutation writes, its event included, is rolled back.
+  // Authenticate first: SQLite's one connection is then held by the transaction.
+  await ctx.authenticate().catch(() => undefined);
+  await em.begin();
+  try {
+    return await next({ ctx: { em } });
+  } finally {
+    await em.rollback();
+  }
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(ownEntityManager);
+
+export const authedProcedure = publicProcedure.use(requireAuth);
+
+/** Routes limited to real users: passwords, sessions, and anything that mints or changes credentials. */
+export const userOnlyProcedure = authedProcedure.use(({ ctx, path, next }) => {
+  if (ctx.principal.kind === 'bot') throw forBots(path);
+  return next();
+});
+
+/**
+ * For public user-only routes (password login): a request that carries a bot
+ * token is refused; one with no or a bad credential goes on unauthenticated.
+ */
+export const publicUserOnlyProcedure = publicProcedure.use(async ({ ctx, path, next }) => {
+  const principal = ctx.transport.credential ? await ctx.authenticate().catch(() => null) : null;
+  if (principal?.kind === 'bot') throw forBots(path);
+  return next();
+});
+
+function assertRole(roles: readonly Role[], role: Role, path: string) {
+  if (!roles.includes(role)) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `${path} needs the role ${roles.join(' or ')}; you are ${role}`,
+    });
+  }
+}
+
+/** Authenticated callers, user or bot, whose role is one of `roles`. */
+export const roleProcedure = (...roles: readonly Role[]) =>
+  authedProcedure.use(({ ctx, path, next }) => {
+    assertRole(roles, ctx.principal.role, path);
+    return next();
+  });
+
+/** Real users whose role is one of `roles`: a bot is refused first, whatever its role. */
+export const userOnlyRoleProcedure = (...roles: readonly Role[]) =>
+  userOnlyProcedure.use(({ ctx, path, next }) => {
+    assertRole(roles, ctx.principal.role, path);
+    return next();
+  });
