@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url';
+import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
+import fastifyCookie from '@fastify/cookie';
+import {
+  type CreateFastifyContextOptions,
+  type FastifyTRPCPluginOptions,
+  fastifyTRPCPlugin,
+} from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAdmin } from './admin-static';
+import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
+import { registerRateLimit } from './rate-limit';
+
+export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_RATE_LIMIT = 1200;
+/** Calls in one batched request; each counts against the rate limit as one request. */
+export const MAX_BATCH_SIZE = 50;
+
+export interface BuildServerOptions {
+  services: ApiServices;
+  logger: FastifyBaseLogger;
+  /** Requests a minute per token (or per address without one). */
+  rateLimitPerMinute?: number;
+  /** The built web admin; null serves none. */
+  adminDir?: string | null;
+}
+
+export async function buildServer({
+  services,
+  logger,
+  rateLimitPerMinute = DEFAULT_RATE_LIMIT,
+  adminDir = DEFAULT_ADMIN_DIR,
+}: BuildServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Event streams never go idle: on close, end them rather than wait.
+    forceCloseConnections: true,
+    // tRPC batches put every procedure name in the path.
+    routerOptions: { maxParamLength: 5000 },
+  });
+  const { orm } = services;
+  app.addHook('onClose', async () => services.events.close());
+
+  await app.register(fastifyCookie);
+  await registerRateLimit(app, rateLimitPerMinute, services.tokens);
+
+  app.get('/healthz', { config: { rateLimit: false } }, async (_req, reply) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: ({ req, res }: CreateFastifyContextOptions) =>
+        createContextInner(services, {
+          credential: credentialFrom(req),
+          ip: req.ip,
+          dryRun: req.headers['x-clapper-dry-run'] === '1',
+          setSessionCookie: (token, expires) => setSessionCookie(req, res, token, expires),
+          clearSessionCookie: () => clearSessionCookie(req, res),
+        }),
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        } else {
+          req.log.debug({ code: error.code, path, reason: error.message }, 'procedure refused');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  await registerAdmin(app, adminDir);
+  return app;
+}

@@ -1,0 +1,316 @@
+/**
+ * Shared test helpers: a real server on a free loopback port over a fresh
+ * database of the run's dialect, typed clients, sign-in and people.
+ */
+import { Writable } from 'node:stream';
+import {
+  type ApiConfig,
+  type ApiServices,
+  type AppRouter,
+  createApiServices,
+  hashPassword,
+  type RouterInputs,
+  type RouterOutputs,
+} from '@clapper/api';
+import { newId, type Orm, openDatabase, Person, type Role } from '@clapper/db';
+import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
+import type { EntityManager } from '@mikro-orm/core';
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  TRPCClientError,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { FastifyInstance } from 'fastify';
+import superjson from 'superjson';
+import { buildServer } from '../app';
+import { createLogger } from '../logger';
+import { prepareDatabase } from '../start';
+
+export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
+
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  app: FastifyInstance;
+  orm: Orm;
+  services: ApiServices;
+  db: TestDatabase;
+  /** The signing secret, for tests that forge tokens the way an attacker would. */
+  secret: string;
+  /** Every log line the server wrote, for tests that look for leaks. */
+  logs: string[];
+  /** With `countQueries`: every SQL statement run. */
+  queries: string[];
+  close(): Promise<void>;
+}
+
+export interface StartTestServerOptions {
+  config?: Partial<ApiConfig>;
+  now?: () => Date;
+  rateLimitPerMinute?: number;
+  adminDir?: string | null;
+  /** An existing database (and its secret) to serve, such as one the CLI provisioned; kept on close. */
+  db?: TestDatabase;
+  secret?: string;
+  /** Record every SQL statement in `queries`. */
+  countQueries?: boolean;
+}
+
+export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
+  const db = options.db ?? (await createTestDatabase());
+  const queries: string[] = [];
+  const orm = await openDatabase(
+    db.url,
+    options.countQueries ? { onQuery: (sql) => queries.push(sql) } : {},
+  );
+  const secret = options.secret ?? `test-secret-${newId()}-${newId()}`;
+  await prepareDatabase(orm, {
+    secret,
+    adminEmail: TEST_ADMIN.email,
+    adminPassword: TEST_ADMIN.password,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  // Suites sign many people in from one address; the throttle's own test sets its limit.
+  const config = { loginAttemptsPerMinute: 10_000, ...options.config };
+  const services = createApiServices({ orm, secret, config, now: options.now });
+  const app = await buildServer({
+    services,
+    logger: createLogger({ level: 'trace', destination }),
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    adminDir: options.adminDir ?? null,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    app,
+    orm,
+    services,
+    db,
+    secret,
+    logs,
+    queries,
+    async close() {
+      await app.close();
+      await orm.close(true);
+      if (!options.db) await db.dispose();
+    },
+  };
+}
+
+export type Client = TRPCClient<AppRouter>;
+
+/** A typed client; with a token, every request carries `Authorization: Bearer <token>`. */
+export function createTestClient(
+  server: Pick<TestServer, 'url'>,
+  auth?: string | { authorization: string },
+): Client {
+  const authorization =
+    auth === undefined
+      ? undefined
+      : typeof auth === 'string'
+        ? `Bearer ${auth}`
+        : auth.authorization;
+  const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // Server-sent events, with the credential added to each (re)connection.
+        true: httpSubscriptionLink<AppRouter, typeof EventSource>({
+          url: `${server.url}/trpc`,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          }),
+        }),
+        false: httpLink({
+          url: `${server.url}/trpc`,
+          transformer: superjson,
+          headers: () => headers,
+        }),
+      }),
+    ],
+  });
+}
+
+/** Signs in through `auth.login` and returns the session token. */
+export async function login(
+  server: Pick<TestServer, 'url'>,
+  credentials: { email: string; password: string } = TEST_ADMIN,
+): Promise<string> {
+  const { token } = await createTestClient(server).auth.login.mutate(credentials);
+  return token;
+}
+
+let userCount = 0;
+/** Inserts a human user straight into the database, for tests that need one before `users.create` is in play. */
+export async function createUser(
+  server: Pick<TestServer, 'orm'>,
+  { role = 'artist', active = true }: { role?: Role; active?: boolean } = {},
+) {
+  userCount += 1;
+  const email = `user${userCount}-${newId().slice(-8)}@clapper.test`;
+  const password = `password-${userCount}-long`;
+  const em = server.orm.em.fork();
+  const person = em.create(Person, {
+    id: newId(),
+    kind: 'user',
+    name: `User ${userCount}`,
+    email,
+    passwordHash: await hashPassword(password),
+    role,
+    active,
+  });
+  await em.flush();
+  return { id: person.id, email, password };
+}
+
+/** Sends a raw tRPC HTTP request, for what a typed client cannot express. */
+export async function rawTrpc(
+  server: Pick<TestServer, 'url'>,
+  path: string,
+  init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
+) {
+  const res = await fetch(`${server.url}/trpc/${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: init.body,
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+const adminTokens = new WeakMap<TestServer, Promise<string>>();
+/** A client signed in as the test admin (one session per server). */
+export async function adminClient(server: TestServer): Promise<Client> {
+  if (!adminTokens.has(server)) adminTokens.set(server, login(server));
+  return createTestClient(server, await adminTokens.get(server)!);
+}
+
+let botCount = 0;
+/** Creates a bot through `bots.create` as the test admin; returns the bot and its token. */
+export async function createBot(
+  server: TestServer,
+  input: Partial<RouterInputs['bots']['create']> = {},
+): Promise<RouterOutputs['bots']['create']> {
+  botCount += 1;
+  const admin = await adminClient(server);
+  return admin.bots.create.mutate({ name: `bot ${botCount} ${newId().slice(-6)}`, ...input });
+}
+
+/**
+ * Simulates a change made by another replica or a CLI run: the database is
+ * changed behind this server's back, and its credential cache has expired.
+ */
+export async function changeBehindTheServer(
+  server: TestServer,
+  personId: string,
+  change: (em: EntityManager) => Promise<unknown>,
+) {
+  await change(server.orm.em.fork());
+  server.services.credentials.forgetPerson(personId);
+}
+
+export interface CaughtTrpcError {
+  code: string | undefined;
+  httpStatus: number | undefined;
+  message: string;
+  field: string | null | undefined;
+}
+
+/** Awaits a call that must fail and returns its tRPC code, HTTP status, message and field. */
+export async function trpcError(call: Promise<unknown>): Promise<CaughtTrpcError> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCClientError)) throw error;
+    const data = error.data as
+      | { code?: string; httpStatus?: number; field?: string | null }
+      | undefined;
+    return {
+      code: data?.code,
+      httpStatus: data?.httpStatus,
+      message: error.message,
+      field: data?.field,
+    };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+let studioCount = 0;
+/**
+ * A small studio made through the API as the test admin: two departments,
+ * shot task types in the first, a project (bots may collaborate) with one
+ * shot, and the default statuses by short name.
+ */
+export async function createStudio(server: TestServer, { botCollaboration = true } = {}) {
+  studioCount += 1;
+  const admin = await adminClient(server);
+  const n = `${studioCount}-${newId().slice(-6)}`;
+  const animation = await admin.departments.create.mutate({
+    name: `Animation ${n}`,
+    color: '#ff8800',
+  });
+  const lighting = await admin.departments.create.mutate({ name: `Lighting ${n}` });
+  const animate = await admin.taskTypes.create.mutate({
+    name: `Animate ${n}`,
+    departmentId: animation.id,
+    forEntity: 'shot',
+  });
+  const layout = await admin.taskTypes.create.mutate({
+    name: `Layout ${n}`,
+    departmentId: animation.id,
+    forEntity: 'shot',
+  });
+  const model = await admin.taskTypes.create.mutate({
+    name: `Model ${n}`,
+    departmentId: lighting.id,
+    forEntity: 'asset',
+  });
+  const project = await admin.projects.create.mutate({ name: `Project ${n}`, botCollaboration });
+  const shot = await admin.shots.create.mutate({
+    projectId: project.id,
+    sequence: 'SQ01',
+    name: 'SH010',
+    frameIn: 1001,
+    frameOut: 1040,
+  });
+  const statuses = Object.fromEntries(
+    (await admin.taskStatuses.list.query()).items.map((s) => [s.shortName, s]),
+  );
+  // Someone already on the team, for calls that add a member without changing anything.
+  const extra = await createUser(server);
+  await admin.projects.addMember.mutate({ projectId: project.id, personId: extra.id });
+  return {
+    admin,
+    animation,
+    lighting,
+    animate,
+    layout,
+    model,
+    project,
+    shot,
+    statuses,
+    extraMemberId: extra.id,
+  };
+}

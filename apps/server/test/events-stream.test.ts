@@ -1,0 +1,139 @@
+import {
+  adminClient,
+  createStudio,
+  createTestClient,
+  createUser,
+  login,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Received {
+  id: string;
+  data: { type: string; projectId: string | null; taskId: string | null; id: number };
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+/** Subscribes over HTTP (SSE) and collects what arrives, until `stop()`. */
+function listen(
+  client: ReturnType<typeof createTestClient>,
+  input: Parameters<typeof client.events.subscribe.subscribe>[0],
+) {
+  const received: Received[] = [];
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const subscription = client.events.subscribe.subscribe(input, {
+    onStarted: () => started(),
+    onData: (event) => received.push(event as unknown as Received),
+    onError: (error) =>
+      received.push({
+        id: 'error',
+        data: { type: `error: ${error.message}`, projectId: null, taskId: null, id: -1 },
+      }),
+  });
+  return { received, ready, stop: () => subscription.unsubscribe() };
+}
+
+async function until<T>(probe: () => T | undefined, ms = 1000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('events.subscribe over SSE', () => {
+  it('delivers a comment within a second, hides projects the subscriber cannot see, and resumes once after a reconnect', async () => {
+    const mine = await createStudio(server);
+    const other = await createStudio(server);
+    const admin = await adminClient(server);
+    const watcher = await createUser(server, { role: 'supervisor' });
+    await admin.projects.addMember.mutate({ projectId: mine.project.id, personId: watcher.id });
+    const watcherClient = createTestClient(server, await login(server, watcher));
+
+    const taskMine = await admin.tasks.create.mutate({
+      entityId: mine.shot.id,
+      taskTypeId: mine.animate.id,
+    });
+    const taskOther = await admin.tasks.create.mutate({
+      entityId: other.shot.id,
+      taskTypeId: other.animate.id,
+    });
+
+    const first = listen(watcherClient, { types: ['comment.*'] });
+    await first.ready;
+    const sentAt = Date.now();
+    await admin.comments.add.mutate({ taskId: taskOther.id, text: 'not for the watcher' });
+    await admin.comments.add.mutate({ taskId: taskMine.id, text: 'hello' });
+    const arrived = await until(() => first.received.find((e) => e.data.taskId === taskMine.id));
+    expect(Date.now() - sentAt).toBeLessThan(1000);
+    expect(arrived.data).toMatchObject({ type: 'comment.added', projectId: mine.project.id });
+    expect(arrived.id).toBe(String(arrived.data.id));
+    // The other project's comment was written first, so had it leaked it would be here by now.
+    expect(first.received.some((e) => e.data.projectId === other.project.id)).toBe(false);
+    first.stop();
+
+    // While disconnected, two more comments; then reconnect from the last event id.
+    await admin.comments.add.mutate({ taskId: taskMine.id, text: 'missed one' });
+    await admin.comments.add.mutate({ taskId: taskOther.id, text: 'still hidden' });
+    await admin.comments.add.mutate({ taskId: taskMine.id, text: 'missed two' });
+    const resumed = listen(watcherClient, { types: ['comment.*'], lastEventId: arrived.id });
+    await resumed.ready;
+    await until(() => (resumed.received.length >= 2 ? true : undefined));
+    await admin.comments.add.mutate({ taskId: taskMine.id, text: 'live again' });
+    await until(() => (resumed.received.length >= 3 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    resumed.stop();
+
+    const ids = resumed.received.map((e) => e.data.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(3);
+    expect(ids.every((id) => id > Number(arrived.id))).toBe(true);
+    expect(resumed.received.every((e) => e.data.projectId === mine.project.id)).toBe(true);
+    const texts = await admin.comments.list.query({ taskId: taskMine.id });
+    expect(texts.items.map((c) => c.text)).toEqual([
+      'hello',
+      'missed one',
+      'missed two',
+      'live again',
+    ]);
+  });
+
+  it('filters by project and type, and refuses a subscriber without a valid token', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    const stream = listen(admin, { projectId: studio.project.id, types: ['task.status_changed'] });
+    await stream.ready;
+    const task = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    await admin.tasks.setStatus.mutate({ taskId: task.id, statusId: studio.statuses.wip!.id });
+    const event = await until(() =>
+      stream.received.find((e) => e.data.type === 'task.status_changed'),
+    );
+    expect(event.data.taskId).toBe(task.id);
+    expect(stream.received.every((e) => e.data.type === 'task.status_changed')).toBe(true);
+    stream.stop();
+
+    // SSE answers 200 and carries the error as a `serialized-error` event, then ends.
+    const res = await fetch(`${server.url}/trpc/events.subscribe?input=%7B%22json%22%3A%7B%7D%7D`, {
+      headers: { authorization: 'Bearer garbage', accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = await res.text();
+    expect(body).toContain('event: serialized-error');
+    expect(body).toContain('UNAUTHORIZED');
+    expect(body).not.toContain('comment.added');
+  });
+});
