@@ -1,0 +1,167 @@
+/**
+ * `pnpm bot <file> [--url U] [--token T] [--dry-run] [--watch] [-- args…]`
+ * `pnpm bot --init`
+ *
+ * Authenticates with a bot token (CLAPPER_TOKEN from the environment, a .env
+ * file, or --token), calls `auth.me`, says who and where on stderr, then runs
+ * the script's default export (made with `defineScript`). Exit codes: 0 done,
+ * 1 the script threw, 2 nothing ran (usage, connection or token).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, watch } from 'node:fs';
+import Module, { register } from 'node:module';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createClapperClient } from '@clapper/client';
+import { aliases } from './alias-hooks.mjs';
+import { parseArgs, resolveConnection } from './config';
+import { describeScriptError, explainAuthFailure } from './failures';
+import { isClapperScript, type ScriptLogger } from './index';
+import { writeScriptTsconfig } from './init';
+
+const USAGE = `usage: pnpm bot <script.ts> [--url URL] [--token TOKEN] [--dry-run] [--watch] [-- script args…]
+       pnpm bot --init    write a tsconfig.json here so editors type-check scripts`;
+
+// pnpm runs root scripts in the repository; INIT_CWD is where the user typed the command.
+const cwd = process.env.INIT_CWD ?? process.cwd();
+
+const fail = (message: string, code = 2): never => {
+  process.stderr.write(`clapper: ${message}\n`);
+  process.exit(code);
+};
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (args.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.init) {
+    const { path, written } = writeScriptTsconfig(cwd);
+    process.stderr.write(
+      written ? `clapper: wrote ${path}\n` : `clapper: ${path} exists; left as it is\n`,
+    );
+    return 0;
+  }
+  if (!args.file) return fail(`which script? ${USAGE}`);
+  const file = isAbsolute(args.file) ? args.file : resolve(cwd, args.file);
+  if (!existsSync(file)) return fail(`no such script: ${file}`);
+  if (args.watch) return watchAndRerun(file);
+
+  const { url, token } = resolveConnection(args, process.env, cwd);
+  if (!token) {
+    return fail(
+      'no token: set CLAPPER_TOKEN (in the environment or a .env file) or pass --token; create one in the admin (Bots) or with `pnpm cli bots:create`',
+    );
+  }
+  const client = createClapperClient({
+    url,
+    token,
+    headers: args.dryRun ? { 'x-clapper-dry-run': '1' } : {},
+  });
+  let me: Awaited<ReturnType<typeof client.auth.me.query>>;
+  try {
+    me = await client.auth.me.query();
+  } catch (error) {
+    return fail(explainAuthFailure(error, url));
+  }
+  const who = me.kind === 'bot' ? `bot "${me.name}"` : `user ${me.email} (not a bot)`;
+  process.stderr.write(
+    `clapper: ${relative(cwd, file) || file} as ${who}, role ${me.role}, on ${url}${args.dryRun ? ' (dry run: nothing is saved)' : ''}\n`,
+  );
+
+  // Scripts outside this checkout import @clapper/runner and @clapper/client from it.
+  register(new URL('./alias-hooks.mjs', import.meta.url));
+  aliasForCommonJs();
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  if (!isClapperScript(module.default)) {
+    return fail(`${file} has no default export made with defineScript() from '@clapper/runner'`);
+  }
+
+  const controller = new AbortController();
+  let stops = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    stops += 1;
+    if (stops > 1) process.exit(130);
+    process.stderr.write(`clapper: ${signal}: asking the script to stop (again to force)\n`);
+    controller.abort(new Error(`stopped by ${signal}`));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const log: ScriptLogger = {
+    info: (m) => process.stderr.write(`[info] ${m}\n`),
+    warn: (m) => process.stderr.write(`[warn] ${m}\n`),
+    error: (m) => process.stderr.write(`[error] ${m}\n`),
+  };
+  try {
+    await module.default.run({
+      client,
+      bot: me,
+      args: args.scriptArgs,
+      log,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (controller.signal.aborted && (error as Error)?.name === 'AbortError') return 0;
+    process.stderr.write(`clapper: the script failed: ${describeScriptError(error)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * In a folder without `"type": "module"`, tsx compiles a script to CommonJS,
+ * whose `require` does not pass through module hooks: map the aliases there too.
+ */
+function aliasForCommonJs() {
+  const cjs = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  };
+  const original = cjs._resolveFilename;
+  const paths = Object.fromEntries(
+    Object.entries(aliases).map(([name, url]) => [name, fileURLToPath(url)]),
+  ) as Record<string, string>;
+  cjs._resolveFilename = function (request, ...rest) {
+    return original.call(this, paths[request] ?? request, ...rest);
+  };
+}
+
+/** Runs the script in a child process, and again each time the file changes. */
+function watchAndRerun(file: string): Promise<number> {
+  const argv = process.argv.slice(1).filter((a) => a !== '--watch');
+  let child: ReturnType<typeof spawn> | undefined;
+  const start = () => {
+    child?.kill('SIGTERM');
+    process.stderr.write(`clapper: watching ${file}; running\n`);
+    child = spawn(process.execPath, [...process.execArgv, ...argv], {
+      stdio: 'inherit',
+      env: process.env,
+    });
+  };
+  start();
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(file, () => {
+    clearTimeout(timer);
+    timer = setTimeout(start, 100);
+  });
+  return new Promise((done) => {
+    const quit = () => {
+      watcher.close();
+      child?.kill('SIGTERM');
+      done(0);
+    };
+    process.on('SIGINT', quit);
+    process.on('SIGTERM', quit);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => fail(describeScriptError(error), 1),
+);

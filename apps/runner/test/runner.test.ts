@@ -1,0 +1,385 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  adminClient,
+  type Client,
+  createBot,
+  createStudio,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const examples = join(repo, 'scripts/examples');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `pnpm bot …` as a user types it, from `cwd`, with the connection in the environment. */
+function bot(
+  args: string[],
+  {
+    env = {},
+    cwd = repo,
+    onStderr,
+  }: {
+    env?: Record<string, string>;
+    cwd?: string;
+    onStderr?: (all: string) => void;
+  } = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('pnpm', ['-C', repo, '-s', 'bot', ...args], {
+      cwd,
+      env: { ...process.env, CLAPPER_URL: '', CLAPPER_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: TestServer;
+let admin: Client;
+let studio: Awaited<ReturnType<typeof createStudio>>;
+let token: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await adminClient(server);
+  studio = await createStudio(server);
+  const created = await createBot(server, { name: 'Pipeline', role: 'manager' });
+  token = created.token;
+  await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: created.bot.id });
+  env = { CLAPPER_URL: server.url, CLAPPER_TOKEN: token };
+});
+afterAll(() => server?.close());
+
+describe('pnpm bot', () => {
+  it('runs a script as the bot: one line on stderr saying who and where, the output on stdout', async () => {
+    const run = await bot(
+      [join(examples, 'get-project.ts'), '--', '--project', studio.project.name],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`as bot "Pipeline", role manager, on ${server.url}`);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      id: studio.project.id,
+      name: studio.project.name,
+    });
+  });
+
+  it('refuses to run, with one line and exit 2, for each token problem', async () => {
+    const expired = await createBot(server, { expiresAt: '2099-01-01' });
+    await admin.bots.update.mutate({ id: expired.bot.id, expiresAt: '2020-01-01' });
+    const revoked = await createBot(server);
+    await admin.bots.regenerateToken.mutate({ id: revoked.bot.id });
+    const inactive = await createBot(server, { active: false });
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['missing', { CLAPPER_URL: server.url }, /^clapper: no token: set CLAPPER_TOKEN/],
+      ['malformed', { ...env, CLAPPER_TOKEN: 'not-a-token' }, /^clapper: the token is malformed/],
+      ['expired', { ...env, CLAPPER_TOKEN: expired.token }, /^clapper: the token has expired/],
+      ['revoked', { ...env, CLAPPER_TOKEN: revoked.token }, /^clapper: the token was revoked/],
+      ['inactive', { ...env, CLAPPER_TOKEN: inactive.token }, /^clapper: the bot is inactive/],
+      [
+        'unreachable',
+        { CLAPPER_URL: 'http://127.0.0.1:9', CLAPPER_TOKEN: token },
+        /^clapper: cannot reach Clapper/,
+      ],
+    ];
+    const runs = await Promise.all(
+      cases.map(([, e]) => bot([join(examples, 'get-project.ts')], { env: e })),
+    );
+    runs.forEach((run, i) => {
+      const [label, , line] = cases[i]!;
+      expect(run.code, label).toBe(2);
+      expect(run.stdout, label).toBe('');
+      expect(run.stderr.trim().split('\n'), label).toHaveLength(1);
+      expect(run.stderr, label).toMatch(line);
+    });
+  });
+
+  it('exits 1 with the error when the script throws', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-script-'));
+    try {
+      await writeFile(
+        join(dir, 'throws.ts'),
+        `import { defineScript } from '@clapper/runner';
+export default defineScript(async ({ client }) => {
+  await client.projects.byName.query({ name: 'No such project' });
+});`,
+      );
+      const run = await bot(['throws.ts'], { env, cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('clapper: the script failed: NOT_FOUND: Project not found');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a script outside the repository, reading .env there; --init gives it full types', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-outside-'));
+    try {
+      await writeFile(join(dir, '.env'), `CLAPPER_URL=${server.url}\nCLAPPER_TOKEN=${token}\n`);
+      await writeFile(
+        join(dir, 'count-shots.ts'),
+        `import { ClapperError, defineScript } from '@clapper/runner';
+import { createClapperClient } from '@clapper/client';
+export default defineScript(async ({ client, bot, args }) => {
+  const project = await client.projects.byName.query({ name: args[0]! });
+  const shots = await client.shots.list.query({ projectId: project.id });
+  const other = createClapperClient({ url: '${server.url}' });
+  const refused = await other.auth.me.query().catch((e: unknown) => ClapperError.from(e).code);
+  console.log(JSON.stringify({ bot: bot.name, shots: shots.items.length, anonymous: refused }));
+});`,
+      );
+      const run = await bot(['count-shots.ts', '--', studio.project.name], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        bot: 'Pipeline',
+        shots: 1,
+        anonymous: 'UNAUTHORIZED',
+      });
+
+      const init = await bot(['--init'], { cwd: dir });
+      expect(init.code).toBe(0);
+      expect(init.stderr).toContain(join(dir, 'tsconfig.json'));
+      const tsc = (file: string) =>
+        new Promise<Run>((resolve) => {
+          const child = spawn(
+            join(repo, 'node_modules/.bin/tsc'),
+            ['-p', join(dir, 'tsconfig.json')],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          let stdout = '';
+          child.stdout.on('data', (d) => {
+            stdout += d;
+          });
+          child.on('exit', (code) => resolve({ code, stdout: `${file}: ${stdout}`, stderr: '' }));
+        });
+      const typed = await tsc('count-shots.ts');
+      expect(typed.code, typed.stdout).toBe(0);
+      // The types are real: a wrong input field is a compile error.
+      await writeFile(
+        join(dir, 'wrong.ts'),
+        `import { defineScript } from '@clapper/runner';
+export default defineScript(async ({ client }) => { await client.projects.byName.query({ nom: 'x' }); });`,
+      );
+      const wrong = await tsc('wrong.ts');
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stdout).toContain("'nom' does not exist");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('--dry-run runs every mutation and saves none of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-dry-'));
+    try {
+      await writeFile(
+        join(dir, 'make-shot.ts'),
+        `import { defineScript } from '@clapper/runner';
+export default defineScript(async ({ client }) => {
+  const project = await client.projects.byName.query({ name: '${studio.project.name}' });
+  const shot = await client.shots.create.mutate({ projectId: project.id, sequence: 'DRY', name: 'SH999' });
+  console.log(JSON.stringify(shot));
+});`,
+      );
+      const before = await admin.events.list.query({ limit: 1 });
+      const run = await bot(['--dry-run', 'make-shot.ts'], { env, cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('(dry run: nothing is saved)');
+      expect(JSON.parse(run.stdout)).toMatchObject({ sequence: 'DRY', name: 'SH999' });
+      const shots = await admin.shots.list.query({ projectId: studio.project.id, sequence: 'DRY' });
+      expect(shots.items).toEqual([]);
+      expect((await admin.events.list.query({ limit: 1 })).items[0]!.id).toBe(before.items[0]!.id);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('example scripts', () => {
+  it('publish-comments.ts comments on every wfa task and moves it to done', async () => {
+    const shots = await Promise.all(
+      [1, 2, 3].map((i) =>
+        admin.shots.create.mutate({
+          projectId: studio.project.id,
+          sequence: 'PUB',
+          name: `SH${i}`,
+        }),
+      ),
+    );
+    const tasks = [];
+    for (const shot of shots)
+      tasks.push(
+        await admin.tasks.create.mutate({ entityId: shot.id, taskTypeId: studio.animate.id }),
+      );
+    await admin.tasks.setStatus.mutate({ taskId: tasks[0]!.id, statusId: studio.statuses.wfa!.id });
+    await admin.tasks.setStatus.mutate({ taskId: tasks[1]!.id, statusId: studio.statuses.wfa!.id });
+
+    const run = await bot(
+      [join(examples, 'publish-comments.ts'), '--', '--project', studio.project.name],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ published: 2 });
+    const after = await Promise.all(tasks.map((t) => admin.tasks.get.query({ id: t.id })));
+    expect(after.map((t) => t.status.shortName)).toEqual(['done', 'done', 'todo']);
+    const comments = await admin.comments.list.query({ taskId: tasks[0]!.id });
+    expect(comments.items[0]).toMatchObject({
+      text: 'Approved by the pipeline',
+      authorName: 'Pipeline',
+    });
+  });
+
+  it('bulk-create-shots.ts creates shots and tasks from a CSV, and changes nothing on a re-run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-csv-'));
+    try {
+      await writeFile(
+        join(dir, 'shots.csv'),
+        `sequence,shot,frameIn,frameOut,taskTypes\nBLK,SH010,1001,1050,${studio.animate.name};${studio.layout.name}\nBLK,SH020,1001,1080,${studio.animate.name}\n`,
+      );
+      const args = [
+        join(examples, 'bulk-create-shots.ts'),
+        '--',
+        '--project',
+        studio.project.name,
+        '--csv',
+        'shots.csv',
+      ];
+      const first = await bot(args, { env, cwd: dir });
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toEqual({ rows: 2, createdShots: 2, createdTasks: 3 });
+      const again = await bot(args, { env, cwd: dir });
+      expect(JSON.parse(again.stdout)).toEqual({ rows: 2, createdShots: 0, createdTasks: 0 });
+      const shots = await admin.shots.list.query({ projectId: studio.project.id, sequence: 'BLK' });
+      expect(shots.items.map((s) => [s.name, s.frameOut])).toEqual([
+        ['SH010', 1050],
+        ['SH020', 1080],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('watch-comments.ts reacts to a comment as it is posted, then stops by itself after --max', async () => {
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'WCH',
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    let posted = false;
+    const run = await bot(
+      [join(examples, 'watch-comments.ts'), '--', '--project', studio.project.name, '--max', '1'],
+      {
+        env,
+        onStderr: (all) => {
+          if (posted || !all.includes('watching comments')) return;
+          posted = true;
+          void admin.comments.add.mutate({ taskId: task.id, text: 'please react' });
+        },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ task: task.id, by: 'Administrator' });
+    expect(run.stderr).toContain('stopped after 1 comments');
+  }, 30_000);
+
+  it('watch-comments.ts stops cleanly on Ctrl-C (SIGINT), reporting what it saw', async () => {
+    // Through tsx, which is what `pnpm bot` runs, so the signal reaches the runner as Ctrl-C would.
+    const child = spawn(
+      join(repo, 'node_modules/.bin/tsx'),
+      [join(repo, 'apps/runner/src/cli.ts'), join(examples, 'watch-comments.ts')],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    const deadline = Date.now() + 15_000;
+    while (!output.includes('watching comments') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'SIG',
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    await admin.comments.add.mutate({ taskId: task.id, text: 'one' });
+    while (!output.includes(task.id) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited, output).toBe(0);
+    expect(output).toContain('clapper: SIGINT: asking the script to stop');
+    expect(output).toContain('[info] stopped after 1 comments');
+  }, 30_000);
+
+  it('--watch runs the script again when it changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-watch-'));
+    const script = (n: number) => `import { defineScript } from '@clapper/runner';
+export default defineScript(async () => { console.log('version ${n}'); });`;
+    try {
+      await writeFile(join(dir, 'watched.ts'), script(1));
+      const child = spawn(
+        join(repo, 'node_modules/.bin/tsx'),
+        [join(repo, 'apps/runner/src/cli.ts'), '--watch', 'watched.ts'],
+        {
+          cwd: dir,
+          env: { ...process.env, ...env, INIT_CWD: dir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (d) => {
+        output += d;
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const waitFor = async (text: string) => {
+        const deadline = Date.now() + 15_000;
+        while (!output.includes(text) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
+        return output.includes(text);
+      };
+      expect(await waitFor('version 1')).toBe(true);
+      await writeFile(join(dir, 'watched.ts'), script(2));
+      expect(await waitFor('version 2'), output).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+});

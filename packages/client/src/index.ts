@@ -1,0 +1,106 @@
+/**
+ * The typed Clapper client for scripts and other apps. Only the router's
+ * *type* is imported: no server code is loaded at run time.
+ */
+import type { AppRouter, RouterInputs, RouterOutputs } from '@clapper/api';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  TRPCClientError,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
+import superjson from 'superjson';
+
+export type { AppRouter, RouterInputs, RouterOutputs };
+export type ClapperClient = TRPCClient<AppRouter>;
+
+export interface ClapperClientOptions {
+  /** The server, e.g. `http://localhost:3000` (the API is at `/trpc`). */
+  url: string;
+  /** A bot's (or a user's) API token. */
+  token?: string;
+  /** Replaces the global fetch, e.g. to add a proxy or record calls. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers on every request, e.g. `x-clapper-dry-run: 1`. */
+  headers?: Record<string, string>;
+}
+
+/** Calls in one batched request; the server accepts at most 50. */
+export const MAX_BATCH_ITEMS = 50;
+
+/** Batched HTTP for queries and mutations, server-sent events for subscriptions, superjson. */
+export function createClapperClient({
+  url,
+  token,
+  fetch: fetchImpl,
+  headers = {},
+}: ClapperClientOptions): ClapperClient {
+  const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
+  const allHeaders = { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const doFetch = fetchImpl ?? globalThis.fetch;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink<AppRouter, typeof EventSource>({
+          url: endpoint,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              doFetch(input, { ...init, headers: { ...init?.headers, ...allHeaders } }),
+          }),
+        }),
+        false: httpBatchLink({
+          url: endpoint,
+          transformer: superjson,
+          maxItems: MAX_BATCH_ITEMS,
+          headers: () => allHeaders,
+          fetch: doFetch,
+        }),
+      }),
+    ],
+  });
+}
+
+/** A failed call: the tRPC code (`UNAUTHORIZED`, `FORBIDDEN`, …), the server's message, and the field at fault. */
+export class ClapperError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+    readonly httpStatus: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ClapperError';
+  }
+
+  /** Wraps what a client call threw; anything that is not a tRPC error (a network failure) is code `NETWORK`. */
+  static from(error: unknown): ClapperError {
+    if (error instanceof ClapperError) return error;
+    if (error instanceof TRPCClientError) {
+      const data = error.data as
+        | { code?: string; field?: string | null; httpStatus?: number }
+        | undefined;
+      return new ClapperError(
+        data?.code ?? 'NETWORK',
+        error.message,
+        data?.field ?? null,
+        data?.httpStatus ?? null,
+      );
+    }
+    return new ClapperError('NETWORK', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs a call and rethrows its failure as a `ClapperError`. */
+export async function call<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw ClapperError.from(error);
+  }
+}
