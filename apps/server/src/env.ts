@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ApiConfig } from '@clapper/api';
 import { z } from 'zod';
 
@@ -24,6 +26,16 @@ const ZEnv = z.object({
 
 export type Env = z.infer<typeof ZEnv>;
 
+/** The Clapper checkout: `pnpm dev` runs the server from apps/server, `pnpm start` from here. */
+const WORKSPACE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** A relative SQLite path is taken from the checkout's root, whichever package runs the server. */
+function anchorSqlitePath(url: string, base: string) {
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
+  if (!path || path === ':memory:' || isAbsolute(path)) return url;
+  return `sqlite:${resolve(base, path)}`;
+}
+
 /** The one place that reads `process.env`; a bad value stops the start with every problem listed. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = ZEnv.safeParse(source);
@@ -31,7 +43,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const env = parsed.data;
+  return { ...env, DATABASE_URL: anchorSqlitePath(env.DATABASE_URL, WORKSPACE_ROOT) };
 }
 
 /** The API's share of the configuration. */
