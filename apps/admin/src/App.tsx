@@ -1,0 +1,80 @@
+import { createTheme, Drawer, MantineProvider, Modal } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import {
+  MutationCache,
+  matchQuery,
+  type Query,
+  QueryCache,
+  QueryClient,
+  QueryClientProvider,
+} from '@tanstack/react-query';
+import { useState } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { createApiClient, TRPCProvider } from './api';
+import { errorCode } from './errors';
+import { Shell } from './layout/Shell';
+import { BotsPage } from './pages/bots/BotsPage';
+import { DepartmentsPage } from './pages/DepartmentsPage';
+import { PeoplePage } from './pages/people/PeoplePage';
+import { ProjectsPage } from './pages/projects/ProjectsPage';
+import { SessionGate } from './session/SessionGate';
+
+// Mantine's close buttons carry only an icon: name them for screen readers and tests.
+const theme = createTheme({
+  respectReducedMotion: true,
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
+});
+
+const ME_KEY = [['auth', 'me']];
+
+function makeQueryClient() {
+  // A session that ends (signed out elsewhere, expired, deactivated) sends the admin back to
+  // sign-in: any other call refused UNAUTHORIZED makes `auth.me` ask again.
+  const onError = (error: unknown, query?: Query<unknown, unknown>) => {
+    if (errorCode(error) !== 'UNAUTHORIZED') return;
+    if (query && matchQuery({ queryKey: ME_KEY }, query)) return;
+    void client.invalidateQueries({ queryKey: ME_KEY });
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError: (error) => onError(error) }),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (failures, error) => failures < 2 && !errorCode(error),
+      },
+    },
+  });
+  return client;
+}
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(createApiClient);
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <BrowserRouter>
+            <SessionGate>
+              <Shell>
+                <Routes>
+                  <Route path="/" element={<Navigate to="/bots" replace />} />
+                  <Route path="/bots" element={<BotsPage />} />
+                  <Route path="/people" element={<PeoplePage />} />
+                  <Route path="/departments" element={<DepartmentsPage />} />
+                  <Route path="/projects" element={<ProjectsPage />} />
+                  <Route path="*" element={<Navigate to="/bots" replace />} />
+                </Routes>
+              </Shell>
+            </SessionGate>
+          </BrowserRouter>
+        </TRPCProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

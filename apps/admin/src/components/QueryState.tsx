@@ -1,0 +1,31 @@
+import { Alert, Center, Loader } from '@mantine/core';
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { messageOf } from '../errors';
+
+/** A loader while a query runs, its error if it fails, else the page. */
+export function QueryState<T>({
+  query,
+  label,
+  children,
+}: {
+  query: UseQueryResult<T, unknown>;
+  label: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) {
+    return (
+      <Center py="xl">
+        <Loader aria-label={`Loading ${label}`} />
+      </Center>
+    );
+  }
+  if (query.isError) {
+    return (
+      <Alert color="red" role="alert" title={`Cannot load ${label}`}>
+        {messageOf(query.error)}
+      </Alert>
+    );
+  }
+  return <>{children(query.data)}</>;
+}

@@ -1,0 +1,187 @@
+import {
+  Button,
+  ColorInput,
+  ColorSwatch,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { type Department, useTRPC } from '../api';
+import { ConfirmModal } from '../components/ConfirmModal';
+import { FormError, useServerErrors } from '../components/FormError';
+import { PageHeader } from '../components/PageHeader';
+import { QueryState } from '../components/QueryState';
+import { messageOf } from '../errors';
+
+type Form = { opened: false } | { opened: true; department: Department | null };
+
+export function DepartmentsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const departments = useQuery(trpc.departments.list.queryOptions({ limit: 100 }));
+  const [form, setForm] = useState<Form>({ opened: false });
+  const [deleting, setDeleting] = useState<Department | null>(null);
+  const remove = useMutation(
+    trpc.departments.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.departments.pathFilter());
+        setDeleting(null);
+      },
+    }),
+  );
+
+  return (
+    <>
+      <PageHeader title="Departments">
+        <Button onClick={() => setForm({ opened: true, department: null })}>New department</Button>
+      </PageHeader>
+      <QueryState query={departments} label="departments">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Text c="dimmed">No departments yet: modeling, animation, compositing…</Text>
+          ) : (
+            <Table highlightOnHover aria-label="Departments" maw={640}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Colour</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((department) => (
+                  <Table.Tr key={department.id}>
+                    <Table.Td fw={500}>{department.name}</Table.Td>
+                    <Table.Td>
+                      {department.color ? (
+                        <Group gap="xs">
+                          <ColorSwatch color={department.color} size={16} />
+                          <Text size="sm">{department.color}</Text>
+                        </Group>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end">
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          aria-label={`Edit ${department.name}`}
+                          onClick={() => setForm({ opened: true, department })}
+                        >
+                          Edit
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Delete ${department.name}`}
+                          onClick={() => setDeleting(department)}
+                        >
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )
+        }
+      </QueryState>
+      <DepartmentFormModal
+        opened={form.opened}
+        department={form.opened ? form.department : null}
+        onClose={() => setForm({ opened: false })}
+      />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete department"
+        confirmLabel="Delete department"
+        pending={remove.isPending}
+        error={remove.isError ? messageOf(remove.error) : null}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      >
+        Delete {deleting?.name}? People and bots in it lose that department.
+      </ConfirmModal>
+    </>
+  );
+}
+
+function DepartmentFormModal({
+  opened,
+  department,
+  onClose,
+}: {
+  opened: boolean;
+  department: Department | null;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const form = useForm({ initialValues: { name: '', color: '' } });
+  const serverErrors = useServerErrors(form);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when another department is opened
+  useEffect(() => {
+    if (!opened) return;
+    form.setValues({ name: department?.name ?? '', color: department?.color ?? '' });
+    serverErrors.clear();
+  }, [opened, department?.id]);
+
+  const done = {
+    onSuccess: async () => {
+      await queryClient.invalidateQueries(trpc.departments.pathFilter());
+      onClose();
+    },
+    onError: serverErrors.show,
+  };
+  const create = useMutation(trpc.departments.create.mutationOptions(done));
+  const update = useMutation(trpc.departments.update.mutationOptions(done));
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={department ? `Edit ${department.name}` : 'New department'}
+    >
+      <form
+        onSubmit={form.onSubmit(({ name, color }) => {
+          serverErrors.clear();
+          const values = { name, color: color || null };
+          if (department) update.mutate({ id: department.id, ...values });
+          else create.mutate(values);
+        })}
+      >
+        <Stack>
+          <FormError message={serverErrors.message} />
+          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+          <ColorInput
+            label="Colour"
+            format="hex"
+            placeholder="#3a7bd5"
+            {...form.getInputProps('color')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending || update.isPending}>
+              {department ? 'Save' : 'Create department'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,157 @@
+import { ActionIcon, Badge, Button, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type Person, useTRPC } from '../../api';
+import { ActiveSwitch } from '../../components/ActiveSwitch';
+import { ConfirmModal } from '../../components/ConfirmModal';
+import { DepartmentBadges } from '../../components/DepartmentBadges';
+import { ExpiryCell } from '../../components/ExpiryBadge';
+import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { type IssuedToken, TokenModal } from '../../components/TokenModal';
+import { ago } from '../../components/when';
+import { messageOf } from '../../errors';
+import { ROLE_LABELS } from '../../roles';
+import { BotActivityDrawer } from './BotActivityDrawer';
+import { BotFormModal } from './BotFormModal';
+import { RegenerateTokenModal } from './RegenerateTokenModal';
+
+type Form = { opened: false } | { opened: true; bot: Person | null };
+
+export function BotsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const bots = useQuery(trpc.bots.list.queryOptions({ limit: 100 }));
+  const [form, setForm] = useState<Form>({ opened: false });
+  const [issued, setIssued] = useState<IssuedToken | null>(null);
+  const [regenerating, setRegenerating] = useState<Person | null>(null);
+  const [deleting, setDeleting] = useState<Person | null>(null);
+  const [watching, setWatching] = useState<Person | null>(null);
+
+  const refresh = () => queryClient.invalidateQueries(trpc.bots.pathFilter());
+  const update = useMutation(trpc.bots.update.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(
+    trpc.bots.delete.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setDeleting(null);
+      },
+    }),
+  );
+
+  return (
+    <>
+      <PageHeader title="Bots">
+        <Button onClick={() => setForm({ opened: true, bot: null })}>New bot</Button>
+      </PageHeader>
+      <QueryState query={bots} label="bots">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Text c="dimmed">
+              No bots yet. A bot is a user for scripts: it holds an API token instead of a password.
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={900}>
+              <Table highlightOnHover aria-label="Bots" verticalSpacing="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Departments</Table.Th>
+                    <Table.Th>Active</Table.Th>
+                    <Table.Th>Expires</Table.Th>
+                    <Table.Th>Last used</Table.Th>
+                    <Table.Th>Created by</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((bot) => (
+                    <Table.Tr key={bot.id} data-bot={bot.name}>
+                      <Table.Td fw={500}>{bot.name}</Table.Td>
+                      <Table.Td>
+                        <Badge variant="light">{ROLE_LABELS[bot.role]}</Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <DepartmentBadges departments={bot.departments} />
+                      </Table.Td>
+                      <Table.Td>
+                        <ActiveSwitch
+                          name={bot.name}
+                          active={bot.active}
+                          save={(active) => update.mutateAsync({ id: bot.id, active })}
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <ExpiryCell expiresAt={bot.expiresAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{ago(bot.lastUsedAt)}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
+                              ⋯
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item onClick={() => setForm({ opened: true, bot })}>
+                              Edit
+                            </Menu.Item>
+                            <Menu.Item onClick={() => setRegenerating(bot)}>
+                              Regenerate token
+                            </Menu.Item>
+                            <Menu.Item onClick={() => setWatching(bot)}>Activity</Menu.Item>
+                            <Menu.Divider />
+                            <Menu.Item color="red" onClick={() => setDeleting(bot)}>
+                              Delete
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )
+        }
+      </QueryState>
+
+      <BotFormModal
+        opened={form.opened}
+        bot={form.opened ? form.bot : null}
+        onClose={() => setForm({ opened: false })}
+        onCreated={setIssued}
+      />
+      <RegenerateTokenModal
+        bot={regenerating}
+        onClose={() => setRegenerating(null)}
+        onIssued={setIssued}
+      />
+      <TokenModal issued={issued} onClose={() => setIssued(null)} />
+      <BotActivityDrawer bot={watching} onClose={() => setWatching(null)} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete bot"
+        confirmLabel="Delete bot"
+        pending={remove.isPending}
+        error={remove.isError ? messageOf(remove.error) : null}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      >
+        Delete {deleting?.name}? Its token stops working at once. What it did stays in the event
+        log.
+      </ConfirmModal>
+    </>
+  );
+}

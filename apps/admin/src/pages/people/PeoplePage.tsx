@@ -1,0 +1,104 @@
+import { Badge, Button, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type Person, useTRPC } from '../../api';
+import { ActiveSwitch } from '../../components/ActiveSwitch';
+import { DepartmentBadges } from '../../components/DepartmentBadges';
+import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { ago } from '../../components/when';
+import { ROLE_LABELS } from '../../roles';
+import { useMe } from '../../session/SessionGate';
+import { PersonFormModal } from './PersonFormModal';
+import { SeatCounter } from './SeatCounter';
+
+type Form = { opened: false } | { opened: true; person: Person | null };
+
+/** Real users: they sign in, and each active one takes a seat. Bots have their own page. */
+export function PeoplePage() {
+  const trpc = useTRPC();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const people = useQuery(trpc.users.list.queryOptions({ limit: 100 }));
+  const [form, setForm] = useState<Form>({ opened: false });
+  const update = useMutation(
+    trpc.users.update.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.users.pathFilter()),
+    }),
+  );
+
+  return (
+    <>
+      <PageHeader title="People">
+        <SeatCounter />
+        <Button onClick={() => setForm({ opened: true, person: null })}>New person</Button>
+      </PageHeader>
+      <QueryState query={people} label="people">
+        {({ items }) => (
+          <Table.ScrollContainer minWidth={800}>
+            <Table highlightOnHover aria-label="People" verticalSpacing="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Departments</Table.Th>
+                  <Table.Th>Active</Table.Th>
+                  <Table.Th>Last seen</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((person) => (
+                  <Table.Tr key={person.id} data-person={person.email}>
+                    <Table.Td fw={500}>
+                      {person.name}
+                      {person.id === me.id && (
+                        <Text span c="dimmed" size="sm">
+                          {' '}
+                          (you)
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{person.email}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light">{ROLE_LABELS[person.role]}</Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <DepartmentBadges departments={person.departments} />
+                    </Table.Td>
+                    <Table.Td>
+                      <ActiveSwitch
+                        name={person.name}
+                        active={person.active}
+                        save={(active) => update.mutateAsync({ id: person.id, active })}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{ago(person.lastUsedAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        aria-label={`Edit ${person.name}`}
+                        onClick={() => setForm({ opened: true, person })}
+                      >
+                        Edit
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryState>
+      <PersonFormModal
+        opened={form.opened}
+        person={form.opened ? form.person : null}
+        onClose={() => setForm({ opened: false })}
+      />
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+import { Button, Group, Modal, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../../api';
+import { FormError, useServerErrors } from '../../components/FormError';
+import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { messageOf } from '../../errors';
+import { TeamModal } from './TeamModal';
+
+export function ProjectsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const projects = useQuery(trpc.projects.list.queryOptions({ limit: 100 }));
+  const [creating, setCreating] = useState(false);
+  const [teamOf, setTeamOf] = useState<string | null>(null);
+  const update = useMutation(
+    trpc.projects.update.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.projects.pathFilter()),
+    }),
+  );
+
+  return (
+    <>
+      <PageHeader title="Projects">
+        <Button onClick={() => setCreating(true)}>New project</Button>
+      </PageHeader>
+      <QueryState query={projects} label="projects">
+        {({ items }) =>
+          items.length === 0 ? (
+            <Text c="dimmed">No projects yet.</Text>
+          ) : (
+            <Table highlightOnHover aria-label="Projects" verticalSpacing="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Bot collaboration</Table.Th>
+                  <Table.Th>Team</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((project) => {
+                  const bots = project.team.filter((m) => m.kind === 'bot').length;
+                  const saving = update.isPending && update.variables?.id === project.id;
+                  const failed = update.isError && update.variables?.id === project.id;
+                  return (
+                    <Table.Tr key={project.id}>
+                      <Table.Td fw={500}>{project.name}</Table.Td>
+                      <Table.Td>
+                        <Switch
+                          aria-label={`Bot collaboration: ${project.name}`}
+                          checked={
+                            saving ? !!update.variables?.botCollaboration : project.botCollaboration
+                          }
+                          disabled={saving}
+                          error={failed ? messageOf(update.error) : undefined}
+                          onChange={(e) =>
+                            update.mutate({
+                              id: project.id,
+                              botCollaboration: e.currentTarget.checked,
+                            })
+                          }
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">
+                          {project.team.length - bots} people · {bots} bots
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          aria-label={`Team of ${project.name}`}
+                          onClick={() => setTeamOf(project.id)}
+                        >
+                          Team
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          )
+        }
+      </QueryState>
+      <NewProjectModal opened={creating} onClose={() => setCreating(false)} />
+      <TeamModal
+        project={projects.data?.items.find((p) => p.id === teamOf) ?? null}
+        onClose={() => setTeamOf(null)}
+      />
+    </>
+  );
+}
+
+function NewProjectModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const form = useForm({ initialValues: { name: '', botCollaboration: false } });
+  const serverErrors = useServerErrors(form);
+  const close = () => {
+    form.reset();
+    serverErrors.clear();
+    onClose();
+  };
+  const create = useMutation(
+    trpc.projects.create.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.projects.pathFilter());
+        close();
+      },
+      onError: serverErrors.show,
+    }),
+  );
+  return (
+    <Modal opened={opened} onClose={close} title="New project">
+      <form
+        onSubmit={form.onSubmit((values) => {
+          serverErrors.clear();
+          create.mutate(values);
+        })}
+      >
+        <Stack>
+          <FormError message={serverErrors.message} />
+          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+          <Switch
+            label="Bot collaboration"
+            description="Tasks of this project may be assigned to bots (agent workflows)."
+            {...form.getInputProps('botCollaboration', { type: 'checkbox' })}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create project
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,111 @@
+import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type Project, useTRPC } from '../../api';
+import { FormError } from '../../components/FormError';
+import { messageOf } from '../../errors';
+
+/** A project's team: people and bots, who may then read (and by role, change) the project. */
+export function TeamModal({ project, onClose }: { project: Project | null; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery({ ...trpc.users.list.queryOptions({ limit: 100 }), enabled: !!project });
+  const bots = useQuery({ ...trpc.bots.list.queryOptions({ limit: 100 }), enabled: !!project });
+  const [personId, setPersonId] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries(trpc.projects.pathFilter());
+  const add = useMutation(
+    trpc.projects.addMember.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setPersonId(null);
+      },
+    }),
+  );
+  const remove = useMutation(trpc.projects.removeMember.mutationOptions({ onSuccess: refresh }));
+
+  const members = new Set(project?.team.map((m) => m.id));
+  const candidates = [
+    ...(users.data?.items ?? []).map((p) => ({ value: p.id, label: p.name, group: 'People' })),
+    ...(bots.data?.items ?? []).map((p) => ({ value: p.id, label: p.name, group: 'Bots' })),
+  ].filter((c) => !members.has(c.value));
+  const data = ['People', 'Bots'].map((group) => ({
+    group,
+    items: candidates
+      .filter((c) => c.group === group)
+      .map(({ value, label }) => ({ value, label })),
+  }));
+  const failure = add.error ?? remove.error;
+
+  return (
+    <Modal
+      opened={project !== null}
+      onClose={() => {
+        add.reset();
+        remove.reset();
+        onClose();
+      }}
+      title={project ? `Team of ${project.name}` : ''}
+      size="lg"
+    >
+      {project && (
+        <Stack>
+          <FormError message={failure ? messageOf(failure) : null} />
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (personId) add.mutate({ projectId: project.id, personId });
+            }}
+          >
+            <Group align="flex-end">
+              <Select
+                label="Add to the team"
+                placeholder="Pick a person or a bot"
+                data={data}
+                value={personId}
+                onChange={setPersonId}
+                searchable
+                style={{ flex: 1 }}
+                data-autofocus
+              />
+              <Button type="submit" disabled={!personId} loading={add.isPending}>
+                Add
+              </Button>
+            </Group>
+          </form>
+          {project.team.length === 0 ? (
+            <Text c="dimmed">Nobody on this team yet.</Text>
+          ) : (
+            <Table aria-label="Team">
+              <Table.Tbody>
+                {project.team.map((member) => (
+                  <Table.Tr key={member.id}>
+                    <Table.Td>{member.name}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={member.kind === 'bot' ? 'grape' : 'blue'}>
+                        {member.kind}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{member.role}</Table.Td>
+                    <Table.Td align="right">
+                      <ActionIcon
+                        variant="subtle"
+                        color="red"
+                        aria-label={`Remove ${member.name}`}
+                        loading={remove.isPending && remove.variables?.personId === member.id}
+                        onClick={() =>
+                          remove.mutate({ projectId: project.id, personId: member.id })
+                        }
+                      >
+                        ✕
+                      </ActionIcon>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      )}
+    </Modal>
+  );
+}
