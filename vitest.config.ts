@@ -25,6 +25,16 @@ export default defineConfig({
       { extends: true, test: { name: 'api', root: dir('./packages/api') } },
       ...withDatabase('server', './apps/server'),
       ...withDatabase('runner', './apps/runner'),
+      // The admin talks to the API only: its browser tests run on the default SQLite.
+      {
+        extends: true,
+        test: {
+          name: 'admin',
+          root: dir('./apps/admin'),
+          globalSetup: ['./test/global-setup.ts'],
+          env: { CLAPPER_TEST_DIALECT: 'sqlite' },
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,210 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  adminClient,
+  createTestClient,
+  createUser,
+  startTestServer,
+  type TestServer,
+  trpcError,
+} from '@clapper/server/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const departments: Record<string, string> = {};
+
+beforeAll(async () => {
+  // Two seats: the admin's, and one for a user made below; the third person is refused.
+  server = await startTestServer({ adminDir: ADMIN_DIST, config: { seatLimit: 2 } });
+  const admin = await adminClient(server);
+  for (const name of ['Animation', 'Lighting', 'Compositing']) {
+    departments[name] = (await admin.departments.create.mutate({ name })).id;
+  }
+  // Neighbours for the table: one that never expires, one expired, one switched off.
+  await admin.bots.create.mutate({ name: 'render-farm', role: 'manager' });
+  const old = await admin.bots.create.mutate({ name: 'legacy-sync', expiresAt: utcDayFromNow(1) });
+  await admin.bots.update.mutate({ id: old.bot.id, expiresAt: utcDayFromNow(-3) });
+  await admin.bots.create.mutate({
+    name: 'review-notes',
+    role: 'client',
+    departmentIds: [departments.Compositing!],
+    active: false,
+    expiresAt: utcDayFromNow(90),
+  });
+  browser = await launchChromium();
+  // Reduced motion: modals open and close without transitions, so screenshots are not caught mid-fade.
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 760 },
+    reducedMotion: 'reduce',
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
+const botRow = (name: string) => page.getByRole('row').filter({ hasText: name });
+const meAs = (token: string) => createTestClient(server, token).auth.me.query();
+
+/** Mantine hides the real checkbox under its track; clicking the track is what a user does. */
+async function flip(switchName: string) {
+  const input = page.getByRole('switch', { name: switchName });
+  const before = await input.isChecked();
+  await input.locator('xpath=..').click();
+  await expect.poll(() => input.isChecked()).toBe(!before);
+}
+
+describe('the web admin, in Chromium, against the real server', () => {
+  let token = '';
+  const expiresAt = utcDayFromNow(10);
+
+  it('signs in with email and password, landing on the Bots page', async () => {
+    await page.goto(server.url);
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await signIn(page);
+    await page.getByRole('heading', { name: 'Bots' }).waitFor();
+    expect(page.url()).toBe(`${server.url}/bots`);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'clapper_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  });
+
+  it('creates a bot with every field and shows its token once; the token answers auth.me as that bot', async () => {
+    await page.getByRole('button', { name: 'New bot' }).click();
+    const form = dialog('New bot');
+    await form.getByLabel('Name').fill('publisher');
+    await form.getByLabel('Expiration date').fill(expiresAt);
+    await page.keyboard.press('Tab'); // leaves the date field, closing its calendar
+    await form.getByRole('combobox', { name: 'Departments' }).click();
+    await page.getByRole('option', { name: 'Animation' }).click();
+    await page.getByRole('option', { name: 'Lighting' }).click();
+    await page.keyboard.press('Tab');
+    await form.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Supervisor' }).click();
+    expect(await form.getByRole('switch', { name: /^Active/ }).isChecked()).toBe(true);
+    await form.getByRole('button', { name: 'Create bot' }).click();
+
+    const tokenModal = dialog('API token for publisher');
+    await tokenModal.waitFor();
+    expect(await tokenModal.textContent()).toContain('It will not be shown again');
+    token = await tokenModal.getByLabel('API token').inputValue();
+    expect(token.split('.')).toHaveLength(3);
+    await page.screenshot({ path: `${SCREENSHOTS}token-modal.png` });
+
+    const me = await meAs(token);
+    expect(me).toMatchObject({
+      kind: 'bot',
+      name: 'publisher',
+      role: 'supervisor',
+      active: true,
+      expiresAt,
+    });
+    expect(me.departments.map((d) => d.name).sort()).toEqual(['Animation', 'Lighting']);
+
+    await tokenModal.getByRole('button', { name: 'Done' }).click();
+    await tokenModal.waitFor({ state: 'hidden' });
+    const row = botRow('publisher');
+    await expect.poll(() => row.textContent()).toContain('expires in 10 days');
+    expect(await row.textContent()).toMatch(/Supervisor.*Animation.*Lighting/);
+    expect(await botRow('legacy-sync').textContent()).toContain('expired');
+    await page.screenshot({ path: `${SCREENSHOTS}bots.png`, fullPage: true });
+  });
+
+  it('switching the bot off in the table refuses its token at once; on again, it works', async () => {
+    await flip('Active: publisher');
+    expect(await trpcError(meAs(token))).toMatchObject({ code: 'UNAUTHORIZED' });
+    await flip('Active: publisher');
+    expect((await meAs(token)).name).toBe('publisher');
+  });
+
+  it('regenerating the token refuses the old one and accepts the new one', async () => {
+    await page.getByRole('button', { name: 'Actions for publisher' }).click();
+    await page.getByRole('menuitem', { name: 'Regenerate token' }).click();
+    const confirm = dialog('Regenerate token');
+    expect(await confirm.textContent()).toContain('stops working');
+    await confirm.getByRole('button', { name: 'Regenerate token' }).click();
+
+    const tokenModal = dialog('API token for publisher');
+    await tokenModal.waitFor();
+    const fresh = await tokenModal.getByLabel('API token').inputValue();
+    expect(fresh).not.toBe(token);
+    expect(await trpcError(meAs(token))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await meAs(fresh)).name).toBe('publisher');
+    await tokenModal.getByRole('button', { name: 'Done' }).click();
+    await tokenModal.waitFor({ state: 'hidden' });
+  });
+
+  it('puts a server error next to the field it names, and works from the keyboard', async () => {
+    const newBot = page.getByRole('button', { name: 'New bot' });
+    await newBot.focus();
+    await page.keyboard.press('Enter');
+    const form = dialog('New bot');
+    await form.waitFor();
+    // The name field has the focus; a duplicate name comes back CONFLICT on `name`.
+    await page.keyboard.type('publisher');
+    await page.keyboard.press('Enter');
+    const name = form.getByLabel('Name');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await name.getAttribute('aria-describedby')) ?? '';
+    const error = page.locator(
+      `[id="${describedBy.split(' ').find((id) => id.endsWith('error'))}"]`,
+    );
+    expect(await error.textContent()).toContain('A bot named "publisher" already exists');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'hidden' });
+    const admin = await adminClient(server);
+    expect(
+      (await admin.bots.list.query()).items.filter((b) => b.name === 'publisher'),
+    ).toHaveLength(1);
+  });
+
+  it('shows the seat-limit refusal on the Active switch of the new person, and saves nothing', async () => {
+    await createUser(server);
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('heading', { name: 'People' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('seat-counter').textContent())
+      .toBe('2 of 2 seats used · 4 bots, not counted');
+
+    await page.getByRole('button', { name: 'New person' }).click();
+    const form = dialog('New person');
+    await form.getByLabel('Name').fill('Third Artist');
+    await form.getByLabel('Email').fill('third@clapper.test');
+    await form.getByLabel(/^Password/).fill('long-enough-password');
+    await form.getByRole('button', { name: 'Create person' }).click();
+    const activeError = form.locator('.mantine-Switch-error');
+    await activeError.waitFor();
+    expect(await activeError.textContent()).toContain('Seat limit reached: 2 of 2 seats in use');
+    expect(await form.isVisible()).toBe(true);
+
+    const admin = await adminClient(server);
+    const emails = (await admin.users.list.query()).items.map((u) => u.email);
+    expect(emails).not.toContain('third@clapper.test');
+    await page.keyboard.press('Escape');
+  });
+
+  it('signs out: the session cookie stops working and the sign-in form is back', async () => {
+    const session = (await context.cookies()).find((c) => c.name === 'clapper_session')!.value;
+    expect((await meAs(session)).email).toBe('admin@clapper.test');
+    await page.getByRole('button', { name: /^Account:/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await trpcError(meAs(session))).toMatchObject({ code: 'UNAUTHORIZED' });
+    await page.reload();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Browser-test helpers: the built admin, Debian's Chromium driven by
+ * playwright-core, and signing in through the page.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TEST_ADMIN } from '@clapper/server/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ADMIN_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+
+/** The system's Chromium (`apt-get install chromium`); never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Builds the admin into dist/ with Vite, as `pnpm build` does. */
+export async function buildAdmin() {
+  const { build } = await import('vite');
+  await build({ root: ADMIN_ROOT, logLevel: 'warn' });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // This machine's network is closed: without these Chromium keeps dialling out.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in through the sign-in form and waits for the main menu. */
+export async function signIn(
+  page: Page,
+  credentials: { email: string; password: string } = TEST_ADMIN,
+) {
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel(/^Password/).fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
+}
+
+/** `YYYY-MM-DD`, `days` from today in UTC (the server's calendar for expiry dates). */
+export function utcDayFromNow(days: number) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
