@@ -49,4 +49,39 @@ describe('token service', () => {
       expect(error).toMatchObject({ code: 'UNAUTHORIZED' });
     }
   });
+
+  it('remembers a verified token, but still refuses it once it expires', async () => {
+    // exp is in whole seconds: expire at the start of the second after next.
+    const expiresAt = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
+    const token = await tokens.issue({
+      personId: randomUUID(),
+      tokenId: randomUUID(),
+      kind: 'bot',
+      expiresAt,
+    });
+    expect((await tokens.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
+    expect((await tokens.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
+    await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 10));
+    await expect(tokens.verify(token)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'Token expired',
+    });
+  });
+
+  it('never lets a remembered token vouch for an altered one', async () => {
+    const token = await tokens.issue({
+      personId: randomUUID(),
+      tokenId: randomUUID(),
+      kind: 'bot',
+    });
+    await tokens.verify(token);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: randomUUID(), jti: randomUUID(), typ: 'bot', iat: 1 })).toString('base64url')}.${signature}`;
+    await expect(tokens.verify(forged)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'Invalid token signature',
+    });
+    const other = createTokenService({ secret: 'b'.repeat(48) });
+    await expect(other.verify(token)).rejects.toMatchObject({ message: 'Invalid token signature' });
+  });
 });

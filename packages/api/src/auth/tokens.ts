@@ -33,6 +33,8 @@ export interface TokenService {
 // Far above any token we issue; refuses oversized input before any crypto runs.
 const MAX_TOKEN_LENGTH = 2048;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** Tokens whose signature already verified, most recent last; only verified tokens get in. */
+const MAX_VERIFIED = 10_000;
 
 export function createTokenService({
   secret,
@@ -41,8 +43,20 @@ export function createTokenService({
   secret: string;
   algorithm?: TokenAlgorithm;
 }): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: handing jose the raw bytes makes it import a WebCrypto key on every call,
+  // which was most of a verification's cost (see BENCHMARKS.md, token check).
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: `SHA-${algorithm.slice(2)}` },
+    false,
+    ['sign', 'verify'],
+  );
   const algorithms = [algorithm];
+  // The same string under the same key verifies the same way every time, so a repeat skips
+  // the signature (WebCrypto costs ~80 µs a call); expiry is still checked on every use, and
+  // who the token belongs to (active, revoked, expired bot) is checked by the caller.
+  const verified = new Map<string, TokenClaims>();
 
   return {
     async issue({ personId, tokenId, kind, expiresAt }) {
@@ -52,22 +66,32 @@ export function createTokenService({
         .setJti(tokenId)
         .setIssuedAt();
       if (expiresAt) jwt.setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
-      return jwt.sign(key);
+      return jwt.sign(await key);
     },
 
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
         throw unauthorized('Malformed token: expected a Clapper API token');
       }
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp !== undefined && known.exp * 1000 <= Date.now()) {
+          verified.delete(token);
+          throw unauthorized('Token expired');
+        }
+        return known;
+      }
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, key, { algorithms }));
+        ({ payload } = await jwtVerify(token, await key, { algorithms }));
       } catch (error) {
         throw unauthorized(reasonFor(error));
       }
       const claims = ZClaims.safeParse(payload);
       if (!claims.success)
         throw unauthorized('Malformed token: its claims are not a Clapper token');
+      if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+      verified.set(token, Object.freeze(claims.data));
       return claims.data;
     },
   };
