@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ROOT, startServerProcess } from './processes';
+import { fmt, median, type Row, type Section } from './report';
+import { BENCH_PROJECT, seedStudio } from './seed';
+
+const SHOTS = 1000;
+const TASK_TYPES = 10;
+const STARTS = 10;
+
+const script = (name: string) => fileURLToPath(new URL(`./scripts/${name}`, import.meta.url));
+
+/** Runs a command to its end; its wall time in ms. Fails on a non-zero exit. */
+function timed(command: string, args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ ms: number; stdout: string }>((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve({ ms, stdout });
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+const bot = (file: string, url: string, token: string) =>
+  timed('pnpm', ['--silent', 'bot', script(file), '--url', url, '--', '--project', BENCH_PROJECT], {
+    CLAPPER_TOKEN: token,
+  });
+
+/** 10,000 tasks and 10,000 comments through `pnpm bot`, and what starting the runner costs. */
+export async function bulkBench(): Promise<Section> {
+  const server = await startServerProcess('sqlite');
+  try {
+    const studio = await seedStudio(server.url, {
+      shots: SHOTS,
+      taskTypes: TASK_TYPES,
+      tasks: false,
+    });
+    const tasks = await bot('create-tasks.ts', server.url, studio.botToken);
+    const created = Number(tasks.stdout.trim());
+    const comments = await bot('post-comments.ts', server.url, studio.botToken);
+    const posted = Number(comments.stdout.trim());
+
+    const runner: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      node.push((await timed(process.execPath, ['-e', '0'])).ms);
+      runner.push((await bot('noop.ts', server.url, studio.botToken)).ms);
+    }
+    const runnerMs = median(runner);
+    const nodeMs = median(node);
+    const rows: Row[] = [
+      {
+        name: `create ${fmt(created)} tasks (pnpm bot)`,
+        value: `${fmt(tasks.ms / 1000, 1)} s · ${fmt(created / (tasks.ms / 1000))} tasks/s`,
+        target: '≤ 10 s',
+        met: created === SHOTS * TASK_TYPES && tasks.ms <= 10_000,
+      },
+      {
+        name: `post ${fmt(posted)} comments (pnpm bot)`,
+        value: `${fmt(comments.ms / 1000, 1)} s · ${fmt(posted / (comments.ms / 1000))} comments/s`,
+      },
+      {
+        name: 'runner start: `pnpm bot` on a script that does nothing',
+        value: `${fmt(runnerMs)} ms`,
+        baseline: `${fmt(nodeMs)} ms (node -e 0)`,
+        ratio: runnerMs / nodeMs,
+        target: '≤ baseline + 1,200 ms',
+        met: runnerMs - nodeMs <= 1200,
+      },
+    ];
+    return {
+      id: 'bulk',
+      title: 'Bulk work and runner start',
+      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts), 50 calls in flight, which the client batches into one request; wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`.`,
+      rows,
+    };
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../apps/server/src/main.ts', import.meta.url));
+
+export const BENCH_ADMIN = { email: 'bench@clapper.test', password: 'bench-password-1' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, stderr: () => string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer /healthz within a minute: ${stderr()}`);
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MiB. */
+export function peakRssMb(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  db: TestDatabase;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess) {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/**
+ * The real server as `pnpm start` runs it (apps/server/src/main.ts, logging at
+ * info to a discarded stdout), in its own process on a fresh database, so its
+ * memory is its own and the load generator does not share its event loop.
+ */
+export async function startServerProcess(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  /** Extra node flags, such as `--cpu-prof` when profiling. */
+  nodeArgs: string[] = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+): Promise<ServerProcess> {
+  const db = await createTestDatabase(dialect);
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CLAPPER_ADMIN_EMAIL: BENCH_ADMIN.email,
+      CLAPPER_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => stderr);
+  const stop = stopper(child);
+  return {
+    url,
+    pid: child.pid!,
+    db,
+    async stop() {
+      await stop();
+      await db.dispose();
+    },
+  };
+}
+
+/** A bare node:http server answering `body` to every request: the machine's own ceiling. */
+export async function startBareServer(body: string) {
+  const port = await freePort();
+  const source = `
+    const body = Buffer.from(${JSON.stringify(body)});
+    require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+        res.end(body);
+      });
+    }).listen(${port}, '127.0.0.1', () => process.stdout.write('up'));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child) };
+}

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+export interface Row {
+  name: string;
+  /** The measured value, formatted, with its unit. */
+  value: string;
+  /** The same run's baseline, formatted, when the row has one. */
+  baseline?: string;
+  /** measured / baseline (or the inverse where smaller is better), as a number. */
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  /** What was measured and how, in a sentence or two. */
+  method: string;
+  rows: Row[];
+  notes?: string[];
+}
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export function machine() {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+export function printSection(section: Section) {
+  console.log(`\n## ${section.title}`);
+  console.table(
+    section.rows.map((r) => ({
+      measure: r.name,
+      value: r.value,
+      baseline: r.baseline ?? '',
+      ratio: r.ratio === undefined ? '' : fmt(r.ratio, 2),
+      target: r.target ?? '',
+      met: r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+    })),
+  );
+}
+
+function markdown(section: Section, command: string) {
+  const lines = [
+    `## ${section.title}`,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}, by \`${command}\`.`,
+    '',
+    section.method,
+    '',
+    '| measure | value | baseline | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...section.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.value} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 2)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
+    ),
+    ...(section.notes?.length ? ['', ...section.notes.map((n) => `- ${n}`)] : []),
+  ];
+  return `<!-- bench:${section.id} -->\n${lines.join('\n')}\n<!-- /bench:${section.id} -->`;
+}
+
+const HEADER = `# Benchmarks
+
+Every number here is written by \`pnpm bench\` (scripts/bench). Each section
+replaces only itself, so \`pnpm bench <name>\` refreshes one. Ratios compare
+against a baseline measured in the same run on the same machine, which is what
+holds on a noisy shared machine; absolute numbers are for orientation only.
+`;
+
+/** Writes each section between its markers in BENCHMARKS.md, keeping the others. */
+export function writeSections(file: string, sections: Section[], command: string) {
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : HEADER;
+  for (const section of sections) {
+    const block = markdown(section, command);
+    const pattern = new RegExp(
+      `<!-- bench:${section.id} -->[\\s\\S]*?<!-- /bench:${section.id} -->`,
+    );
+    text = pattern.test(text) ? text.replace(pattern, block) : `${text.trimEnd()}\n\n${block}\n`;
+  }
+  writeFileSync(file, text);
+}
