@@ -86,7 +86,7 @@ export async function bulkBench(): Promise<Section> {
     return {
       id: 'bulk',
       title: 'Bulk work and runner start',
-      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts), 50 calls in flight, which the client batches into one request; wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`.`,
+      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`.`,
       rows,
     };
   } finally {

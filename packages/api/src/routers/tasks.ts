@@ -1,20 +1,8 @@
-import {
-  Comment,
-  type Em,
-  Entity,
-  type FilterQuery,
-  type IProject,
-  type ITask,
-  Person,
-  Project,
-  ref,
-  Task,
-  TaskStatus,
-  TaskType,
-} from '@clapper/db';
+import { Comment, type FilterQuery, type ITask, Person, Project, ref, Task } from '@clapper/db';
 import { z } from 'zod';
 import { ZDay, ZId } from '../domain/schemas';
-import { badRequest, conflict, DomainError, notFound } from '../errors';
+import { assignable, createTasks, statusById, taskEvent } from '../domain/tasks';
+import { notFound } from '../errors';
 import { flushWithEvent, recordEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
 import { authedProcedure, router } from '../trpc';
@@ -22,49 +10,15 @@ import { commentView, taskView, taskViews } from '../views/production';
 
 const ZPersonIds = z.array(ZId).max(50, 'at most 50 assignees');
 
-/** Team members only; bots only where the project's `botCollaboration` flag is on. */
-async function assignable(em: Em, project: IProject, ids: readonly string[], field: string) {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return [];
-  const people = await em.find(Person, { id: { $in: unique } });
-  const missing = unique.find((id) => !people.some((p) => p.id === id));
-  if (missing) throw badRequest(field, `no user or bot has the id ${missing}`);
-  await em.populate(project, ['team']);
-  const outsider = people.find((p) => !project.team.contains(p));
-  if (outsider) throw badRequest(field, `${outsider.name} is not on the team of ${project.name}`);
-  const bot = people.find((p) => p.kind === 'bot');
-  if (bot && !project.botCollaboration) {
-    throw new DomainError(
-      'FORBIDDEN',
-      `Tasks can be assigned to bots only in projects with botCollaboration on; ${bot.name} is a bot`,
-      field,
-    );
-  }
-  return people;
-}
-
-async function statusById(em: Em, id: string) {
-  const status = await em.findOne(TaskStatus, { id });
-  if (!status) throw badRequest('statusId', 'no task status has this id');
-  return status;
-}
-
-/** New tasks start at `todo`, or at the first status there is. */
-async function initialStatus(em: Em) {
-  return (
-    (await em.findOne(TaskStatus, { shortName: 'todo' })) ??
-    (await em.findOneOrFail(TaskStatus, {}, { orderBy: { id: 'asc' } }))
-  );
-}
-
-const taskEvent = (task: ITask, type: string, data?: Record<string, unknown>) => ({
-  type,
-  projectId: task.project.id,
-  targetType: 'task',
-  targetId: task.id,
-  taskId: task.id,
-  data,
+const ZNewTask = z.object({
+  entityId: ZId,
+  taskTypeId: ZId,
+  assigneeIds: ZPersonIds.default([]),
+  dueDate: ZDay.nullish(),
 });
+
+/** Most tasks one `tasks.createMany` call takes. */
+export const MAX_TASKS_PER_CALL = 500;
 
 export const tasksRouter = router({
   list: authedProcedure
@@ -101,57 +55,24 @@ export const tasksRouter = router({
     .input(z.object({ id: ZId }))
     .query(async ({ ctx, input }) => taskView(ctx.em, await ctx.access.task(input.id))),
 
-  create: authedProcedure
+  create: authedProcedure.input(ZNewTask).mutation(async ({ ctx, input }) => {
+    const [task] = await createTasks(ctx.em, ctx.access, [input], (_, name) => name);
+    return taskView(ctx.em, task!);
+  }),
+
+  /** Up to 500 tasks in one transaction, all or none, for pipeline bulk work. */
+  createMany: authedProcedure
     .input(
       z.object({
-        entityId: ZId,
-        taskTypeId: ZId,
-        assigneeIds: ZPersonIds.default([]),
-        dueDate: ZDay.nullish(),
+        tasks: z
+          .array(ZNewTask)
+          .min(1, 'needs at least one task')
+          .max(MAX_TASKS_PER_CALL, `at most ${MAX_TASKS_PER_CALL} tasks a call`),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal } = ctx;
-      const entity = await em.findOne(Entity, { id: input.entityId });
-      if (!entity) throw notFound('Asset or shot');
-      await access.entity(entity.id, entity.kind);
-      const taskType = await em.findOne(TaskType, { id: input.taskTypeId });
-      if (!taskType) throw badRequest('taskTypeId', 'no task type has this id');
-      if (taskType.forEntity !== entity.kind) {
-        throw badRequest(
-          'taskTypeId',
-          `${taskType.name} is for ${taskType.forEntity}s, not ${entity.kind}s`,
-        );
-      }
-      const project = await em.findOneOrFail(Project, { id: entity.project.id });
-      access.assert('changeTask', {
-        inTeam: await access.inTeam(project.id),
-        inDepartment: principal.departmentIds.includes(taskType.department.id),
-        assigned: false,
-      });
-      if ((await em.count(Task, { entity: entity.id, taskType: taskType.id })) > 0) {
-        throw conflict('taskTypeId', `${entity.name} already has a ${taskType.name} task`);
-      }
-      const assignees = await assignable(em, project, input.assigneeIds, 'assigneeIds');
-      const task = em.create(Task, {
-        project,
-        entity,
-        taskType,
-        status: await initialStatus(em),
-        dueDate: input.dueDate ?? null,
-      });
-      task.assignees.set(assignees);
-      recordEvent(
-        em,
-        principal,
-        taskEvent(task, 'task.created', {
-          entityId: entity.id,
-          taskTypeId: taskType.id,
-          assigneeIds: assignees.map((p) => p.id),
-        }),
-      );
-      await em.flush();
-      return taskView(em, task);
+      const tasks = await createTasks(ctx.em, ctx.access, input.tasks);
+      return { items: await taskViews(ctx.em, tasks) };
     }),
 
   update: authedProcedure
