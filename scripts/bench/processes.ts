@@ -9,6 +9,14 @@ export type Dialect = 'sqlite' | 'postgres';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../apps/server/src/main.ts', import.meta.url));
 
+/** The node flags `pnpm start` gives the server (its heap cap), so the bench runs what ships. */
+const START_FLAGS =
+  (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.match(/--max-old-space-size=\d+/g) ?? [];
+
 export const BENCH_ADMIN = { email: 'bench@clapper.test', password: 'bench-password-1' };
 
 export async function freePort(): Promise<number> {
@@ -61,8 +69,8 @@ function stopper(child: ChildProcess) {
 }
 
 /**
- * The real server as `pnpm start` runs it (apps/server/src/main.ts, logging at
- * info to a discarded stdout), in its own process on a fresh database, so its
+ * The real server as `pnpm start` runs it (apps/server/src/main.ts with the
+ * start script's heap cap, logging at info to a discarded stdout), in its own process on a fresh database, so its
  * memory is its own and the load generator does not share its event loop.
  */
 export async function startServerProcess(
@@ -73,7 +81,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const db = await createTestDatabase(dialect);
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
