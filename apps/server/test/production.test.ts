@@ -243,9 +243,9 @@ describe('assets and shots', () => {
     expect(await trpcError(admin.assets.get.query({ id: asset.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(
-      await trpcError(admin.shots.get.query({ id: studio.shot.id.replace(/.$/, '0') })),
-    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(admin.shots.get.query({ id: NO_SUCH_ID }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('shots: frames in order, unique names per sequence, filter by sequence', async () => {
