@@ -41,7 +41,11 @@ export async function buildServer({
     routerOptions: { maxParamLength: 5000 },
   });
   const { orm } = services;
-  app.addHook('onClose', async () => services.events.close());
+  await services.cluster.start((err) => app.log.warn({ err }, 'replica channel trouble'));
+  app.addHook('onClose', async () => {
+    await services.cluster.close();
+    services.events.close();
+  });
 
   await app.register(fastifyCookie);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);

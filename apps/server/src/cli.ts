@@ -177,7 +177,13 @@ async function main(): Promise<number> {
       secret,
       config: apiConfigFromEnv(env),
     });
-    await command({ em: orm.em.fork() as Em, services });
+    // On PostgreSQL, running servers hear of what this command changes at once.
+    await services.cluster.start();
+    try {
+      await command({ em: orm.em.fork() as Em, services });
+    } finally {
+      await services.cluster.close();
+    }
     return 0;
   } finally {
     await orm.close();

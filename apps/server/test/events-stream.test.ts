@@ -5,52 +5,17 @@ import {
   createUser,
   login,
   startTestServer,
+  subscribeEvents,
   type TestServer,
+  until,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-interface Received {
-  id: string;
-  data: { type: string; projectId: string | null; taskId: string | null; id: number };
-}
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.close());
-
-/** Subscribes over HTTP (SSE) and collects what arrives, until `stop()`. */
-function listen(
-  client: ReturnType<typeof createTestClient>,
-  input: Parameters<typeof client.events.subscribe.subscribe>[0],
-) {
-  const received: Received[] = [];
-  let started!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    started = resolve;
-  });
-  const subscription = client.events.subscribe.subscribe(input, {
-    onStarted: () => started(),
-    onData: (event) => received.push(event as unknown as Received),
-    onError: (error) =>
-      received.push({
-        id: 'error',
-        data: { type: `error: ${error.message}`, projectId: null, taskId: null, id: -1 },
-      }),
-  });
-  return { received, ready, stop: () => subscription.unsubscribe() };
-}
-
-async function until<T>(probe: () => T | undefined, ms = 1000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('events.subscribe over SSE', () => {
   it('delivers a comment within a second, hides projects the subscriber cannot see, and resumes once after a reconnect', async () => {
@@ -70,7 +35,7 @@ describe('events.subscribe over SSE', () => {
       taskTypeId: other.animate.id,
     });
 
-    const first = listen(watcherClient, { types: ['comment.*'] });
+    const first = subscribeEvents(watcherClient, { types: ['comment.*'] });
     await first.ready;
     const sentAt = Date.now();
     await admin.comments.add.mutate({ taskId: taskOther.id, text: 'not for the watcher' });
@@ -87,7 +52,10 @@ describe('events.subscribe over SSE', () => {
     await admin.comments.add.mutate({ taskId: taskMine.id, text: 'missed one' });
     await admin.comments.add.mutate({ taskId: taskOther.id, text: 'still hidden' });
     await admin.comments.add.mutate({ taskId: taskMine.id, text: 'missed two' });
-    const resumed = listen(watcherClient, { types: ['comment.*'], lastEventId: arrived.id });
+    const resumed = subscribeEvents(watcherClient, {
+      types: ['comment.*'],
+      lastEventId: arrived.id,
+    });
     await resumed.ready;
     await until(() => (resumed.received.length >= 2 ? true : undefined));
     await admin.comments.add.mutate({ taskId: taskMine.id, text: 'live again' });
@@ -112,7 +80,10 @@ describe('events.subscribe over SSE', () => {
   it('filters by project and type, and refuses a subscriber without a valid token', async () => {
     const studio = await createStudio(server);
     const admin = await adminClient(server);
-    const stream = listen(admin, { projectId: studio.project.id, types: ['task.status_changed'] });
+    const stream = subscribeEvents(admin, {
+      projectId: studio.project.id,
+      types: ['task.status_changed'],
+    });
     await stream.ready;
     const task = await admin.tasks.create.mutate({
       entityId: studio.shot.id,

@@ -13,6 +13,12 @@ export interface ApiConfig {
    * CLI run) can be.
    */
   credentialCacheTtlMs: number;
+  /**
+   * How often the event log is read for live subscribers when nothing said it
+   * changed (this server's writes, and other replicas' over PostgreSQL's
+   * NOTIFY, wake the reader at once).
+   */
+  eventPollMs: number;
   /** Sign-in attempts a minute from one address (each costs a slow password hash). */
   loginAttemptsPerMinute: number;
 }
@@ -22,5 +28,6 @@ export const defaultApiConfig: ApiConfig = {
   seatLimit: null,
   botMaxLifetimeDays: null,
   credentialCacheTtlMs: 1000,
+  eventPollMs: 500,
   loginAttemptsPerMinute: 30,
 };

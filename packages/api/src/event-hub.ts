@@ -47,6 +47,15 @@ export class EventHub {
     };
   }
 
+  /** Told when this server wrote events, to pass it on to other replicas. */
+  onAnnounce?: () => void;
+
+  /** This server committed events: read them now, and let other replicas know. */
+  announce() {
+    this.nudge();
+    this.onAnnounce?.();
+  }
+
   /** Something was written: read the log now (coalesced with a read under way). */
   nudge() {
     if (this.listeners.size === 0) return;

@@ -2,6 +2,7 @@ import type { Orm } from '@clapper/db';
 import { CredentialCache } from './auth/credential-cache';
 import { LoginThrottle } from './auth/login-throttle';
 import { createTokenService, type TokenService } from './auth/tokens';
+import { Cluster } from './cluster';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { EventHub } from './event-hub';
 
@@ -14,6 +15,8 @@ export interface ApiServices {
   /** The event log's reader for live subscriptions. */
   events: EventHub;
   logins: LoginThrottle;
+  /** Keeps replicas on one PostgreSQL database in step; start it before serving. */
+  cluster: Cluster;
   now: () => Date;
 }
 
@@ -29,13 +32,16 @@ export function createApiServices({
   now?: () => Date;
 }): ApiServices {
   const full = { ...defaultApiConfig, ...config };
+  const credentials = new CredentialCache(full.credentialCacheTtlMs, () => now().getTime());
+  const events = new EventHub(orm, full.eventPollMs);
   return {
     orm,
     tokens: createTokenService({ secret }),
-    credentials: new CredentialCache(full.credentialCacheTtlMs, () => now().getTime()),
+    credentials,
     config: full,
-    events: new EventHub(orm),
+    events,
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, () => now().getTime()),
+    cluster: new Cluster(orm, credentials, events),
     now,
   };
 }

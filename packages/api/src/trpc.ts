@@ -56,7 +56,7 @@ const mapDomainErrors = t.middleware(async ({ ctx, type, next }) => {
     if (mapped) throw mapped;
   }
   // A mutation has committed its events: let live subscribers read them now.
-  if (type === 'mutation' && result.ok && !ctx.transport.dryRun) ctx.services.events.nudge();
+  if (type === 'mutation' && result.ok && !ctx.transport.dryRun) ctx.services.events.announce();
   return result;
 });
 

@@ -2,4 +2,5 @@ export type { FilterQuery } from '@mikro-orm/core';
 export { raw, ref } from '@mikro-orm/core';
 export * from './database-url';
 export * from './entities';
+export * from './notifications';
 export * from './orm';

@@ -314,3 +314,42 @@ export async function createStudio(server: TestServer, { botCollaboration = true
     extraMemberId: extra.id,
   };
 }
+
+/** An event as a test subscriber receives it. */
+export interface ReceivedEvent {
+  id: string;
+  data: { type: string; projectId: string | null; taskId: string | null; id: number };
+}
+
+/** Subscribes over HTTP (SSE) and collects what arrives, until `stop()`. */
+export function subscribeEvents(
+  client: Client,
+  input: Parameters<typeof client.events.subscribe.subscribe>[0],
+) {
+  const received: ReceivedEvent[] = [];
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const subscription = client.events.subscribe.subscribe(input, {
+    onStarted: () => started(),
+    onData: (event) => received.push(event as unknown as ReceivedEvent),
+    onError: (error) =>
+      received.push({
+        id: 'error',
+        data: { type: `error: ${error.message}`, projectId: null, taskId: null, id: -1 },
+      }),
+  });
+  return { received, ready, stop: () => subscription.unsubscribe() };
+}
+
+/** Polls `probe` every 10 ms until it returns a value; fails after `ms`. */
+export async function until<T>(probe: () => T | undefined, ms = 1000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

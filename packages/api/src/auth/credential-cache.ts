@@ -68,8 +68,12 @@ export class CredentialCache {
     if (ticket === this.generation) this.put(this.sessions, id, value);
   }
 
+  /** Told of each forget made here, to pass it on to other replicas. */
+  onForget?: (what: 'person' | 'session', id: string) => void;
+
   /** After any change to a person: role, activity, expiry, token, deletion, password. */
-  forgetPerson(id: string) {
+  forgetPerson(id: string, { fromPeer = false } = {}) {
+    if (!fromPeer) this.onForget?.('person', id);
     this.generation++;
     this.people.delete(id);
     for (const [sessionId, entry] of this.sessions) {
@@ -77,7 +81,8 @@ export class CredentialCache {
     }
   }
 
-  forgetSession(id: string) {
+  forgetSession(id: string, { fromPeer = false } = {}) {
+    if (!fromPeer) this.onForget?.('session', id);
     this.generation++;
     this.sessions.delete(id);
   }
