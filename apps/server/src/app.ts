@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
 import fastifyCookie from '@fastify/cookie';
@@ -16,6 +17,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = 1200;
 /** Calls in one batched request; each counts against the rate limit as one request. */
 export const MAX_BATCH_SIZE = 50;
+/** A client gets this long to send its whole request (slow senders hold sockets): then 408. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface BuildServerOptions {
   services: ApiServices;
@@ -24,6 +27,7 @@ export interface BuildServerOptions {
   rateLimitPerMinute?: number;
   /** The built web admin; null serves none. */
   adminDir?: string | null;
+  requestTimeoutMs?: number;
 }
 
 export async function buildServer({
@@ -31,10 +35,17 @@ export async function buildServer({
   logger,
   rateLimitPerMinute = DEFAULT_RATE_LIMIT,
   adminDir = DEFAULT_ADMIN_DIR,
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
 }: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Node checks request timeouts only every 30 s by default; every second keeps the limit honest.
+    serverFactory: (handler) =>
+      createServer(
+        { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
+        handler,
+      ),
     // Event streams never go idle: on close, end them rather than wait.
     forceCloseConnections: true,
     // tRPC batches put every procedure name in the path.

@@ -58,6 +58,7 @@ export interface StartTestServerOptions {
   secret?: string;
   /** Record every SQL statement in `queries`. */
   countQueries?: boolean;
+  requestTimeoutMs?: number;
 }
 
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
@@ -88,6 +89,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     logger: createLogger({ level: 'trace', destination }),
     rateLimitPerMinute: options.rateLimitPerMinute,
     adminDir: options.adminDir ?? null,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
