@@ -14,6 +14,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { type Department, useTRPC } from '../api';
 import { ConfirmModal } from '../components/ConfirmModal';
+import { FormActions } from '../components/FormActions';
 import { FormError, useServerErrors } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { QueryState } from '../components/QueryState';
@@ -172,14 +173,11 @@ function DepartmentFormModal({
             placeholder="#3a7bd5"
             {...form.getInputProps('color')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {department ? 'Save' : 'Create department'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            submitLabel={department ? 'Save' : 'Create department'}
+            loading={create.isPending || update.isPending}
+          />
         </Stack>
       </form>
     </Modal>

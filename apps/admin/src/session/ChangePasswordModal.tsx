@@ -1,8 +1,9 @@
-import { Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
+import { Modal, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useTRPC } from '../api';
+import { FormActions } from '../components/FormActions';
 import { FormError, useServerErrors } from '../components/FormError';
 
 export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -47,14 +48,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
             required
             {...form.getInputProps('next')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={change.isPending}>
-              Change password
-            </Button>
-          </Group>
+          <FormActions onCancel={close} submitLabel="Change password" loading={change.isPending} />
         </Stack>
       </form>
     </Modal>

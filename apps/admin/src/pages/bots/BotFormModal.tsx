@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { Modal, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { type Person, type Role, useTRPC } from '../../api';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
+import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
 import type { IssuedToken } from '../../components/TokenModal';
 import { ROLE_OPTIONS } from '../../roles';
@@ -109,14 +110,11 @@ export function BotFormModal({
             description="An inactive bot's token is refused."
             {...form.getInputProps('active', { type: 'checkbox' })}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {bot ? 'Save' : 'Create bot'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            submitLabel={bot ? 'Save' : 'Create bot'}
+            loading={create.isPending || update.isPending}
+          />
         </Stack>
       </form>
     </Modal>

@@ -1,17 +1,15 @@
-import { ActionIcon, Badge, Button, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Button, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Person, useTRPC } from '../../api';
-import { ActiveSwitch } from '../../components/ActiveSwitch';
 import { ConfirmModal } from '../../components/ConfirmModal';
-import { DepartmentBadges } from '../../components/DepartmentBadges';
 import { ExpiryCell } from '../../components/ExpiryBadge';
 import { PageHeader } from '../../components/PageHeader';
+import { PersonCells } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
 import { type IssuedToken, TokenModal } from '../../components/TokenModal';
 import { ago } from '../../components/when';
 import { messageOf } from '../../errors';
-import { ROLE_LABELS } from '../../roles';
 import { BotActivityDrawer } from './BotActivityDrawer';
 import { BotFormModal } from './BotFormModal';
 import { RegenerateTokenModal } from './RegenerateTokenModal';
@@ -71,19 +69,10 @@ export function BotsPage() {
                   {items.map((bot) => (
                     <Table.Tr key={bot.id} data-bot={bot.name}>
                       <Table.Td fw={500}>{bot.name}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light">{ROLE_LABELS[bot.role]}</Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <DepartmentBadges departments={bot.departments} />
-                      </Table.Td>
-                      <Table.Td>
-                        <ActiveSwitch
-                          name={bot.name}
-                          active={bot.active}
-                          save={(active) => update.mutateAsync({ id: bot.id, active })}
-                        />
-                      </Table.Td>
+                      <PersonCells
+                        person={bot}
+                        saveActive={(active) => update.mutateAsync({ id: bot.id, active })}
+                      />
                       <Table.Td>
                         <ExpiryCell expiresAt={bot.expiresAt} />
                       </Table.Td>

@@ -1,13 +1,11 @@
-import { Badge, Button, Table, Text } from '@mantine/core';
+import { Button, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Person, useTRPC } from '../../api';
-import { ActiveSwitch } from '../../components/ActiveSwitch';
-import { DepartmentBadges } from '../../components/DepartmentBadges';
 import { PageHeader } from '../../components/PageHeader';
+import { PersonCells } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
 import { ago } from '../../components/when';
-import { ROLE_LABELS } from '../../roles';
 import { useMe } from '../../session/SessionGate';
 import { PersonFormModal } from './PersonFormModal';
 import { SeatCounter } from './SeatCounter';
@@ -61,19 +59,10 @@ export function PeoplePage() {
                       )}
                     </Table.Td>
                     <Table.Td>{person.email}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light">{ROLE_LABELS[person.role]}</Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <DepartmentBadges departments={person.departments} />
-                    </Table.Td>
-                    <Table.Td>
-                      <ActiveSwitch
-                        name={person.name}
-                        active={person.active}
-                        save={(active) => update.mutateAsync({ id: person.id, active })}
-                      />
-                    </Table.Td>
+                    <PersonCells
+                      person={person}
+                      saveActive={(active) => update.mutateAsync({ id: person.id, active })}
+                    />
                     <Table.Td>
                       <Text size="sm">{ago(person.lastUsedAt)}</Text>
                     </Table.Td>

@@ -1,19 +1,11 @@
-import {
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
+import { Modal, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { type Person, type Role, useTRPC } from '../../api';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
+import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
 import { ROLE_OPTIONS } from '../../roles';
 
@@ -109,14 +101,11 @@ export function PersonFormModal({
             description="An active person takes a seat."
             {...form.getInputProps('active', { type: 'checkbox' })}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {person ? 'Save' : 'Create person'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            submitLabel={person ? 'Save' : 'Create person'}
+            loading={create.isPending || update.isPending}
+          />
         </Stack>
       </form>
     </Modal>

@@ -1,8 +1,9 @@
-import { Button, Group, Modal, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Button, Modal, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../api';
+import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
@@ -131,14 +132,7 @@ function NewProjectModal({ opened, onClose }: { opened: boolean; onClose: () => 
             description="Tasks of this project may be assigned to bots (agent workflows)."
             {...form.getInputProps('botCollaboration', { type: 'checkbox' })}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create project
-            </Button>
-          </Group>
+          <FormActions onCancel={close} submitLabel="Create project" loading={create.isPending} />
         </Stack>
       </form>
     </Modal>
