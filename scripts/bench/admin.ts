@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ADMIN_DIST, buildAdmin, launchChromium } from '@clapper/admin/testing';
 import { adminClient, login, startTestServer } from '@clapper/server/testing';
-import { fmt, median, type Section } from './report';
+import { fmt, median, type Section } from '../lib/report';
 
 const RUNS = 10;
 const BOTS = 50;

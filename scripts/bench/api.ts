@@ -5,9 +5,9 @@ import {
   type ServerProcess,
   startBareServer,
   startServerProcess,
-} from './processes';
-import { fmt, type Row, type Section } from './report';
-import { BENCH_PROJECT, seedStudio } from './seed';
+} from '../lib/processes';
+import { fmt, type Row, type Section } from '../lib/report';
+import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

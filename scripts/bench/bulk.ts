@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ROOT, startServerProcess } from './processes';
-import { fmt, median, type Row, type Section } from './report';
-import { BENCH_PROJECT, seedStudio } from './seed';
+import { ROOT, startServerProcess } from '../lib/processes';
+import { fmt, median, type Row, type Section } from '../lib/report';
+import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 
 const SHOTS = 1000;
 const TASK_TYPES = 10;

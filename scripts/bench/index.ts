@@ -3,10 +3,10 @@
  * their tables and rewrites their sections of BENCHMARKS.md.
  */
 import { fileURLToPath } from 'node:url';
+import { printSection, type Section, writeSections } from '../lib/report';
 import { adminBench } from './admin';
 import { apiBench } from './api';
 import { bulkBench } from './bulk';
-import { printSection, type Section, writeSections } from './report';
 import { tokensBench } from './tokens';
 
 const BENCHES: Record<string, () => Promise<Section>> = {
@@ -17,6 +17,13 @@ const BENCHES: Record<string, () => Promise<Section>> = {
 };
 
 const FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const HEADER = `# Benchmarks
+
+Every number here is written by \`pnpm bench\` (scripts/bench). Each section
+replaces only itself, so \`pnpm bench <name>\` refreshes one. Ratios compare
+against a baseline measured in the same run on the same machine, which is what
+holds on a noisy shared machine; absolute numbers are for orientation only.
+`;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in BENCHES));
@@ -36,5 +43,5 @@ for (const name of names) {
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
   sections.push(section);
 }
-writeSections(FILE, sections, `pnpm bench${asked.length ? ` ${asked.join(' ')}` : ''}`);
+writeSections(FILE, sections, `pnpm bench${asked.length ? ` ${asked.join(' ')}` : ''}`, HEADER);
 console.log(`\nWrote ${names.join(', ')} to BENCHMARKS.md`);

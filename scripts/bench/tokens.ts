@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { authenticate, createTokenService } from '@clapper/api';
 import { newId } from '@clapper/db';
 import { createBot, startTestServer } from '@clapper/server/testing';
-import { fmt, type Section } from './report';
+import { fmt, type Section } from '../lib/report';
 
 const ROUNDS = 5;
 const ROUND_MS = 400;

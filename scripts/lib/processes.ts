@@ -57,6 +57,8 @@ export interface ServerProcess {
   pid: number;
   db: TestDatabase;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: nothing is flushed or closed. */
+  kill(): Promise<void>;
 }
 
 function stopper(child: ChildProcess) {
@@ -76,10 +78,17 @@ function stopper(child: ChildProcess) {
 export async function startServerProcess(
   dialect: Dialect,
   env: Record<string, string> = {},
-  /** Extra node flags, such as `--cpu-prof` when profiling. */
-  nodeArgs: string[] = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  {
+    nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    db: existing,
+  }: {
+    /** Extra node flags, such as `--cpu-prof` when profiling. */
+    nodeArgs?: string[];
+    /** A database another server already uses (a replica, a restart); left in place on stop. */
+    db?: TestDatabase;
+  } = {},
 ): Promise<ServerProcess> {
-  const db = await createTestDatabase(dialect);
+  const db = existing ?? (await createTestDatabase(dialect));
   const port = await freePort();
   const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', MAIN], {
     cwd: ROOT,
@@ -108,8 +117,14 @@ export async function startServerProcess(
     db,
     async stop() {
       await stop();
-      await db.dispose();
+      if (!existing) await db.dispose();
     },
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
   };
 }
 

@@ -66,24 +66,16 @@ function markdown(section: Section, command: string) {
     ),
     ...(section.notes?.length ? ['', ...section.notes.map((n) => `- ${n}`)] : []),
   ];
-  return `<!-- bench:${section.id} -->\n${lines.join('\n')}\n<!-- /bench:${section.id} -->`;
+  return `<!-- section:${section.id} -->\n${lines.join('\n')}\n<!-- /section:${section.id} -->`;
 }
 
-const HEADER = `# Benchmarks
-
-Every number here is written by \`pnpm bench\` (scripts/bench). Each section
-replaces only itself, so \`pnpm bench <name>\` refreshes one. Ratios compare
-against a baseline measured in the same run on the same machine, which is what
-holds on a noisy shared machine; absolute numbers are for orientation only.
-`;
-
-/** Writes each section between its markers in BENCHMARKS.md, keeping the others. */
-export function writeSections(file: string, sections: Section[], command: string) {
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : HEADER;
+/** Writes each section between its markers in `file`, keeping the others; `header` starts a new file. */
+export function writeSections(file: string, sections: Section[], command: string, header: string) {
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
   for (const section of sections) {
     const block = markdown(section, command);
     const pattern = new RegExp(
-      `<!-- bench:${section.id} -->[\\s\\S]*?<!-- /bench:${section.id} -->`,
+      `<!-- section:${section.id} -->[\\s\\S]*?<!-- /section:${section.id} -->`,
     );
     text = pattern.test(text) ? text.replace(pattern, block) : `${text.trimEnd()}\n\n${block}\n`;
   }
