@@ -89,7 +89,9 @@ export function ProjectsPage() {
         }
       </QueryState>
       <NewProjectModal opened={creating} onClose={() => setCreating(false)} />
+      {/* A new instance per project: nothing picked for one team is offered to another. */}
       <TeamModal
+        key={teamOf ?? 'none'}
         project={projects.data?.items.find((p) => p.id === teamOf) ?? null}
         onClose={() => setTeamOf(null)}
       />
