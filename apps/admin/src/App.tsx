@@ -32,15 +32,19 @@ const ME_KEY = [['auth', 'me']];
 
 function makeQueryClient() {
   // A session that ends (signed out elsewhere, expired, deactivated) sends the admin back to
-  // sign-in: any other call refused UNAUTHORIZED makes `auth.me` ask again.
+  // sign-in: a call refused UNAUTHORIZED while signed in makes `auth.me` ask again. Signed out
+  // (a wrong password, say) there is nothing to ask again.
   const onError = (error: unknown, query?: Query<unknown, unknown>) => {
     if (errorCode(error) !== 'UNAUTHORIZED') return;
     if (query && matchQuery({ queryKey: ME_KEY }, query)) return;
-    void client.invalidateQueries({ queryKey: ME_KEY });
+    const signedIn = client.getQueriesData({ queryKey: ME_KEY }).some(([, data]) => data);
+    if (signedIn) void client.invalidateQueries({ queryKey: ME_KEY });
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),
     mutationCache: new MutationCache({ onError: (error) => onError(error) }),
+    // After a change, pages re-read every query on screen (invalidateQueries()): an admin
+    // shows few at once, and bots, people, departments, teams and seats show each other.
     defaultOptions: {
       queries: {
         staleTime: 10_000,

@@ -30,7 +30,10 @@ export function splitServerError(
       : [{ field: '', message: messageOf(error) }]);
   for (const { field, message } of issues) {
     const name = topField(field);
-    if (fields.includes(name)) fieldErrors[name] = fieldErrors[name] ?? capitalise(message);
+    // A domain error's message starts with its field (`current: is not…`); beside the input
+    // that field is already said.
+    const beside = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+    if (fields.includes(name)) fieldErrors[name] = fieldErrors[name] ?? capitalise(beside);
     else leftover.push(field && data.issues ? `${field}: ${message}` : message);
   }
   return { fieldErrors, message: leftover.length ? leftover.join('; ') : null };

@@ -5,6 +5,7 @@ import {
   createTestClient,
   createUser,
   startTestServer,
+  TEST_ADMIN,
   type TestServer,
   trpcError,
 } from '@clapper/server/testing';
@@ -72,7 +73,15 @@ describe('the web admin, in Chromium, against the real server', () => {
 
   it('signs in with email and password, landing on the Bots page', async () => {
     await page.goto(server.url);
-    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.waitFor();
+    // A wrong password: the error shows and what was typed stays.
+    await page.getByLabel('Email').fill(TEST_ADMIN.email);
+    await page.getByLabel(/^Password/).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByRole('alert').textContent()).toMatch(/password/i);
+    expect(await page.getByLabel('Email').inputValue()).toBe(TEST_ADMIN.email);
     await signIn(page);
     await page.getByRole('heading', { name: 'Bots' }).waitFor();
     expect(page.url()).toBe(`${server.url}/bots`);
@@ -206,5 +215,14 @@ describe('the web admin, in Chromium, against the real server', () => {
     expect(await trpcError(meAs(session))).toMatchObject({ code: 'UNAUTHORIZED' });
     await page.reload();
     await page.getByRole('form', { name: 'Sign in' }).waitFor();
+  });
+
+  it('shows a user without the admin role no admin pages, only a plain notice', async () => {
+    const manager = await createUser(server, { role: 'manager' });
+    await page.goto(`${server.url}/bots`);
+    await signIn(page, manager);
+    await page.getByText('Nothing to manage here').waitFor();
+    expect(await page.getByRole('link', { name: 'Bots' }).count()).toBe(0);
+    expect(await page.getByRole('table').count()).toBe(0);
   });
 });

@@ -53,4 +53,16 @@ describe('server errors split between a form’s fields', () => {
     );
     expect(splitServerError(unknown, ['name']).message).toMatch(/not found/i);
   });
+
+  it('drops the field name a domain message starts with, beside that field', async () => {
+    const admin = await adminClient(server);
+    const error = await failure(
+      admin.auth.changePassword.mutate({ current: 'wrong-password', next: 'another-password' }),
+    );
+    expect(splitServerError(error, ['current', 'next'])).toEqual({
+      fieldErrors: { current: 'Is not your current password' },
+      message: null,
+    });
+    expect(splitServerError(error, ['next']).message).toBe('current: is not your current password');
+  });
 });

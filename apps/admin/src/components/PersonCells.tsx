@@ -1,8 +1,8 @@
 import { Badge, Table } from '@mantine/core';
 import type { Person } from '../api';
 import { ROLE_LABELS } from '../roles';
-import { ActiveSwitch } from './ActiveSwitch';
 import { DepartmentBadges } from './DepartmentBadges';
+import { RowSwitch } from './RowSwitch';
 
 /** The role, departments and active-switch cells that user and bot rows share. */
 export function PersonCells({
@@ -21,7 +21,7 @@ export function PersonCells({
         <DepartmentBadges departments={person.departments} />
       </Table.Td>
       <Table.Td>
-        <ActiveSwitch name={person.name} active={person.active} save={saveActive} />
+        <RowSwitch label={`Active: ${person.name}`} checked={person.active} save={saveActive} />
       </Table.Td>
     </>
   );

@@ -16,7 +16,7 @@ export function QueryState<T>({
   if (query.isPending) {
     return (
       <Center py="xl">
-        <Loader aria-label={`Loading ${label}`} />
+        <Loader role="status" aria-label={`Loading ${label}`} />
       </Center>
     );
   }

@@ -1,8 +1,9 @@
-import { AppShell, Burger, Group, NavLink, Text, Title } from '@mantine/core';
+import { Alert, AppShell, Burger, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { NavLink as RouterLink, useLocation } from 'react-router';
 import { AccountMenu } from '../session/AccountMenu';
+import { useMe } from '../session/SessionGate';
 
 const ADMIN_PAGES = [
   { to: '/bots', label: 'Bots' },
@@ -14,6 +15,8 @@ const ADMIN_PAGES = [
 export function Shell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
+  // Bots and people are the admin role's to manage (DESIGN.md); others get a plain answer.
+  const isAdmin = useMe().role === 'admin';
   return (
     <AppShell
       header={{ height: 56 }}
@@ -36,10 +39,12 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Main menu">
-        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb={4}>
-          Admin
-        </Text>
-        {ADMIN_PAGES.map((page) => (
+        {isAdmin && (
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb={4}>
+            Admin
+          </Text>
+        )}
+        {(isAdmin ? ADMIN_PAGES : []).map((page) => (
           <NavLink
             key={page.to}
             component={RouterLink}
@@ -50,7 +55,16 @@ export function Shell({ children }: { children: ReactNode }) {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        {isAdmin ? (
+          children
+        ) : (
+          <Alert color="gray" title="Nothing to manage here" role="status">
+            The admin pages are for the admin role. Ask an admin for what you need; scripts and
+            other apps use the API with their own tokens.
+          </Alert>
+        )}
+      </AppShell.Main>
     </AppShell>
   );
 }

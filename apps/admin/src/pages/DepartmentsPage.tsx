@@ -8,6 +8,7 @@ import {
   Table,
   Text,
   TextInput,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -31,7 +32,7 @@ export function DepartmentsPage() {
   const remove = useMutation(
     trpc.departments.delete.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries(trpc.departments.pathFilter());
+        await queryClient.invalidateQueries();
         setDeleting(null);
       },
     }),
@@ -52,7 +53,9 @@ export function DepartmentsPage() {
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Colour</Table.Th>
-                  <Table.Th />
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -142,7 +145,7 @@ function DepartmentFormModal({
 
   const done = {
     onSuccess: async () => {
-      await queryClient.invalidateQueries(trpc.departments.pathFilter());
+      await queryClient.invalidateQueries();
       onClose();
     },
     onError: serverErrors.show,

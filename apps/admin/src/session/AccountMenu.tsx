@@ -1,6 +1,6 @@
 import { Button, Menu } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { matchQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../api';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { useMe } from './SessionGate';
@@ -11,7 +11,15 @@ export function AccountMenu() {
   const queryClient = useQueryClient();
   const [changing, { open, close }] = useDisclosure();
   const logout = useMutation(
-    trpc.auth.logout.mutationOptions({ onSettled: () => queryClient.resetQueries() }),
+    trpc.auth.logout.mutationOptions({
+      // Drop everything read with the session, then ask who we are: nobody, so sign-in shows.
+      onSettled: () => {
+        queryClient.removeQueries({
+          predicate: (q) => !matchQuery(trpc.auth.me.pathFilter(), q),
+        });
+        return queryClient.resetQueries(trpc.auth.me.pathFilter());
+      },
+    }),
   );
   return (
     <>

@@ -1,6 +1,6 @@
 import { Alert, Button, Center, Loader } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext } from 'react';
+import { createContext, type ReactNode, useContext, useRef } from 'react';
 import { type Me, useTRPC } from '../api';
 import { errorCode, messageOf } from '../errors';
 import { SignInPage } from './SignInPage';
@@ -18,15 +18,20 @@ export function useMe(): Me {
 export function SessionGate({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
+  // Signed out, a refetch (window focus, after sign-in) must not unmount the sign-in form and
+  // lose what was typed or the error shown.
+  const signedOut = useRef(false);
+  if (me.isSuccess) signedOut.current = false;
+  if (me.isError && errorCode(me.error) === 'UNAUTHORIZED') signedOut.current = true;
+  if (signedOut.current && !me.isSuccess) return <SignInPage />;
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader role="status" aria-label="Loading" />
       </Center>
     );
   }
   if (me.isError) {
-    if (errorCode(me.error) === 'UNAUTHORIZED') return <SignInPage />;
     return (
       <Center h="100vh">
         <Alert color="red" title="Cannot reach the Clapper server">

@@ -33,7 +33,7 @@ export function SignInPage() {
               type="email"
               autoComplete="username"
               required
-              data-autofocus
+              autoFocus
               {...form.getInputProps('email')}
             />
             <PasswordInput

@@ -19,7 +19,7 @@ export function BotActivityDrawer({ bot, onClose }: { bot: Person | null; onClos
       size="xl"
       title={bot ? `Activity of ${bot.name}` : ''}
     >
-      {events.isPending && <Loader aria-label="Loading activity" />}
+      {events.isPending && <Loader role="status" aria-label="Loading activity" />}
       {events.isError && <Alert color="red">{messageOf(events.error)}</Alert>}
       {events.data && events.data.items.length === 0 && (
         <Text c="dimmed">This bot has done nothing yet.</Text>

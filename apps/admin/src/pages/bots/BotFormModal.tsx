@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { type Person, type Role, useTRPC } from '../../api';
+import { changedValues } from '../../components/changed-values';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
@@ -52,11 +53,7 @@ export function BotFormModal({
     serverErrors.clear();
   }, [opened, bot?.id]);
 
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries(trpc.bots.pathFilter()),
-      queryClient.invalidateQueries(trpc.users.seats.pathFilter()),
-    ]);
+  const refresh = () => queryClient.invalidateQueries();
   const create = useMutation(
     trpc.bots.create.mutationOptions({
       onSuccess: async ({ bot: created, token }) => {
@@ -80,7 +77,7 @@ export function BotFormModal({
 
   const submit = form.onSubmit((values) => {
     serverErrors.clear();
-    if (bot) update.mutate({ id: bot.id, ...values });
+    if (bot) update.mutate({ id: bot.id, ...changedValues(form, values) });
     else create.mutate(values);
   });
 

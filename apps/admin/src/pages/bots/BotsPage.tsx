@@ -26,7 +26,7 @@ export function BotsPage() {
   const [deleting, setDeleting] = useState<Person | null>(null);
   const [watching, setWatching] = useState<Person | null>(null);
 
-  const refresh = () => queryClient.invalidateQueries(trpc.bots.pathFilter());
+  const refresh = () => queryClient.invalidateQueries();
   const update = useMutation(trpc.bots.update.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(
     trpc.bots.delete.mutationOptions({

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, NumberInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { type Person, useTRPC } from '../../api';
 import { FormError, useServerErrors } from '../../components/FormError';
 import type { IssuedToken } from '../../components/TokenModal';
@@ -25,25 +25,36 @@ export function RegenerateTokenModal({
     serverErrors.clear();
   }, [bot?.id]);
 
+  // The name is kept when asked: the old token is gone, so the new one must be shown whatever
+  // happened to `bot` since.
+  const askedFor = useRef('');
   const regenerate = useMutation(
     trpc.bots.regenerateToken.mutationOptions({
       onSuccess: async ({ token, previousTokenValidUntil }) => {
-        await queryClient.invalidateQueries(trpc.bots.pathFilter());
+        await queryClient.invalidateQueries();
         onClose();
-        if (bot)
-          onIssued({ botName: bot.name, token, previousValidUntil: previousTokenValidUntil });
+        onIssued({ botName: askedFor.current, token, previousValidUntil: previousTokenValidUntil });
       },
       onError: serverErrors.show,
     }),
   );
+  const pending = regenerate.isPending;
 
   return (
-    <Modal opened={bot !== null} onClose={onClose} title="Regenerate token">
+    <Modal
+      opened={bot !== null}
+      onClose={onClose}
+      title="Regenerate token"
+      closeOnEscape={!pending}
+      closeOnClickOutside={!pending}
+      withCloseButton={!pending}
+    >
       {bot && (
         <form
           onSubmit={form.onSubmit(({ graceMinutes }) => {
             serverErrors.clear();
             const minutes = Number(graceMinutes) || 0;
+            askedFor.current = bot.name;
             regenerate.mutate({ id: bot.id, ...(minutes ? { graceMinutes: minutes } : {}) });
           })}
         >
@@ -65,7 +76,7 @@ export function RegenerateTokenModal({
               The new token is shown once.
             </Text>
             <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} data-autofocus>
+              <Button variant="default" onClick={onClose} disabled={pending} data-autofocus>
                 Cancel
               </Button>
               <Button type="submit" color="orange" loading={regenerate.isPending}>

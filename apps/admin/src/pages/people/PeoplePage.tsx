@@ -1,4 +1,4 @@
-import { Button, Table, Text } from '@mantine/core';
+import { Button, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Person, useTRPC } from '../../api';
@@ -21,7 +21,7 @@ export function PeoplePage() {
   const [form, setForm] = useState<Form>({ opened: false });
   const update = useMutation(
     trpc.users.update.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.users.pathFilter()),
+      onSuccess: () => queryClient.invalidateQueries(),
     }),
   );
 
@@ -43,7 +43,9 @@ export function PeoplePage() {
                   <Table.Th>Departments</Table.Th>
                   <Table.Th>Active</Table.Th>
                   <Table.Th>Last seen</Table.Th>
-                  <Table.Th />
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { type Person, type Role, useTRPC } from '../../api';
+import { changedValues } from '../../components/changed-values';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
@@ -46,11 +47,12 @@ export function PersonFormModal({
   useEffect(() => {
     if (!opened) return;
     form.setValues(valuesOf(person));
+    form.resetDirty(valuesOf(person));
     serverErrors.clear();
   }, [opened, person?.id]);
 
   const saved = async (name: string) => {
-    await queryClient.invalidateQueries(trpc.users.pathFilter());
+    await queryClient.invalidateQueries();
     notifications.show({ color: 'green', message: `${name} saved` });
     onClose();
   };
@@ -67,9 +69,16 @@ export function PersonFormModal({
     }),
   );
 
-  const submit = form.onSubmit(({ password, ...values }) => {
+  const submit = form.onSubmit((all) => {
+    const { password, ...values } = all;
     serverErrors.clear();
-    if (person) update.mutate({ id: person.id, ...values, ...(password ? { password } : {}) });
+    // An empty password on an edit means: keep it.
+    if (person)
+      update.mutate({
+        id: person.id,
+        ...changedValues(form, all),
+        password: password || undefined,
+      });
     else create.mutate({ ...values, password });
   });
 

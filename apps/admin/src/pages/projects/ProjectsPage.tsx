@@ -1,4 +1,13 @@
-import { Button, Modal, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import {
+  Button,
+  Modal,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +16,7 @@ import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
-import { messageOf } from '../../errors';
+import { RowSwitch } from '../../components/RowSwitch';
 import { TeamModal } from './TeamModal';
 
 export function ProjectsPage() {
@@ -18,7 +27,7 @@ export function ProjectsPage() {
   const [teamOf, setTeamOf] = useState<string | null>(null);
   const update = useMutation(
     trpc.projects.update.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.projects.pathFilter()),
+      onSuccess: () => queryClient.invalidateQueries(),
     }),
   );
 
@@ -38,30 +47,23 @@ export function ProjectsPage() {
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Bot collaboration</Table.Th>
                   <Table.Th>Team</Table.Th>
-                  <Table.Th />
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {items.map((project) => {
                   const bots = project.team.filter((m) => m.kind === 'bot').length;
-                  const saving = update.isPending && update.variables?.id === project.id;
-                  const failed = update.isError && update.variables?.id === project.id;
                   return (
                     <Table.Tr key={project.id}>
                       <Table.Td fw={500}>{project.name}</Table.Td>
                       <Table.Td>
-                        <Switch
-                          aria-label={`Bot collaboration: ${project.name}`}
-                          checked={
-                            saving ? !!update.variables?.botCollaboration : project.botCollaboration
-                          }
-                          disabled={saving}
-                          error={failed ? messageOf(update.error) : undefined}
-                          onChange={(e) =>
-                            update.mutate({
-                              id: project.id,
-                              botCollaboration: e.currentTarget.checked,
-                            })
+                        <RowSwitch
+                          label={`Bot collaboration: ${project.name}`}
+                          checked={project.botCollaboration}
+                          save={(botCollaboration) =>
+                            update.mutateAsync({ id: project.id, botCollaboration })
                           }
                         />
                       </Table.Td>
@@ -112,7 +114,7 @@ function NewProjectModal({ opened, onClose }: { opened: boolean; onClose: () => 
   const create = useMutation(
     trpc.projects.create.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries(trpc.projects.pathFilter());
+        await queryClient.invalidateQueries();
         close();
       },
       onError: serverErrors.show,

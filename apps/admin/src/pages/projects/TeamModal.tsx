@@ -12,7 +12,7 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
   const users = useQuery({ ...trpc.users.list.queryOptions({ limit: 100 }), enabled: !!project });
   const bots = useQuery({ ...trpc.bots.list.queryOptions({ limit: 100 }), enabled: !!project });
   const [personId, setPersonId] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries(trpc.projects.pathFilter());
+  const refresh = () => queryClient.invalidateQueries();
   const add = useMutation(
     trpc.projects.addMember.mutationOptions({
       onSuccess: async () => {
@@ -53,6 +53,7 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
           <form
             onSubmit={(e) => {
               e.preventDefault();
+              remove.reset();
               if (personId) add.mutate({ projectId: project.id, personId });
             }}
           >

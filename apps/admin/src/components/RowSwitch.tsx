@@ -3,23 +3,23 @@ import { useMutation } from '@tanstack/react-query';
 import { messageOf } from '../errors';
 
 /**
- * A table row's active switch: saves at once, and shows a refusal (the seat
- * limit, say) right under itself.
+ * A switch in a table row: saves at once, with its own pending state, and
+ * shows a refusal (the seat limit, say) right under itself.
  */
-export function ActiveSwitch({
-  name,
-  active,
+export function RowSwitch({
+  label,
+  checked,
   save,
 }: {
-  name: string;
-  active: boolean;
-  save: (active: boolean) => Promise<unknown>;
+  label: string;
+  checked: boolean;
+  save: (checked: boolean) => Promise<unknown>;
 }) {
   const toggle = useMutation({ mutationFn: save });
   return (
     <Switch
-      aria-label={`Active: ${name}`}
-      checked={toggle.isPending ? !!toggle.variables : active}
+      aria-label={label}
+      checked={toggle.isPending ? !!toggle.variables : checked}
       disabled={toggle.isPending}
       onChange={(e) => toggle.mutate(e.currentTarget.checked)}
       error={toggle.isError ? messageOf(toggle.error) : undefined}
