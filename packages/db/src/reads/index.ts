@@ -1,0 +1,38 @@
+import type { Orm } from '../orm';
+import { openReadConnection, type ReadConnection } from './connection';
+import { entityReads } from './entities';
+import { eventReads } from './events';
+import { peopleReads } from './people';
+import { projectReads } from './projects';
+import { taskReads } from './tasks';
+
+export type { ReadConnection } from './connection';
+export type { EntityFilter, EntityRow } from './entities';
+export type { EventFilter, EventRow, EventVisibility } from './events';
+export * from './from-entities';
+export type { PersonRow, SessionRow } from './people';
+export type { ProjectRow, TeamMemberRow } from './projects';
+export type { CommentRow, TaskFilter, TaskRow, TaskStatusRow } from './tasks';
+
+/**
+ * The reads that scripts and the admin make most, as prepared statements with
+ * bound parameters and no entity hydration: at most one statement per relation.
+ * The ORM stays the way to write; these only read what is committed.
+ */
+export function createHotReads(connection: ReadConnection) {
+  return {
+    connection,
+    people: peopleReads(connection),
+    projects: projectReads(connection),
+    tasks: taskReads(connection),
+    entities: entityReads(connection),
+    events: eventReads(connection),
+    close: () => connection.close(),
+  };
+}
+
+export type HotReads = ReturnType<typeof createHotReads>;
+
+/** Hot reads over a connection of their own to the ORM's database. */
+export const openHotReads = (orm: Orm, options?: { poolSize?: number }): HotReads =>
+  createHotReads(openReadConnection(orm, options));

@@ -1,0 +1,114 @@
+import type { PersonKind, Role } from '../entities/person';
+import type { ReadConnection } from './connection';
+import { toBool, toDate, toDateOrNull } from './values';
+
+/** A person as the API shows and authenticates them: no password hash, ever. */
+export interface PersonRow {
+  id: string;
+  kind: PersonKind;
+  name: string;
+  email: string | null;
+  role: Role;
+  active: boolean;
+  expiresAt: string | null;
+  tokenId: string | null;
+  tokenIssuedAt: Date | null;
+  previousTokenId: string | null;
+  previousTokenValidUntil: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  createdBy: { id: string; name: string; kind: PersonKind } | null;
+  /** Ordered by id. */
+  departments: { id: string; name: string }[];
+}
+
+export interface SessionRow {
+  id: string;
+  personId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+const PERSON = `select p.id, p.kind, p.name, p.email, p.role, p.active, p.expires_at as "expiresAt",
+  p.token_id as "tokenId", p.token_issued_at as "tokenIssuedAt", p.previous_token_id as "previousTokenId",
+  p.previous_token_valid_until as "previousTokenValidUntil", p.last_used_at as "lastUsedAt",
+  p.created_at as "createdAt", c.id as "creatorId", c.name as "creatorName", c.kind as "creatorKind"
+  from people p left join people c on c.id = p.created_by_id`;
+
+type RawPerson = Omit<PersonRow, 'createdBy' | 'departments'> & {
+  creatorId: string | null;
+  creatorName: string | null;
+  creatorKind: PersonKind | null;
+};
+
+export function peopleReads(db: ReadConnection) {
+  async function withDepartments(raws: RawPerson[]): Promise<PersonRow[]> {
+    if (raws.length === 0) return [];
+    const links = await db.all<{ personId: string; id: string; name: string }>(
+      `select pd.person_id as "personId", d.id, d.name from person_departments pd
+        join departments d on d.id = pd.department_id
+        where ${db.inList('pd.person_id')} order by d.id`,
+      [db.list(raws.map((r) => r.id))],
+    );
+    return raws.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      email: r.email,
+      role: r.role,
+      active: toBool(r.active),
+      expiresAt: r.expiresAt,
+      tokenId: r.tokenId,
+      tokenIssuedAt: toDateOrNull(r.tokenIssuedAt),
+      previousTokenId: r.previousTokenId,
+      previousTokenValidUntil: toDateOrNull(r.previousTokenValidUntil),
+      lastUsedAt: toDateOrNull(r.lastUsedAt),
+      createdAt: toDate(r.createdAt),
+      createdBy:
+        r.creatorId === null
+          ? null
+          : { id: r.creatorId, name: r.creatorName!, kind: r.creatorKind! },
+      departments: links
+        .filter((l) => l.personId === r.id)
+        .map((l) => ({ id: l.id, name: l.name })),
+    }));
+  }
+
+  return {
+    /** One person with departments and creator: two statements. */
+    async byId(id: string): Promise<PersonRow | null> {
+      const [person] = await withDepartments(
+        await db.all<RawPerson>(`${PERSON} where p.id = ?`, [id]),
+      );
+      return person ?? null;
+    },
+
+    /** A page of users or bots in id order (`limit + 1` rows, for the next cursor). */
+    async page(kind: PersonKind, cursor: string | undefined, take: number): Promise<PersonRow[]> {
+      const raws = cursor
+        ? await db.all<RawPerson>(`${PERSON} where p.kind = ? and p.id > ? order by p.id limit ?`, [
+            kind,
+            cursor,
+            take,
+          ])
+        : await db.all<RawPerson>(`${PERSON} where p.kind = ? order by p.id limit ?`, [kind, take]);
+      return withDepartments(raws);
+    },
+
+    async session(id: string): Promise<SessionRow | null> {
+      const [row] = await db.all<SessionRow>(
+        `select id, person_id as "personId", expires_at as "expiresAt", revoked_at as "revokedAt"
+          from sessions where id = ?`,
+        [id],
+      );
+      return row
+        ? {
+            id: row.id,
+            personId: row.personId,
+            expiresAt: toDate(row.expiresAt),
+            revokedAt: toDateOrNull(row.revokedAt),
+          }
+        : null;
+    },
+  };
+}

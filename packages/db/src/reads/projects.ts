@@ -1,0 +1,87 @@
+import type { PersonKind, Role } from '../entities/person';
+import type { ReadConnection } from './connection';
+import { toBool, toDate } from './values';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  botCollaboration: boolean;
+  createdAt: Date;
+}
+
+export interface TeamMemberRow {
+  id: string;
+  name: string;
+  kind: PersonKind;
+  role: Role;
+}
+
+const PROJECT = `select id, name, bot_collaboration as "botCollaboration", created_at as "createdAt" from projects`;
+
+const toProject = (r: ProjectRow): ProjectRow => ({
+  id: r.id,
+  name: r.name,
+  botCollaboration: toBool(r.botCollaboration),
+  createdAt: toDate(r.createdAt),
+});
+
+export function projectReads(db: ReadConnection) {
+  return {
+    async byId(id: string): Promise<ProjectRow | null> {
+      const [row] = await db.all<ProjectRow>(`${PROJECT} where id = ?`, [id]);
+      return row ? toProject(row) : null;
+    },
+
+    async byName(name: string): Promise<ProjectRow | null> {
+      const [row] = await db.all<ProjectRow>(`${PROJECT} where name = ?`, [name]);
+      return row ? toProject(row) : null;
+    },
+
+    /** A page in id order (`take` is the limit + 1), of every project or of those in `ids`. */
+    async page(
+      ids: readonly string[] | 'all',
+      cursor: string | undefined,
+      take: number,
+    ): Promise<ProjectRow[]> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (ids !== 'all') {
+        where.push(db.inList('id'));
+        params.push(db.list(ids));
+      }
+      if (cursor) {
+        where.push('id > ?');
+        params.push(cursor);
+      }
+      const filter = where.length ? ` where ${where.join(' and ')}` : '';
+      const rows = await db.all<ProjectRow>(`${PROJECT}${filter} order by id limit ?`, [
+        ...params,
+        take,
+      ]);
+      return rows.map(toProject);
+    },
+
+    /** The team of each project, members in id order; a project with none maps to []. */
+    async teams(projectIds: readonly string[]): Promise<Map<string, TeamMemberRow[]>> {
+      const teams = new Map<string, TeamMemberRow[]>(projectIds.map((id) => [id, []]));
+      if (projectIds.length === 0) return teams;
+      const rows = await db.all<TeamMemberRow & { projectId: string }>(
+        `select pm.project_id as "projectId", p.id, p.name, p.kind, p.role from project_members pm
+          join people p on p.id = pm.person_id
+          where ${db.inList('pm.project_id')} order by p.id`,
+        [db.list(projectIds)],
+      );
+      for (const { projectId, ...member } of rows) teams.get(projectId)?.push(member);
+      return teams;
+    },
+
+    /** Ids of the projects whose team has this person. */
+    async ofMember(personId: string): Promise<string[]> {
+      const rows = await db.all<{ projectId: string }>(
+        `select project_id as "projectId" from project_members where person_id = ?`,
+        [personId],
+      );
+      return rows.map((r) => r.projectId);
+    },
+  };
+}
