@@ -53,10 +53,7 @@ export async function buildServer({
   });
   const { orm } = services;
   await services.cluster.start((err) => app.log.warn({ err }, 'replica channel trouble'));
-  app.addHook('onClose', async () => {
-    await services.cluster.close();
-    services.events.close();
-  });
+  app.addHook('onClose', () => services.close());
 
   await app.register(fastifyCookie);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import {
   type ApiServices,
   bots,
+  ChangeTracker,
   createApiServices,
   DEMO_PROJECT,
   DomainError,
@@ -86,7 +87,7 @@ const commands: Record<string, Command> = {
     const rows = [];
     let cursor: string | undefined;
     do {
-      const page = await bots.listBots(deps, { cursor, limit: 500 });
+      const page = await bots.listBots(deps.services, { cursor, limit: 500 });
       rows.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -179,10 +180,12 @@ async function main(): Promise<number> {
     });
     // On PostgreSQL, running servers hear of what this command changes at once.
     await services.cluster.start();
+    const { em, changes } = ChangeTracker.fork(orm.em.fork() as Em);
     try {
-      await command({ em: orm.em.fork() as Em, services });
+      await command({ em, services });
     } finally {
-      await services.cluster.close();
+      services.projects.invalidate(changes.touched());
+      await services.close();
     }
     return 0;
   } finally {

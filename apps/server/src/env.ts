@@ -32,7 +32,7 @@ const WORKSPACE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** A relative SQLite path is taken from the checkout's root, whichever package runs the server. */
 function anchorSqlitePath(url: string, base: string) {
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
-  if (!path || path === ':memory:' || isAbsolute(path)) return url;
+  if (!path || isAbsolute(path)) return url;
   return `sqlite:${resolve(base, path)}`;
 }
 

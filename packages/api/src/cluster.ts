@@ -1,15 +1,31 @@
 import { type Listener, listen, notify, type Orm } from '@clapper/db';
 import type { CredentialCache } from './auth/credential-cache';
 import type { EventHub } from './event-hub';
+import type { ProjectCache, Touched } from './project-cache';
 
 const CHANNEL = 'clapper';
 
-type Message = { t: 'person'; id: string } | { t: 'session'; id: string } | { t: 'events' };
+type Message =
+  | { t: 'person'; id: string }
+  | { t: 'session'; id: string }
+  | { t: 'events' }
+  | ({ t: 'reads' } & Touched)
+  | { t: 'reads-all' };
+
+// PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
+const MAX_PAYLOAD = 7900;
+
+interface Peers {
+  credentials: CredentialCache;
+  projects: ProjectCache;
+  events: EventHub;
+}
 
 /**
  * Tells the other replicas on the same PostgreSQL database, through
  * LISTEN/NOTIFY, what this one changed: a person or session whose cached
- * credential must go (a revoke takes effect on every replica at once), and that
+ * credential must go (a revoke takes effect on every replica at once), the
+ * projects and people a mutation touched (their cached reads go), and that
  * events were written (their subscribers read them at once). On SQLite there is
  * one server per database file and nothing to tell. If the channel drops, the
  * credential cache's lifetime and the event poll still bound the delay.
@@ -20,11 +36,16 @@ export class Cluster {
   private readonly sending = new Set<Promise<void>>();
   private onError: (error: unknown) => void = () => {};
 
+  private readonly credentials: CredentialCache;
+  private readonly projects: ProjectCache;
+  private readonly events: EventHub;
+
   constructor(
     private readonly orm: Orm,
-    private readonly credentials: CredentialCache,
-    private readonly events: EventHub,
-  ) {}
+    peers: Peers,
+  ) {
+    ({ credentials: this.credentials, projects: this.projects, events: this.events } = peers);
+  }
 
   /** Listens for the other replicas; `onError` hears of a dropped channel or a failed notify. */
   async start(onError?: (error: unknown) => void) {
@@ -37,6 +58,7 @@ export class Cluster {
     );
     if (!this.listener) return;
     this.credentials.onForget = (t, id) => this.send({ t, id });
+    this.projects.onInvalidate = (touched) => this.send({ t: 'reads', ...touched });
     this.events.onAnnounce = () => this.announceEvents();
   }
 
@@ -44,6 +66,7 @@ export class Cluster {
   async close() {
     await Promise.all(this.sending);
     this.credentials.onForget = undefined;
+    this.projects.onInvalidate = undefined;
     this.events.onAnnounce = undefined;
     await this.listener?.close();
     this.listener = null;
@@ -60,6 +83,13 @@ export class Cluster {
     else if (message.t === 'session')
       this.credentials.forgetSession(message.id, { fromPeer: true });
     else if (message.t === 'events') this.events.nudge();
+    else if (message.t === 'reads-all') this.projects.clear();
+    else if (message.t === 'reads') {
+      this.projects.invalidate(
+        { projects: message.projects ?? [], people: message.people ?? [] },
+        { fromPeer: true },
+      );
+    }
   }
 
   /** Many writes in a row send one message. */
@@ -73,9 +103,9 @@ export class Cluster {
   }
 
   private send(message: Message) {
-    const sent = notify(this.orm, CHANNEL, JSON.stringify(message)).catch((error) =>
-      this.onError(error),
-    );
+    let payload = JSON.stringify(message);
+    if (payload.length > MAX_PAYLOAD && message.t === 'reads') payload = '{"t":"reads-all"}';
+    const sent = notify(this.orm, CHANNEL, payload).catch((error) => this.onError(error));
     this.sending.add(sent);
     void sent.finally(() => this.sending.delete(sent));
   }

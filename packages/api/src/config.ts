@@ -14,6 +14,12 @@ export interface ApiConfig {
    */
   credentialCacheTtlMs: number;
   /**
+   * How long a project and its team are trusted without reading them again.
+   * Mutations on this server (and, on PostgreSQL, on other replicas) drop what
+   * they touch at once; this bounds how stale a change made by a CLI run can be.
+   */
+  readCacheTtlMs: number;
+  /**
    * How often the event log is read for live subscribers when nothing said it
    * changed (this server's writes, and other replicas' over PostgreSQL's
    * NOTIFY, wake the reader at once).
@@ -28,6 +34,7 @@ export const defaultApiConfig: ApiConfig = {
   seatLimit: null,
   botMaxLifetimeDays: null,
   credentialCacheTtlMs: 1000,
+  readCacheTtlMs: 1000,
   eventPollMs: 500,
   loginAttemptsPerMinute: 30,
 };

@@ -1,4 +1,3 @@
-import type { Em } from '@clapper/db';
 import { authenticate } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import type { ApiServices } from './services';
@@ -21,20 +20,22 @@ export const noTransport: RequestTransport = {
   clearSessionCookie() {},
 };
 
-/** Pure context factory: tests call it directly with `createCaller`, the server through its adapter. */
+/**
+ * Pure context factory: tests call it directly with `createCaller`, the server
+ * through its adapter. It holds no entity manager: procedures that use the ORM
+ * get one of their own, and the hot reads need none.
+ */
 export function createContextInner(
   services: ApiServices,
   transport: RequestTransport = noTransport,
 ) {
-  const em = services.orm.em.fork() as Em;
   let principal: Promise<Principal> | undefined;
   return {
-    em,
     services,
     transport,
     /** Verifies the request's credential once, however many procedures a batch calls. */
     authenticate: () => {
-      principal ??= authenticate({ em, ...services }, transport.credential);
+      principal ??= authenticate(services, transport.credential);
       return principal;
     },
   };

@@ -1,6 +1,6 @@
-import { Event, type IEvent, type Orm } from '@clapper/db';
+import type { EventRow, HotReads } from '@clapper/db';
 
-type Listener = (events: IEvent[]) => void;
+type Listener = (events: EventRow[]) => void;
 
 // How long an id skipped by the sequence is re-read, in case a slower transaction commits it late.
 const GAP_WINDOW_MS = 10_000;
@@ -20,17 +20,15 @@ export class EventHub {
   private again = false;
 
   constructor(
-    private readonly orm: Orm,
+    private readonly reads: HotReads,
     private readonly intervalMs = 500,
   ) {}
 
   /** The newest event id now: where a new subscription starts. */
   async head(): Promise<number> {
     if (this.lastId === undefined) {
-      const [newest] = await this.orm.em
-        .fork()
-        .find(Event, {}, { orderBy: { id: 'desc' }, limit: 1 });
-      this.lastId ??= newest?.id ?? 0;
+      const newest = await this.reads.events.head();
+      this.lastId ??= newest;
     }
     return this.lastId;
   }
@@ -86,16 +84,7 @@ export class EventHub {
     const from = await this.head();
     const now = Date.now();
     for (const [id, seen] of this.gaps) if (now - seen > GAP_WINDOW_MS) this.gaps.delete(id);
-    const late = [...this.gaps.keys()];
-    const rows = await this.orm.em
-      .fork()
-      .find(
-        Event,
-        late.length > 0
-          ? { $or: [{ id: { $gt: from } }, { id: { $in: late } }] }
-          : { id: { $gt: from } },
-        { orderBy: { id: 'asc' }, limit: BATCH },
-      );
+    const rows = await this.reads.events.since(from, [...this.gaps.keys()], BATCH);
     if (rows.length === 0) return;
     let expected = from + 1;
     for (const row of rows) {

@@ -1,4 +1,4 @@
-export { authenticate, endOfDayUtc } from './auth/authenticate';
+export { authenticate } from './auth/authenticate';
 export { CredentialCache } from './auth/credential-cache';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export type { Principal } from './auth/principal';
@@ -10,11 +10,13 @@ export {
   type TokenService,
 } from './auth/tokens';
 export * from './bootstrap';
+export { ChangeTracker } from './changes';
 export { type ApiConfig, defaultApiConfig } from './config';
 export { type Context, createContextInner, noTransport, type RequestTransport } from './context';
 // The domain operations behind the routers, for tools that act without HTTP (the CLI).
 export * as bots from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
+export { endOfDayUtc } from './domain/time';
 export * as users from './domain/users';
 export { DomainError } from './errors';
 export * from './root';

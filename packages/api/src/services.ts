@@ -1,14 +1,19 @@
-import type { Orm } from '@clapper/db';
+import { type HotReads, type Orm, openHotReads } from '@clapper/db';
 import { CredentialCache } from './auth/credential-cache';
 import { LoginThrottle } from './auth/login-throttle';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { Cluster } from './cluster';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { EventHub } from './event-hub';
+import { ProjectCache } from './project-cache';
 
 /** Long-lived, per-server parts shared by every request. */
 export interface ApiServices {
   orm: Orm;
+  /** Prepared statements for the reads made most, on a connection of their own. */
+  reads: HotReads;
+  /** Projects and teams between requests, dropped by what each mutation touches. */
+  projects: ProjectCache;
   tokens: TokenService;
   credentials: CredentialCache;
   config: ApiConfig;
@@ -18,6 +23,8 @@ export interface ApiServices {
   /** Keeps replicas on one PostgreSQL database in step; start it before serving. */
   cluster: Cluster;
   now: () => Date;
+  /** Stops the cluster channel and the event reader, then closes the read connection. */
+  close(): Promise<void>;
 }
 
 export function createApiServices({
@@ -32,16 +39,27 @@ export function createApiServices({
   now?: () => Date;
 }): ApiServices {
   const full = { ...defaultApiConfig, ...config };
-  const credentials = new CredentialCache(full.credentialCacheTtlMs, () => now().getTime());
-  const events = new EventHub(orm, full.eventPollMs);
+  const clock = () => now().getTime();
+  const reads = openHotReads(orm);
+  const credentials = new CredentialCache(full.credentialCacheTtlMs, clock);
+  const projects = new ProjectCache(reads, full.readCacheTtlMs, clock);
+  const events = new EventHub(reads, full.eventPollMs);
+  const cluster = new Cluster(orm, { credentials, projects, events });
   return {
     orm,
+    reads,
+    projects,
     tokens: createTokenService({ secret }),
     credentials,
     config: full,
     events,
-    logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, () => now().getTime()),
-    cluster: new Cluster(orm, credentials, events),
+    logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
+    cluster,
     now,
+    async close() {
+      await cluster.close();
+      events.close();
+      await reads.close();
+    },
   };
 }

@@ -4,10 +4,12 @@
  * 3. procedures: public, authed, userOnly, and role guards
  * @see https://trpc.io/docs/server/procedures
  */
-import type { Role } from '@clapper/db';
+import type { Em, Role } from '@clapper/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import type { Principal } from './auth/principal';
+import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
 import { DomainError, toTRPCError } from './errors';
@@ -62,24 +64,28 @@ const mapDomainErrors = t.middleware(async ({ ctx, type, next }) => {
 
 const requireAuth = t.middleware(async ({ ctx, next }) => {
   const principal = await ctx.authenticate();
-  return next({ ctx: { principal, access: new Access(ctx.em, principal) } });
+  return next({ ctx: { principal, access: new Access(ctx.services, principal) } });
 });
-
-const forBots = (path: string) =>
-  new TRPCError({
-    code: 'FORBIDDEN',
-    message: `${path} is limited to real users: bots cannot call it`,
-  });
 
 // 3. procedures ------------------------------------------------------------
 
 /**
  * Each procedure of a batch works in its own entity manager, so a call that
- * fails can never leave changes for another call of the batch to flush.
+ * fails can never leave changes for another call of the batch to flush. A
+ * mutation's cached reads are dropped by what its event rows name, after it
+ * commits and before it answers.
  */
 const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
-  const em = ctx.em.fork();
-  if (!(ctx.transport.dryRun && type === 'mutation')) return next({ ctx: { em } });
+  const { services, transport } = ctx;
+  if (type !== 'mutation') return next({ ctx: { em: services.orm.em.fork() as Em } });
+  const { em, changes } = ChangeTracker.fork(services.orm.em);
+  if (!transport.dryRun) {
+    try {
+      return await next({ ctx: { em } });
+    } finally {
+      services.projects.invalidate(changes.touched());
+    }
+  }
   // Dry run: everything the mutation writes, its event included, is rolled back.
   // Authenticate first: SQLite's one connection is then held by the transaction.
   await ctx.authenticate().catch(() => undefined);
@@ -95,9 +101,15 @@ export const publicProcedure = t.procedure.use(mapDomainErrors).use(ownEntityMan
 
 export const authedProcedure = publicProcedure.use(requireAuth);
 
+/**
+ * Authenticated queries served by the hot reads and the project cache. There is
+ * no entity manager here, so nothing on this path can reach the ORM.
+ */
+export const readProcedure = t.procedure.use(mapDomainErrors).use(requireAuth);
+
 /** Routes limited to real users: passwords, sessions, and anything that mints or changes credentials. */
 export const userOnlyProcedure = authedProcedure.use(({ ctx, path, next }) => {
-  if (ctx.principal.kind === 'bot') throw forBots(path);
+  refuseBots(ctx.principal, path);
   return next();
 });
 
@@ -107,9 +119,18 @@ export const userOnlyProcedure = authedProcedure.use(({ ctx, path, next }) => {
  */
 export const publicUserOnlyProcedure = publicProcedure.use(async ({ ctx, path, next }) => {
   const principal = ctx.transport.credential ? await ctx.authenticate().catch(() => null) : null;
-  if (principal?.kind === 'bot') throw forBots(path);
+  if (principal) refuseBots(principal, path);
   return next();
 });
+
+function refuseBots(principal: Principal, path: string) {
+  if (principal.kind === 'bot') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `${path} is limited to real users: bots cannot call it`,
+    });
+  }
+}
 
 function assertRole(roles: readonly Role[], role: Role, path: string) {
   if (!roles.includes(role)) {
@@ -130,6 +151,21 @@ export const roleProcedure = (...roles: readonly Role[]) =>
 /** Real users whose role is one of `roles`: a bot is refused first, whatever its role. */
 export const userOnlyRoleProcedure = (...roles: readonly Role[]) =>
   userOnlyProcedure.use(({ ctx, path, next }) => {
+    assertRole(roles, ctx.principal.role, path);
+    return next();
+  });
+
+/** `userOnlyRoleProcedure` for queries served by the hot reads. */
+export const userOnlyRoleReadProcedure = (...roles: readonly Role[]) =>
+  readProcedure.use(({ ctx, path, next }) => {
+    refuseBots(ctx.principal, path);
+    assertRole(roles, ctx.principal.role, path);
+    return next();
+  });
+
+/** `roleProcedure` for queries served by the hot reads. */
+export const roleReadProcedure = (...roles: readonly Role[]) =>
+  readProcedure.use(({ ctx, path, next }) => {
     assertRole(roles, ctx.principal.role, path);
     return next();
   });

@@ -32,6 +32,7 @@ beforeAll(async () => {
   services = createApiServices({ orm, secret: randomBytes(32).toString('hex') });
 });
 afterAll(async () => {
+  await services?.close();
   await orm?.close();
   await db?.dispose();
 });
@@ -106,8 +107,8 @@ describe('the authentication hot path', () => {
   it('runs no SQL for a credential verified moments ago, and reads again once a change is known', async () => {
     const queries: string[] = [];
     const counted = await openDatabase(db.url, { onQuery: (sql) => queries.push(sql) });
+    const countedServices = createApiServices({ orm: counted, secret: 'c'.repeat(40) });
     try {
-      const countedServices = createApiServices({ orm: counted, secret: 'c'.repeat(40) });
       const em = counted.em.fork();
       const tokenId = newId();
       const bot = em.create(Person, {
@@ -140,6 +141,7 @@ describe('the authentication hot path', () => {
       await call();
       expect(queries.some((q) => q.includes('people'))).toBe(true);
     } finally {
+      await countedServices.close();
       await counted.close();
     }
   });

@@ -1,4 +1,5 @@
-import { type Em, Person, Session } from '@clapper/db';
+import { type HotReads, type Orm, Person } from '@clapper/db';
+import { endOfDayUtc } from '../domain/time';
 import { unauthorized } from '../errors';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
 import type { Principal } from './principal';
@@ -7,7 +8,8 @@ import type { TokenClaims, TokenService } from './tokens';
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 export interface AuthenticateDeps {
-  em: Em;
+  orm: Orm;
+  reads: HotReads;
   tokens: TokenService;
   credentials: CredentialCache;
   now: () => Date;
@@ -34,7 +36,7 @@ export async function authenticate(
       ? botThatMayAct(found, claims, at)
       : userWithLiveSession(found, await loadSession(deps, claims.jti), at);
 
-  await touchLastUsed(deps.em, person, at);
+  await touchLastUsed(deps.orm, person, at);
   return {
     id: person.id,
     kind: person.kind,
@@ -80,52 +82,41 @@ function userWithLiveSession(
   return person;
 }
 
-async function loadPerson({ em, credentials }: AuthenticateDeps, id: string) {
+async function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
   const cached = credentials.person(id);
   if (cached !== undefined) return cached;
   const ticket = credentials.readTicket();
-  const person = await em.findOne(Person, { id }, { populate: ['departments'] });
+  const person = await reads.people.byId(id);
   const snapshot: PersonSnapshot | null = person && {
     id: person.id,
     kind: person.kind,
     name: person.name,
     role: person.role,
     active: person.active,
-    expiresAt: person.expiresAt ?? null,
-    tokenId: person.tokenId ?? null,
-    previousTokenId: person.previousTokenId ?? null,
-    previousTokenValidUntil: person.previousTokenValidUntil ?? null,
-    departmentIds: person.departments.getItems().map((d) => d.id),
-    lastUsedAt: person.lastUsedAt ?? null,
+    expiresAt: person.expiresAt,
+    tokenId: person.tokenId,
+    previousTokenId: person.previousTokenId,
+    previousTokenValidUntil: person.previousTokenValidUntil,
+    departmentIds: person.departments.map((d) => d.id),
+    lastUsedAt: person.lastUsedAt,
   };
   credentials.putPerson(id, snapshot, ticket);
   return snapshot;
 }
 
-async function loadSession({ em, credentials }: AuthenticateDeps, id: string) {
+async function loadSession({ reads, credentials }: AuthenticateDeps, id: string) {
   const cached = credentials.session(id);
   if (cached !== undefined) return cached;
   const ticket = credentials.readTicket();
-  const session = await em.findOne(Session, { id });
-  const snapshot: SessionSnapshot | null = session && {
-    id: session.id,
-    personId: session.person.id,
-    expiresAt: session.expiresAt,
-    revokedAt: session.revokedAt ?? null,
-  };
+  const snapshot = await reads.people.session(id);
   credentials.putSession(id, snapshot, ticket);
   return snapshot;
 }
 
-/** At most one write a minute per person, outside the unit of work so it never rides on a later flush. */
-async function touchLastUsed(em: Em, person: PersonSnapshot, at: Date) {
+/** At most one write a minute per person, in an entity manager of its own so it never rides on a request's flush. */
+async function touchLastUsed(orm: Orm, person: PersonSnapshot, at: Date) {
   const last = person.lastUsedAt?.getTime() ?? 0;
   if (at.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
   person.lastUsedAt = at;
-  await em.nativeUpdate(Person, { id: person.id }, { lastUsedAt: at });
-}
-
-/** A bot's `expiresAt` date is good through the end of that day, UTC. */
-export function endOfDayUtc(date: string): Date {
-  return new Date(`${date}T23:59:59.999Z`);
+  await orm.em.fork().nativeUpdate(Person, { id: person.id }, { lastUsedAt: at });
 }

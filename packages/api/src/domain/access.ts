@@ -1,15 +1,9 @@
-import {
-  type Em,
-  Entity,
-  type IEntity,
-  type IProject,
-  type ITask,
-  Project,
-  Task,
-} from '@clapper/db';
+import { type Em, Entity, type IEntity, Task, type TaskRow } from '@clapper/db';
 import type { Principal } from '../auth/principal';
 import { DomainError, notFound } from '../errors';
 import { type Action, can, listReach, type Standing } from '../permissions';
+import type { CachedProject } from '../project-cache';
+import type { ApiServices } from '../services';
 
 const DOING: Record<Action, string> = {
   readProject: 'read this project',
@@ -27,23 +21,22 @@ const refuse = (principal: Principal, action: Action) =>
   new DomainError('FORBIDDEN', `A ${principal.role} may not ${DOING[action]}`);
 
 /**
- * The caller's standing towards projects and tasks, loaded once per request.
- * What the caller may not read is NOT_FOUND, so its existence does not leak;
- * what it may read but not change is FORBIDDEN.
+ * The caller's standing towards projects and tasks, checked on every request
+ * against the hot reads and the project cache. What the caller may not read is
+ * NOT_FOUND, so its existence does not leak; what it may read but not change is
+ * FORBIDDEN.
  */
 export class Access {
-  private teams?: Promise<Set<string>>;
+  private teams?: Promise<ReadonlySet<string>>;
 
   constructor(
-    private readonly em: Em,
+    private readonly services: Pick<ApiServices, 'reads' | 'projects'>,
     readonly principal: Principal,
   ) {}
 
-  /** Ids of the projects whose team the caller is on. */
-  teamProjectIds(): Promise<Set<string>> {
-    this.teams ??= this.em
-      .find(Project, { team: this.principal.id }, { fields: ['id'] })
-      .then((rows) => new Set(rows.map((p) => p.id)));
+  /** Ids of the projects whose team the caller is on (read once per request). */
+  teamProjectIds(): Promise<ReadonlySet<string>> {
+    this.teams ??= this.services.projects.projectsOf(this.principal.id);
     return this.teams;
   }
 
@@ -64,30 +57,18 @@ export class Access {
     return listReach(action, this.principal.role, await this.inTeam(projectId));
   }
 
-  /** A project the caller may read, checked for `action` too; else NOT_FOUND or FORBIDDEN. */
-  async project(id: string, action?: Action): Promise<IProject> {
-    const project = await this.em.findOne(Project, { id });
-    if (!project) throw notFound('Project');
-    const standing = { inTeam: await this.inTeam(id), inDepartment: false, assigned: false };
-    if (!this.allows('readProject', standing)) throw notFound('Project');
-    if (action) this.assert(action, standing);
-    return project;
+  /** A project (with its team) the caller may read, checked for `action` too; else NOT_FOUND or FORBIDDEN. */
+  async project(id: string, action?: Action): Promise<CachedProject> {
+    return this.checkProject(await this.services.projects.byId(id), action);
   }
 
-  /** An asset or shot of `kind` the caller may read, checked for `action` too. */
-  async entity(id: string, kind: IEntity['kind'], action?: Action): Promise<IEntity> {
-    const what = kind === 'asset' ? 'Asset' : 'Shot';
-    const entity = await this.em.findOne(Entity, { id, kind });
-    if (!entity) throw notFound(what);
-    const standing = await this.entityStanding(entity);
-    if (!this.allows('readEntities', standing)) throw notFound(what);
-    if (action) this.assert(action, standing);
-    return entity;
+  async projectByName(name: string, action?: Action): Promise<CachedProject> {
+    return this.checkProject(await this.services.projects.byName(name), action);
   }
 
-  /** A task the caller may read (with its type and assignees loaded), checked for `action` too. */
-  async task(id: string, action?: Action): Promise<ITask> {
-    const task = await this.em.findOne(Task, { id }, { populate: ['taskType', 'assignees'] });
+  /** A task the caller may read, with its type, status and assignees, checked for `action` too. */
+  async task(id: string, action?: Action): Promise<TaskRow> {
+    const task = await this.services.reads.tasks.byId(id);
     if (!task) throw notFound('Task');
     const standing = await this.taskStanding(task);
     if (!this.allows('readTask', standing)) throw notFound('Task');
@@ -95,18 +76,40 @@ export class Access {
     return task;
   }
 
-  async taskStanding(task: ITask): Promise<Standing> {
-    const departmentId = task.taskType.getEntity().department.id;
+  async taskStanding(task: TaskRow): Promise<Standing> {
     return {
-      inTeam: await this.inTeam(task.project.id),
-      inDepartment: this.principal.departmentIds.includes(departmentId),
-      assigned: task.assignees.getItems().some((p) => p.id === this.principal.id),
+      inTeam: await this.inTeam(task.projectId),
+      inDepartment: this.principal.departmentIds.includes(task.taskType.departmentId),
+      assigned: task.assignees.some((p) => p.id === this.principal.id),
     };
   }
 
-  private async entityStanding(entity: IEntity): Promise<Standing> {
+  /** An asset or shot of `kind` the caller may read, checked for `action` too, loaded by `em`. */
+  async entity(em: Em, id: string, kind: IEntity['kind'], action?: Action): Promise<IEntity> {
+    const what = kind === 'asset' ? 'Asset' : 'Shot';
+    const entity = await em.findOne(Entity, { id, kind });
+    if (!entity) throw notFound(what);
     const assigned =
-      (await this.em.count(Task, { entity: entity.id, assignees: this.principal.id })) > 0;
-    return { inTeam: await this.inTeam(entity.project.id), inDepartment: false, assigned };
+      (await em.count(Task, { entity: entity.id, assignees: this.principal.id })) > 0;
+    const standing = {
+      inTeam: await this.inTeam(entity.project.id),
+      inDepartment: false,
+      assigned,
+    };
+    if (!this.allows('readEntities', standing)) throw notFound(what);
+    if (action) this.assert(action, standing);
+    return entity;
+  }
+
+  private async checkProject(project: CachedProject | null, action?: Action) {
+    if (!project) throw notFound('Project');
+    const standing = {
+      inTeam: await this.inTeam(project.row.id),
+      inDepartment: false,
+      assigned: false,
+    };
+    if (!this.allows('readProject', standing)) throw notFound('Project');
+    if (action) this.assert(action, standing);
+    return project;
   }
 }

@@ -1,19 +1,20 @@
 import { type Em, type IPerson, newId, Person, raw } from '@clapper/db';
-import { endOfDayUtc } from '../auth/authenticate';
 import { badRequest, conflict, notFound } from '../errors';
 import { type Actor, flushWithEvent, recordEvent } from '../events';
 import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../routers/bots.schema';
 import type { ApiServices } from '../services';
-import { type PersonView, personView } from '../views/person';
+import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
 import { changeRecorder, type DomainDeps, listPeople } from './people';
-import { addDays, utcDay } from './time';
+import { addDays, endOfDayUtc, utcDay } from './time';
 
-export const listBots = (deps: DomainDeps, page: { cursor?: string; limit: number }) =>
-  listPeople(deps, 'bot', page);
+export const listBots = (
+  services: Pick<ApiServices, 'reads' | 'now'>,
+  page: { cursor?: string; limit: number },
+) => listPeople(services, 'bot', page);
 
 export async function getBot({ em, services }: DomainDeps, id: string): Promise<PersonView> {
-  return personView(em, await findBot(em, id), services.now());
+  return personViewOf(em, await findBot(em, id), services.now());
 }
 
 export async function createBot(
@@ -56,7 +57,7 @@ export async function createBot(
     },
   });
   const token = await issueBotToken(services, bot, tokenId);
-  return { bot: await personView(em, bot, now), token };
+  return { bot: await personViewOf(em, bot, now), token };
 }
 
 export async function updateBot(
@@ -88,7 +89,7 @@ export async function updateBot(
     });
     services.credentials.forgetPerson(bot.id);
   }
-  return personView(em, bot, services.now());
+  return personViewOf(em, bot, services.now());
 }
 
 /**

@@ -1,5 +1,4 @@
-import { type Em, type FilterQuery, type IEvent, Task } from '@clapper/db';
-import type { Principal } from '../auth/principal';
+import type { EventRow, EventVisibility } from '@clapper/db';
 import { allows, listReach, PEOPLE } from '../permissions';
 import type { Access } from './access';
 
@@ -9,49 +8,44 @@ import type { Access } from './access';
  * actions and the events of projects they may read, vendors only those about
  * tasks assigned to them.
  */
-export async function visibleEventsWhere(em: Em, access: Access): Promise<FilterQuery<IEvent>> {
+export async function eventVisibility(access: Access): Promise<EventVisibility> {
   const { principal } = access;
-  if (allows(PEOPLE.seeAllEvents, principal.role)) return {};
-  const teams = [...(await access.teamProjectIds())];
+  if (allows(PEOPLE.seeAllEvents, principal.role)) return 'all';
   const reach = listReach('readTask', principal.role, true);
-  const or: FilterQuery<IEvent>[] = [{ actorId: principal.id }];
-  if (reach === 'all') or.push({ projectId: { $in: teams } });
-  if (reach === 'assigned') {
-    or.push({ projectId: { $in: teams }, taskId: { $in: await assignedTaskIds(em, principal) } });
-  }
-  return { $or: or };
+  return {
+    actorId: principal.id,
+    projectIds: reach === 'none' ? [] : [...(await access.teamProjectIds())],
+    onlyAssigned: reach === 'assigned',
+  };
 }
 
-export async function isVisibleFilter(em: Em, access: Access): Promise<(event: IEvent) => boolean> {
-  const { principal } = access;
-  if (allows(PEOPLE.seeAllEvents, principal.role)) return () => true;
-  const teams = await access.teamProjectIds();
-  const reach = listReach('readTask', principal.role, true);
-  const assigned =
-    reach === 'assigned' ? new Set(await assignedTaskIds(em, principal)) : new Set<string>();
+/** The same rule in memory; `assignedTaskIds` is read only for callers whose reach needs it. */
+export async function isVisibleFilter(
+  access: Access,
+  assignedTaskIds: () => Promise<readonly string[]>,
+): Promise<(event: EventRow) => boolean> {
+  const visibility = await eventVisibility(access);
+  if (visibility === 'all') return () => true;
+  const teams = new Set(visibility.projectIds);
+  const assigned = new Set(visibility.onlyAssigned ? await assignedTaskIds() : []);
   return (event) =>
-    event.actorId === principal.id ||
+    event.actorId === visibility.actorId ||
     (!!event.projectId &&
       teams.has(event.projectId) &&
-      (reach === 'all' || (reach === 'assigned' && !!event.taskId && assigned.has(event.taskId))));
+      (!visibility.onlyAssigned || (!!event.taskId && assigned.has(event.taskId))));
 }
 
-async function assignedTaskIds(em: Em, principal: Principal): Promise<string[]> {
-  const tasks = await em.find(Task, { assignees: principal.id }, { fields: ['id'] });
-  return tasks.map((t) => t.id);
-}
-
-export const eventView = (e: IEvent) => ({
+export const eventView = (e: EventRow) => ({
   id: e.id,
   type: e.type,
-  actorId: e.actorId ?? null,
+  actorId: e.actorId,
   actorKind: e.actorKind,
   actorName: e.actorName,
-  projectId: e.projectId ?? null,
-  targetType: e.targetType ?? null,
-  targetId: e.targetId ?? null,
-  taskId: e.taskId ?? null,
-  data: e.data ?? null,
+  projectId: e.projectId,
+  targetType: e.targetType,
+  targetId: e.targetId,
+  taskId: e.taskId,
+  data: e.data,
   createdAt: e.createdAt,
 });
 

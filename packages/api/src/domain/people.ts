@@ -1,7 +1,7 @@
-import { type Em, type IPerson, Person, type PersonKind } from '@clapper/db';
+import type { Em, IPerson, PersonKind } from '@clapper/db';
 import { type Page, toPage } from '../pagination';
 import type { ApiServices } from '../services';
-import { type PersonView, personViews } from '../views/person';
+import { type PersonView, personView } from '../views/person';
 import { findDepartments } from './departments';
 
 /** What every domain operation works with: this request's entity manager and the server's services. */
@@ -10,19 +10,15 @@ export interface DomainDeps {
   services: ApiServices;
 }
 
-/** Users or bots, oldest first, a page at a time (ids are time-ordered). */
+/** Users or bots, oldest first, a page at a time (ids are time-ordered), from the hot reads. */
 export async function listPeople(
-  { em, services }: DomainDeps,
+  services: Pick<ApiServices, 'reads' | 'now'>,
   kind: PersonKind,
   { cursor, limit }: { cursor?: string; limit: number },
 ): Promise<Page<PersonView>> {
-  const rows = await em.find(
-    Person,
-    { kind, ...(cursor ? { id: { $gt: cursor } } : {}) },
-    { orderBy: { id: 'asc' }, limit: limit + 1 },
-  );
-  const page = toPage(rows, limit);
-  return { ...page, items: await personViews(em, page.items, services.now()) };
+  const page = toPage(await services.reads.people.page(kind, cursor, limit + 1), limit);
+  const now = services.now();
+  return { ...page, items: page.items.map((p) => personView(p, now)) };
 }
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;

@@ -1,6 +1,7 @@
 import {
   type Em,
   Entity,
+  type HotReads,
   type IPerson,
   type IProject,
   type ITask,
@@ -44,8 +45,8 @@ export async function assignable(
   return people;
 }
 
-export async function statusById(em: Em, id: string) {
-  const status = await em.findOne(TaskStatus, { id });
+export async function statusById(reads: HotReads, id: string) {
+  const status = await reads.tasks.status(id);
   if (!status) throw badRequest('statusId', 'no task status has this id');
   return status;
 }
@@ -58,9 +59,13 @@ export async function initialStatus(em: Em) {
   );
 }
 
-export const taskEvent = (task: ITask, type: string, data?: Record<string, unknown>) => ({
+export const taskEvent = (
+  task: { id: string; projectId: string },
+  type: string,
+  data?: Record<string, unknown>,
+) => ({
   type,
-  projectId: task.project.id,
+  projectId: task.projectId,
   targetType: 'task',
   targetId: task.id,
   taskId: task.id,
@@ -168,7 +173,7 @@ export async function createTasks(
     recordEvent(
       em,
       principal,
-      taskEvent(task, 'task.created', {
+      taskEvent({ id: task.id, projectId: project.id }, 'task.created', {
         entityId: entity.id,
         taskTypeId: taskType.id,
         assigneeIds: assignees.map((p) => p.id),

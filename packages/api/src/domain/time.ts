@@ -6,3 +6,8 @@ export function addDays(day: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return utcDay(date);
 }
+
+/** A bot's `expiresAt` date is good through the end of that day, UTC. */
+export function endOfDayUtc(date: string): Date {
+  return new Date(`${date}T23:59:59.999Z`);
+}

@@ -3,13 +3,16 @@ import { hashPassword } from '../auth/passwords';
 import { badRequest, conflict, notFound } from '../errors';
 import { type Actor, recordEvent } from '../events';
 import type { CreateUserInput, UpdateUserInput } from '../routers/users.schema';
-import { type PersonView, personView } from '../views/person';
+import type { ApiServices } from '../services';
+import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
 import { changeRecorder, type DomainDeps, listPeople } from './people';
 import { assertSeatAvailable } from './seats';
 
-export const listUsers = (deps: DomainDeps, page: { cursor?: string; limit: number }) =>
-  listPeople(deps, 'user', page);
+export const listUsers = (
+  services: Pick<ApiServices, 'reads' | 'now'>,
+  page: { cursor?: string; limit: number },
+) => listPeople(services, 'user', page);
 
 export async function createUser(
   { em, services }: DomainDeps,
@@ -40,7 +43,7 @@ export async function createUser(
     });
     return created;
   });
-  return personView(em, user, services.now());
+  return personViewOf(em, user, services.now());
 }
 
 export async function updateUser(
@@ -95,7 +98,7 @@ export async function updateUser(
     });
     services.credentials.forgetPerson(user.id);
   }
-  return personView(em, user, services.now());
+  return personViewOf(em, user, services.now());
 }
 
 async function assertEmailFree(em: DomainDeps['em'], email: string) {

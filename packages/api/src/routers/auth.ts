@@ -2,8 +2,8 @@ import { newId, Person, Session } from '@clapper/db';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from '../auth/passwords';
 import { badRequest, DomainError, unauthorized } from '../errors';
 import { recordEvent } from '../events';
-import { authedProcedure, publicUserOnlyProcedure, router, userOnlyProcedure } from '../trpc';
-import { personView } from '../views/person';
+import { publicUserOnlyProcedure, readProcedure, router, userOnlyProcedure } from '../trpc';
+import { personView, personViewOf } from '../views/person';
 import { ZChangePasswordInput, ZLoginInput } from './auth.schema';
 
 // One message for an unknown email and a wrong password: no account enumeration.
@@ -46,7 +46,7 @@ export const authRouter = router({
       expiresAt,
     });
     ctx.transport.setSessionCookie(token, expiresAt);
-    return { token, expiresAt, person: await personView(em, user) };
+    return { token, expiresAt, person: await personViewOf(em, user, services.now()) };
   }),
 
   logout: userOnlyProcedure.mutation(async ({ ctx }) => {
@@ -68,11 +68,11 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  me: authedProcedure.query(async ({ ctx }) => {
-    const person = await ctx.em.findOne(Person, { id: ctx.principal.id });
+  me: readProcedure.query(async ({ ctx }) => {
+    const person = await ctx.services.reads.people.byId(ctx.principal.id);
     if (!person)
       throw unauthorized(`${ctx.principal.kind === 'bot' ? 'Bot' : 'User'} no longer exists`);
-    return personView(ctx.em, person);
+    return personView(person, ctx.services.now());
   }),
 
   changePassword: userOnlyProcedure.input(ZChangePasswordInput).mutation(async ({ ctx, input }) => {

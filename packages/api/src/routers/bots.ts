@@ -7,7 +7,7 @@ import {
   updateBot,
 } from '../domain/bots';
 import { PEOPLE } from '../permissions';
-import { router, userOnlyRoleProcedure } from '../trpc';
+import { router, userOnlyRoleProcedure, userOnlyRoleReadProcedure } from '../trpc';
 import {
   ZBotIdInput,
   ZCreateBotInput,
@@ -20,7 +20,9 @@ import {
 const botAdmin = userOnlyRoleProcedure(...PEOPLE.manageBots);
 
 export const botsRouter = router({
-  list: botAdmin.input(ZListBotsInput).query(({ ctx, input }) => listBots(ctx, input)),
+  list: userOnlyRoleReadProcedure(...PEOPLE.manageBots)
+    .input(ZListBotsInput)
+    .query(({ ctx, input }) => listBots(ctx.services, input)),
   get: botAdmin.input(ZBotIdInput).query(({ ctx, input }) => getBot(ctx, input.id)),
   create: botAdmin
     .input(ZCreateBotInput)

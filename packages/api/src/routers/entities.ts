@@ -1,5 +1,5 @@
 /** Assets and shots: the two kinds of entity tasks are about, one table, two routers. */
-import { Entity, type EntityKind, type FilterQuery, type IEntity, Task } from '@clapper/db';
+import { Entity, type EntityKind, entityRowOf } from '@clapper/db';
 import { z } from 'zod';
 import type { Access } from '../domain/access';
 import type { DomainDeps } from '../domain/people';
@@ -7,7 +7,8 @@ import { MAX_INT, ZId, ZName } from '../domain/schemas';
 import { badRequest, conflict, notFound } from '../errors';
 import { flushWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
-import { authedProcedure, router } from '../trpc';
+import type { ApiServices } from '../services';
+import { authedProcedure, readProcedure, router } from '../trpc';
 import { assetView, shotView } from '../views/production';
 
 const ZFrame = z
@@ -17,28 +18,22 @@ const ZFrame = z
   .max(MAX_INT, 'is too large');
 
 async function listEntities(
-  { em, access }: DomainDeps & { access: Access },
+  { services, access }: { services: ApiServices; access: Access },
   kind: EntityKind,
   input: { projectId: string; sequence?: string; cursor?: string; limit: number },
 ) {
   await access.project(input.projectId);
   const reach = await access.reach('readEntities', input.projectId);
   if (reach === 'none') throw notFound('Project');
-  const where: FilterQuery<IEntity>[] = [{ project: input.projectId, kind }];
-  if (input.sequence !== undefined) where.push({ sequence: input.sequence });
-  if (input.cursor) where.push({ id: { $gt: input.cursor } });
-  if (reach === 'assigned') {
-    const tasks = await em.find(
-      Task,
-      { project: input.projectId, assignees: access.principal.id },
-      { fields: ['entity'] },
-    );
-    where.push({ id: { $in: tasks.map((t) => t.entity.id) } });
-  }
-  const rows = await em.find(
-    Entity,
-    { $and: where },
-    { orderBy: { id: 'asc' }, limit: input.limit + 1 },
+  const rows = await services.reads.entities.page(
+    {
+      projectId: input.projectId,
+      kind,
+      sequence: input.sequence,
+      assignedTo: reach === 'assigned' ? access.principal.id : undefined,
+      cursor: input.cursor,
+    },
+    input.limit + 1,
   );
   return toPage(rows, input.limit);
 }
@@ -75,7 +70,7 @@ async function removeEntity(
   id: string,
   kind: EntityKind,
 ) {
-  const entity = await access.entity(id, kind, 'changeEntities');
+  const entity = await access.entity(em, id, kind, 'changeEntities');
   em.remove(entity);
   await flushWithEvent(em, principal, {
     type: `${kind}.deleted`,
@@ -88,7 +83,7 @@ async function removeEntity(
 }
 
 export const assetsRouter = router({
-  list: authedProcedure
+  list: readProcedure
     .input(z.object({ projectId: ZId, ...ZPage }))
     .query(async ({ ctx, input }) => {
       const page = await listEntities(ctx, 'asset', input);
@@ -96,7 +91,9 @@ export const assetsRouter = router({
     }),
   get: authedProcedure
     .input(z.object({ id: ZId }))
-    .query(async ({ ctx, input }) => assetView(await ctx.access.entity(input.id, 'asset'))),
+    .query(async ({ ctx, input }) =>
+      assetView(entityRowOf(await ctx.access.entity(ctx.em, input.id, 'asset'))),
+    ),
   create: authedProcedure
     .input(z.object({ projectId: ZId, assetType: ZName, name: ZName }))
     .mutation(async ({ ctx, input }) => {
@@ -116,13 +113,13 @@ export const assetsRouter = router({
         targetId: asset.id,
         data: { name: input.name, assetType: input.assetType },
       });
-      return assetView(asset);
+      return assetView(entityRowOf(asset));
     }),
   update: authedProcedure
     .input(z.object({ id: ZId, assetType: ZName.optional(), name: ZName.optional() }))
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
-      const asset = await access.entity(input.id, 'asset', 'changeEntities');
+      const asset = await access.entity(em, input.id, 'asset', 'changeEntities');
       if (input.name !== undefined && input.name !== asset.name) {
         await assertNameFree(
           ctx,
@@ -139,7 +136,7 @@ export const assetsRouter = router({
         targetId: asset.id,
         data: { name: input.name, assetType: input.assetType },
       });
-      return assetView(asset);
+      return assetView(entityRowOf(asset));
     }),
   delete: authedProcedure
     .input(z.object({ id: ZId }))
@@ -147,7 +144,7 @@ export const assetsRouter = router({
 });
 
 export const shotsRouter = router({
-  list: authedProcedure
+  list: readProcedure
     .input(z.object({ projectId: ZId, sequence: ZName.optional(), ...ZPage }))
     .query(async ({ ctx, input }) => {
       const page = await listEntities(ctx, 'shot', input);
@@ -155,7 +152,9 @@ export const shotsRouter = router({
     }),
   get: authedProcedure
     .input(z.object({ id: ZId }))
-    .query(async ({ ctx, input }) => shotView(await ctx.access.entity(input.id, 'shot'))),
+    .query(async ({ ctx, input }) =>
+      shotView(entityRowOf(await ctx.access.entity(ctx.em, input.id, 'shot'))),
+    ),
   create: authedProcedure
     .input(
       z.object({
@@ -186,7 +185,7 @@ export const shotsRouter = router({
         targetId: shot.id,
         data: { sequence: input.sequence, name: input.name },
       });
-      return shotView(shot);
+      return shotView(entityRowOf(shot));
     }),
   update: authedProcedure
     .input(
@@ -200,7 +199,7 @@ export const shotsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
-      const shot = await access.entity(input.id, 'shot', 'changeEntities');
+      const shot = await access.entity(em, input.id, 'shot', 'changeEntities');
       const next = {
         sequence: input.sequence ?? shot.sequence,
         name: input.name ?? shot.name,
@@ -219,7 +218,7 @@ export const shotsRouter = router({
         targetId: shot.id,
         data: next,
       });
-      return shotView(shot);
+      return shotView(entityRowOf(shot));
     }),
   delete: authedProcedure
     .input(z.object({ id: ZId }))

@@ -1,17 +1,17 @@
-import { Event, type FilterQuery, type IEvent } from '@clapper/db';
+import type { EventRow } from '@clapper/db';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import { Access } from '../domain/access';
 import {
   eventView,
+  eventVisibility,
   isVisibleFilter,
   matchesTypes,
-  visibleEventsWhere,
 } from '../domain/event-visibility';
 import { MAX_INT, ZId } from '../domain/schemas';
 import { toPage, ZLimit } from '../pagination';
-import { authedProcedure, router } from '../trpc';
+import { readProcedure, router } from '../trpc';
 
 const ZTypes = z.array(z.string().min(1).max(64)).max(50);
 
@@ -44,20 +44,17 @@ export const ZSubscribeInput = z
   .default({});
 
 export const eventsRouter = router({
-  list: authedProcedure.input(ZListEventsInput).query(async ({ ctx, input }) => {
-    const { em, access } = ctx;
-    const where: FilterQuery<IEvent>[] = [await visibleEventsWhere(em, access)];
-    if (input.actorId) where.push({ actorId: input.actorId });
-    if (input.projectId) where.push({ projectId: input.projectId });
-    if (input.after !== undefined) where.push({ id: { $gt: input.after } });
-    if (input.cursor) {
-      const cursor = Math.min(Number(input.cursor), MAX_INT);
-      where.push({ id: input.order === 'asc' ? { $gt: cursor } : { $lt: cursor } });
-    }
-    const rows = await em.find(
-      Event,
-      { $and: where },
-      { orderBy: { id: input.order }, limit: input.limit + 1 },
+  list: readProcedure.input(ZListEventsInput).query(async ({ ctx, input }) => {
+    const rows = await ctx.services.reads.events.page(
+      {
+        visibility: await eventVisibility(ctx.access),
+        actorId: input.actorId,
+        projectId: input.projectId,
+        after: input.after,
+        cursor: input.cursor ? Math.min(Number(input.cursor), MAX_INT) : undefined,
+        order: input.order,
+      },
+      input.limit + 1,
     );
     const page = toPage(rows, input.limit);
     return { nextCursor: page.nextCursor, items: page.items.map(eventView) };
@@ -67,29 +64,30 @@ export const eventsRouter = router({
    * Server-sent events (tRPC's httpSubscriptionLink), each tracked by its id so
    * a reconnecting client resumes where it stopped, receiving what it missed once.
    */
-  subscribe: authedProcedure.input(ZSubscribeInput).subscription(async function* ({
+  subscribe: readProcedure.input(ZSubscribeInput).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
     const { services, transport } = ctx;
-    const queue: IEvent[] = [];
+    const queue: EventRow[] = [];
     let wake: (() => void) | undefined;
     const unsubscribe = services.events.subscribe((rows) => {
       queue.push(...rows);
       wake?.();
     });
     const delivered = new Set<number>();
-    const wanted = (e: IEvent) =>
+    const wanted = (e: EventRow) =>
       !delivered.has(e.id) &&
       (!input.projectId || e.projectId === input.projectId) &&
       matchesTypes(input.types, e.type);
 
     /** Each batch re-checks the credential (from the cache) and what the caller may read. */
-    async function* emit(rows: IEvent[]) {
-      const em = services.orm.em.fork();
-      const principal = await authenticate({ em, ...services }, transport.credential);
-      const visible = await isVisibleFilter(em, new Access(em, principal));
+    async function* emit(rows: EventRow[]) {
+      const principal = await authenticate(services, transport.credential);
+      const visible = await isVisibleFilter(new Access(services, principal), () =>
+        services.reads.tasks.idsAssignedTo(principal.id),
+      );
       for (const row of rows) {
         if (!wanted(row) || !visible(row)) continue;
         delivered.add(row.id);
@@ -102,9 +100,9 @@ export const eventsRouter = router({
       if (input.lastEventId) {
         let from = Number(input.lastEventId);
         while (from < head) {
-          const rows = await services.orm.em
-            .fork()
-            .find(Event, { id: { $gt: from, $lte: head } }, { orderBy: { id: 'asc' }, limit: 500 });
+          const rows = (await services.reads.events.since(from, [], 500)).filter(
+            (r) => r.id <= head,
+          );
           if (rows.length === 0) break;
           yield* emit(rows);
           from = rows[rows.length - 1]!.id;

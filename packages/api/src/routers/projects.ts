@@ -1,44 +1,46 @@
-import { Person, Project } from '@clapper/db';
+import { type Em, type IProject, Person, Project, projectRowOf, teamRowsOf } from '@clapper/db';
 import { z } from 'zod';
 import { ZId, ZName } from '../domain/schemas';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, conflict } from '../errors';
 import { flushWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
-import { authedProcedure, router } from '../trpc';
-import { projectView, projectViews } from '../views/production';
+import { authedProcedure, readProcedure, router } from '../trpc';
+import { projectView } from '../views/production';
 
 const ZMemberInput = z.object({ projectId: ZId, personId: ZId });
 const NOBODY = { inTeam: false, inDepartment: false, assigned: false };
 
+/** A mutation answers from its own unit of work: what it wrote, even in a dry run. */
+async function viewOf(em: Em, project: IProject) {
+  await em.populate(project, ['team']);
+  return projectView(projectRowOf(project), teamRowsOf(project));
+}
+
 export const projectsRouter = router({
   /** Projects the caller may read: all for admins, the team's for everyone else. */
-  list: authedProcedure
+  list: readProcedure
     .input(z.object({ ...ZPage }).default({ limit: 100 }))
     .query(async ({ ctx, input }) => {
-      const { em, access } = ctx;
+      const { access, services } = ctx;
       const everywhere = access.allows('readProject', NOBODY);
-      const rows = await em.find(
-        Project,
-        {
-          $and: [
-            everywhere ? {} : { id: { $in: [...(await access.teamProjectIds())] } },
-            input.cursor ? { id: { $gt: input.cursor } } : {},
-          ],
-        },
-        { orderBy: { id: 'asc' }, limit: input.limit + 1 },
-      );
+      const ids = everywhere ? 'all' : [...(await access.teamProjectIds())];
+      const rows = await services.reads.projects.page(ids, input.cursor, input.limit + 1);
       const page = toPage(rows, input.limit);
-      return { items: await projectViews(em, page.items), nextCursor: page.nextCursor };
+      const teams = await services.reads.projects.teams(page.items.map((p) => p.id));
+      return {
+        items: page.items.map((p) => projectView(p, teams.get(p.id)!)),
+        nextCursor: page.nextCursor,
+      };
     }),
 
-  get: authedProcedure
-    .input(z.object({ id: ZId }))
-    .query(async ({ ctx, input }) => projectView(ctx.em, await ctx.access.project(input.id))),
+  get: readProcedure.input(z.object({ id: ZId })).query(async ({ ctx, input }) => {
+    const { row, team } = await ctx.access.project(input.id);
+    return projectView(row, team);
+  }),
 
-  byName: authedProcedure.input(z.object({ name: ZName })).query(async ({ ctx, input }) => {
-    const found = await ctx.em.findOne(Project, { name: input.name });
-    if (!found) throw notFound('Project');
-    return projectView(ctx.em, await ctx.access.project(found.id));
+  byName: readProcedure.input(z.object({ name: ZName })).query(async ({ ctx, input }) => {
+    const { row, team } = await ctx.access.projectByName(input.name);
+    return projectView(row, team);
   }),
 
   create: authedProcedure
@@ -57,14 +59,15 @@ export const projectsRouter = router({
         targetId: project.id,
         data: input,
       });
-      return projectView(em, project);
+      return projectView(projectRowOf(project), []);
     }),
 
   update: authedProcedure
     .input(z.object({ id: ZId, name: ZName.optional(), botCollaboration: z.boolean().optional() }))
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
-      const project = await access.project(input.id, 'changeProject');
+      await access.project(input.id, 'changeProject');
+      const project = await em.findOneOrFail(Project, { id: input.id });
       if (input.name !== undefined && input.name !== project.name) {
         if ((await em.count(Project, { name: input.name })) > 0) {
           throw conflict('name', `A project named "${input.name}" already exists`);
@@ -79,15 +82,19 @@ export const projectsRouter = router({
         targetId: project.id,
         data: { name: input.name, botCollaboration: input.botCollaboration },
       });
-      return projectView(em, project);
+      return viewOf(em, project);
     }),
 
   addMember: authedProcedure.input(ZMemberInput).mutation(async ({ ctx, input }) => {
     const { em, access, principal } = ctx;
-    const project = await access.project(input.projectId, 'changeProject');
+    await access.project(input.projectId, 'changeProject');
+    const project = await em.findOneOrFail(
+      Project,
+      { id: input.projectId },
+      { populate: ['team'] },
+    );
     const person = await em.findOne(Person, { id: input.personId });
     if (!person) throw badRequest('personId', 'no user or bot has this id');
-    await em.populate(project, ['team']);
     if (!project.team.contains(person)) {
       project.team.add(person);
       await flushWithEvent(em, principal, {
@@ -98,13 +105,17 @@ export const projectsRouter = router({
         data: { name: person.name, kind: person.kind },
       });
     }
-    return projectView(em, project);
+    return viewOf(em, project);
   }),
 
   removeMember: authedProcedure.input(ZMemberInput).mutation(async ({ ctx, input }) => {
     const { em, access, principal } = ctx;
-    const project = await access.project(input.projectId, 'changeProject');
-    await em.populate(project, ['team']);
+    await access.project(input.projectId, 'changeProject');
+    const project = await em.findOneOrFail(
+      Project,
+      { id: input.projectId },
+      { populate: ['team'] },
+    );
     const person = project.team.getItems().find((p) => p.id === input.personId);
     if (!person) throw badRequest('personId', 'is not on this project team');
     project.team.remove(person);
@@ -115,6 +126,6 @@ export const projectsRouter = router({
       targetId: person.id,
       data: { name: person.name, kind: person.kind },
     });
-    return projectView(em, project);
+    return viewOf(em, project);
   }),
 });

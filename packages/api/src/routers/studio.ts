@@ -6,7 +6,6 @@ import {
   Department,
   type Em,
   type IDepartment,
-  type ITaskStatus,
   type ITaskType,
   ref,
   Task,
@@ -18,6 +17,7 @@ import { conflict, notFound } from '../errors';
 import { type Actor, flushWithEvent } from '../events';
 import { toPage } from '../pagination';
 import { authedProcedure, router } from '../trpc';
+import { taskStatusView } from '../views/production';
 import {
   ZCreateDepartmentInput,
   ZCreateTaskStatusInput,
@@ -85,13 +85,6 @@ export const taskTypeView = (t: ITaskType) => ({
   name: t.name,
   departmentId: t.department.id,
   forEntity: t.forEntity,
-});
-export const taskStatusView = (s: ITaskStatus) => ({
-  id: s.id,
-  name: s.name,
-  shortName: s.shortName,
-  isDone: s.isDone,
-  color: s.color ?? null,
 });
 
 export const departmentsRouter = router({

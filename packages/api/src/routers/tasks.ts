@@ -1,12 +1,12 @@
-import { Comment, type FilterQuery, type ITask, Person, Project, ref, Task } from '@clapper/db';
+import { Comment, commentRowOf, Project, Task } from '@clapper/db';
 import { z } from 'zod';
 import { ZDay, ZId } from '../domain/schemas';
 import { assignable, createTasks, statusById, taskEvent } from '../domain/tasks';
 import { notFound } from '../errors';
-import { flushWithEvent, recordEvent } from '../events';
+import { recordEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
-import { authedProcedure, router } from '../trpc';
-import { commentView, taskView, taskViews } from '../views/production';
+import { authedProcedure, readProcedure, router } from '../trpc';
+import { commentView, taskView, taskViewsOf } from '../views/production';
 
 const ZPersonIds = z.array(ZId).max(50, 'at most 50 assignees');
 
@@ -21,7 +21,7 @@ const ZNewTask = z.object({
 export const MAX_TASKS_PER_CALL = 500;
 
 export const tasksRouter = router({
-  list: authedProcedure
+  list: readProcedure
     .input(
       z.object({
         projectId: ZId,
@@ -32,32 +32,34 @@ export const tasksRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const { em, access } = ctx;
+      const { access, services } = ctx;
       await access.project(input.projectId);
       const reach = await access.reach('readTask', input.projectId);
       if (reach === 'none') throw notFound('Project');
-      const where: FilterQuery<ITask>[] = [{ project: input.projectId }];
-      if (reach === 'assigned') where.push({ assignees: access.principal.id });
-      if (input.assigneeId) where.push({ assignees: input.assigneeId });
-      if (input.statusId) where.push({ status: input.statusId });
-      if (input.taskTypeId) where.push({ taskType: input.taskTypeId });
-      if (input.cursor) where.push({ id: { $gt: input.cursor } });
-      const rows = await em.find(
-        Task,
-        { $and: where },
-        { orderBy: { id: 'asc' }, limit: input.limit + 1 },
+      const assignedTo: string[] = [];
+      if (reach === 'assigned') assignedTo.push(access.principal.id);
+      if (input.assigneeId) assignedTo.push(input.assigneeId);
+      const rows = await services.reads.tasks.page(
+        {
+          projectId: input.projectId,
+          assignedTo,
+          statusId: input.statusId,
+          taskTypeId: input.taskTypeId,
+          cursor: input.cursor,
+        },
+        input.limit + 1,
       );
       const page = toPage(rows, input.limit);
-      return { items: await taskViews(em, page.items), nextCursor: page.nextCursor };
+      return { items: page.items.map(taskView), nextCursor: page.nextCursor };
     }),
 
-  get: authedProcedure
+  get: readProcedure
     .input(z.object({ id: ZId }))
-    .query(async ({ ctx, input }) => taskView(ctx.em, await ctx.access.task(input.id))),
+    .query(async ({ ctx, input }) => taskView(await ctx.access.task(input.id))),
 
   create: authedProcedure.input(ZNewTask).mutation(async ({ ctx, input }) => {
-    const [task] = await createTasks(ctx.em, ctx.access, [input], (_, name) => name);
-    return taskView(ctx.em, task!);
+    const tasks = await createTasks(ctx.em, ctx.access, [input], (_, name) => name);
+    return (await taskViewsOf(ctx.em, tasks))[0]!;
   }),
 
   /** Up to 500 tasks in one transaction, all or none, for pipeline bulk work. */
@@ -72,7 +74,7 @@ export const tasksRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const tasks = await createTasks(ctx.em, ctx.access, input.tasks);
-      return { items: await taskViews(ctx.em, tasks) };
+      return { items: await taskViewsOf(ctx.em, tasks) };
     }),
 
   update: authedProcedure
@@ -80,57 +82,59 @@ export const tasksRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
       const task = await access.task(input.id, 'changeTask');
-      if (input.dueDate !== undefined) task.dueDate = input.dueDate;
-      await flushWithEvent(
-        em,
-        principal,
-        taskEvent(task, 'task.updated', { dueDate: input.dueDate }),
-      );
-      return taskView(em, task);
+      const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
+      const updatedAt = changed ? new Date() : task.updatedAt;
+      await em.transactional(async (tx) => {
+        if (changed)
+          await tx.nativeUpdate(Task, { id: task.id }, { dueDate: input.dueDate, updatedAt });
+        recordEvent(tx, principal, taskEvent(task, 'task.updated', { dueDate: input.dueDate }));
+      });
+      return taskView(changed ? { ...task, dueDate: input.dueDate!, updatedAt } : task);
     }),
 
   assign: authedProcedure
     .input(z.object({ taskId: ZId, personIds: ZPersonIds }))
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
-      const task = await access.task(input.taskId, 'changeTask');
-      const project = await em.findOneOrFail(Project, { id: task.project.id });
+      const checked = await access.task(input.taskId, 'changeTask');
+      const task = await em.findOneOrFail(Task, { id: checked.id });
+      const project = await em.findOneOrFail(Project, { id: checked.projectId });
       const people = await assignable(em, project, input.personIds, 'personIds');
+      await em.populate(task, ['assignees']);
       task.assignees.set(people);
       recordEvent(
         em,
         principal,
-        taskEvent(task, 'task.assigned', { personIds: people.map((p) => p.id) }),
+        taskEvent(checked, 'task.assigned', { personIds: people.map((p) => p.id) }),
       );
       await em.flush();
-      return taskView(em, task);
+      return (await taskViewsOf(em, [task]))[0]!;
     }),
 
   setStatus: authedProcedure
     .input(z.object({ taskId: ZId, statusId: ZId }))
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal } = ctx;
+      const { em, access, principal, services } = ctx;
       const task = await access.task(input.taskId, 'setTaskStatus');
-      const status = await statusById(em, input.statusId);
-      const from = task.status.id;
-      task.status = ref(status);
-      await flushWithEvent(
-        em,
-        principal,
-        taskEvent(task, 'task.status_changed', { from, to: status.id }),
-      );
-      return taskView(em, task);
+      const status = await statusById(services.reads, input.statusId);
+      const changed = status.id !== task.status.id;
+      const updatedAt = changed ? new Date() : task.updatedAt;
+      await em.transactional(async (tx) => {
+        if (changed) await tx.nativeUpdate(Task, { id: task.id }, { status: status.id, updatedAt });
+        recordEvent(
+          tx,
+          principal,
+          taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id }),
+        );
+      });
+      return taskView({ ...task, status, updatedAt });
     }),
 });
 
 export const commentsRouter = router({
-  list: authedProcedure.input(z.object({ taskId: ZId, ...ZPage })).query(async ({ ctx, input }) => {
+  list: readProcedure.input(z.object({ taskId: ZId, ...ZPage })).query(async ({ ctx, input }) => {
     const task = await ctx.access.task(input.taskId);
-    const rows = await ctx.em.find(
-      Comment,
-      { task: task.id, ...(input.cursor ? { id: { $gt: input.cursor } } : {}) },
-      { orderBy: { id: 'asc' }, limit: input.limit + 1 },
-    );
+    const rows = await ctx.services.reads.tasks.comments(task.id, input.cursor, input.limit + 1);
     const page = toPage(rows, input.limit);
     return { items: page.items.map(commentView), nextCursor: page.nextCursor };
   }),
@@ -149,26 +153,35 @@ export const commentsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal } = ctx;
+      const { em, access, principal, services } = ctx;
       const task = await access.task(input.taskId, 'comment');
       if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
-      const status = input.statusId ? await statusById(em, input.statusId) : null;
-      const comment = em.create(Comment, {
-        task,
-        author: em.getReference(Person, principal.id),
-        authorName: principal.name,
-        text: input.text,
-        status,
+      const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
+      const comment = await em.transactional(async (tx) => {
+        if (status && status.id !== task.status.id) {
+          await tx.nativeUpdate(
+            Task,
+            { id: task.id },
+            { status: status.id, updatedAt: new Date() },
+          );
+        }
+        const comment = tx.create(Comment, {
+          task: task.id,
+          author: principal.id,
+          authorName: principal.name,
+          text: input.text,
+          status: status?.id ?? null,
+        });
+        recordEvent(tx, principal, {
+          type: 'comment.added',
+          projectId: task.projectId,
+          targetType: 'comment',
+          targetId: comment.id,
+          taskId: task.id,
+          data: { statusId: status?.id ?? null },
+        });
+        return comment;
       });
-      if (status) task.status = ref(status);
-      await flushWithEvent(em, principal, {
-        type: 'comment.added',
-        projectId: task.project.id,
-        targetType: 'comment',
-        targetId: comment.id,
-        taskId: task.id,
-        data: { statusId: status?.id ?? null },
-      });
-      return commentView(comment);
+      return commentView(commentRowOf(comment));
     }),
 });

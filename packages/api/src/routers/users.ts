@@ -1,14 +1,16 @@
 import { seatUsage } from '../domain/seats';
 import { createUser, listUsers, updateUser } from '../domain/users';
 import { PEOPLE } from '../permissions';
-import { roleProcedure, router, userOnlyRoleProcedure } from '../trpc';
+import { roleProcedure, roleReadProcedure, router, userOnlyRoleProcedure } from '../trpc';
 import { ZCreateUserInput, ZListUsersInput, ZUpdateUserInput } from './users.schema';
 
 const userAdmin = userOnlyRoleProcedure(...PEOPLE.manageUsers);
 const roster = roleProcedure(...PEOPLE.listPeople);
 
 export const usersRouter = router({
-  list: roster.input(ZListUsersInput).query(({ ctx, input }) => listUsers(ctx, input)),
+  list: roleReadProcedure(...PEOPLE.listPeople)
+    .input(ZListUsersInput)
+    .query(({ ctx, input }) => listUsers(ctx.services, input)),
   create: userAdmin
     .input(ZCreateUserInput)
     .mutation(({ ctx, input }) => createUser(ctx, ctx.principal, input)),

@@ -1,32 +1,33 @@
-import type { Em, IPerson } from '@clapper/db';
-import { endOfDayUtc } from '../auth/authenticate';
+import { type Em, type IPerson, type PersonRow, personRowOf } from '@clapper/db';
+import { endOfDayUtc } from '../domain/time';
 
 /** The public view of a person, user or bot: never a password hash or a token id. */
-export async function personView(em: Em, person: IPerson, now = new Date()) {
-  await em.populate(person, ['departments', 'createdBy']);
-  const createdBy = person.createdBy?.getEntity();
+export function personView(person: PersonRow, now: Date) {
   return {
     id: person.id,
     kind: person.kind,
     name: person.name,
-    email: person.email ?? null,
+    email: person.email,
     role: person.role,
     active: person.active,
-    departments: person.departments.getItems().map((d) => ({ id: d.id, name: d.name })),
-    expiresAt: person.expiresAt ?? null,
+    departments: person.departments,
+    expiresAt: person.expiresAt,
     /** Bots: whether its expiry date has passed (the token is then refused). */
     expired: !!person.expiresAt && endOfDayUtc(person.expiresAt) <= now,
-    tokenIssuedAt: person.tokenIssuedAt ?? null,
-    lastUsedAt: person.lastUsedAt ?? null,
+    tokenIssuedAt: person.tokenIssuedAt,
+    lastUsedAt: person.lastUsedAt,
     createdAt: person.createdAt,
-    createdBy: createdBy ? { id: createdBy.id, name: createdBy.name, kind: createdBy.kind } : null,
+    createdBy: person.createdBy,
   };
 }
 
-export type PersonView = Awaited<ReturnType<typeof personView>>;
+export type PersonView = ReturnType<typeof personView>;
 
-/** Views of many people in two queries, whatever their number. */
-export async function personViews(em: Em, people: IPerson[], now = new Date()) {
+/** The view of people loaded through the ORM (a mutation's own unit of work), in two queries. */
+export async function personViewsOf(em: Em, people: IPerson[], now: Date): Promise<PersonView[]> {
   await em.populate(people, ['departments', 'createdBy']);
-  return Promise.all(people.map((p) => personView(em, p, now)));
+  return people.map((p) => personView(personRowOf(p), now));
 }
+
+export const personViewOf = async (em: Em, person: IPerson, now: Date) =>
+  (await personViewsOf(em, [person], now))[0]!;

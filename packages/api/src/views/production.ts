@@ -1,78 +1,79 @@
-import type { Em, IComment, IEntity, IProject, ITask } from '@clapper/db';
-import { taskStatusView } from '../routers/studio';
+import {
+  type CommentRow,
+  type Em,
+  type EntityRow,
+  type ITask,
+  type ProjectRow,
+  type TaskRow,
+  type TaskStatusRow,
+  type TeamMemberRow,
+  taskRowOf,
+} from '@clapper/db';
 
-const member = (p: { id: string; name: string; kind: string; role: string }) => ({
+export const projectView = (p: ProjectRow, team: readonly TeamMemberRow[]) => ({
   id: p.id,
   name: p.name,
-  kind: p.kind,
-  role: p.role,
+  botCollaboration: p.botCollaboration,
+  team: team.map((m) => ({ id: m.id, name: m.name, kind: m.kind, role: m.role })),
+  createdAt: p.createdAt,
 });
 
-export async function projectViews(em: Em, projects: IProject[]) {
-  await em.populate(projects, ['team']);
-  return projects.map((p) => ({
-    id: p.id,
-    name: p.name,
-    botCollaboration: p.botCollaboration,
-    team: p.team.getItems().map(member),
-    createdAt: p.createdAt,
-  }));
-}
-
-export const projectView = async (em: Em, project: IProject) =>
-  (await projectViews(em, [project]))[0]!;
-
-export const assetView = (e: IEntity) => ({
+export const assetView = (e: EntityRow) => ({
   id: e.id,
-  projectId: e.project.id,
+  projectId: e.projectId,
   name: e.name,
   assetType: e.assetType ?? '',
   createdAt: e.createdAt,
 });
 
-export const shotView = (e: IEntity) => ({
+export const shotView = (e: EntityRow) => ({
   id: e.id,
-  projectId: e.project.id,
+  projectId: e.projectId,
   sequence: e.sequence,
   name: e.name,
-  frameIn: e.frameIn ?? null,
-  frameOut: e.frameOut ?? null,
+  frameIn: e.frameIn,
+  frameOut: e.frameOut,
   createdAt: e.createdAt,
 });
 
-/** Views of many tasks in a constant number of queries: one per relation, however many tasks. */
-export async function taskViews(em: Em, tasks: ITask[]) {
+/** A status as a row or as the entity (`color` is optional there). */
+export const taskStatusView = (s: Omit<TaskStatusRow, 'color'> & { color?: string | null }) => ({
+  id: s.id,
+  name: s.name,
+  shortName: s.shortName,
+  isDone: s.isDone,
+  color: s.color ?? null,
+});
+
+export const taskView = (t: TaskRow) => ({
+  id: t.id,
+  projectId: t.projectId,
+  entity: {
+    id: t.entity.id,
+    kind: t.entity.kind,
+    name: t.entity.name,
+    sequence: t.entity.sequence || null,
+  },
+  taskType: t.taskType,
+  status: taskStatusView(t.status),
+  assignees: t.assignees.map((m) => ({ id: m.id, name: m.name, kind: m.kind, role: m.role })),
+  dueDate: t.dueDate,
+  createdAt: t.createdAt,
+  updatedAt: t.updatedAt,
+});
+
+/** Views of tasks a mutation holds in its unit of work: one query per relation, however many tasks. */
+export async function taskViewsOf(em: Em, tasks: ITask[]) {
   await em.populate(tasks, ['entity', 'taskType', 'status', 'assignees']);
-  return tasks.map((t) => {
-    const entity = t.entity.getEntity();
-    const taskType = t.taskType.getEntity();
-    return {
-      id: t.id,
-      projectId: t.project.id,
-      entity: {
-        id: entity.id,
-        kind: entity.kind,
-        name: entity.name,
-        sequence: entity.sequence || null,
-      },
-      taskType: { id: taskType.id, name: taskType.name, departmentId: taskType.department.id },
-      status: taskStatusView(t.status.getEntity()),
-      assignees: t.assignees.getItems().map(member),
-      dueDate: t.dueDate ?? null,
-      createdAt: t.createdAt,
-      updatedAt: t.updatedAt,
-    };
-  });
+  return tasks.map((t) => taskView(taskRowOf(t)));
 }
 
-export const taskView = async (em: Em, task: ITask) => (await taskViews(em, [task]))[0]!;
-
-export const commentView = (c: IComment) => ({
+export const commentView = (c: CommentRow) => ({
   id: c.id,
-  taskId: c.task.id,
-  author: c.author ? { id: c.author.id, name: c.authorName } : null,
+  taskId: c.taskId,
+  author: c.authorId ? { id: c.authorId, name: c.authorName } : null,
   authorName: c.authorName,
   text: c.text,
-  statusId: c.status?.id ?? null,
+  statusId: c.statusId,
   createdAt: c.createdAt,
 });
