@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,16 @@ import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 export type Dialect = 'sqlite' | 'postgres';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../apps/server/src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../apps/server/dist/main.mjs', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../apps/server/build.ts', import.meta.url));
+
+let built = false;
+/** The server bundle `pnpm start` runs, built once per run from the current sources. */
+function ensureServerBuilt() {
+  if (built) return;
+  execFileSync(process.execPath, ['--import', 'tsx', BUILD], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
 
 /** The node flags `pnpm start` gives the server (its heap cap), so the bench runs what ships. */
 const START_FLAGS =
@@ -71,7 +80,7 @@ function stopper(child: ChildProcess) {
 }
 
 /**
- * The real server as `pnpm start` runs it (apps/server/src/main.ts with the
+ * The real server as `pnpm start` runs it (apps/server/dist/main.mjs with the
  * start script's heap cap, logging at info to a discarded stdout), in its own process on a fresh database, so its
  * memory is its own and the load generator does not share its event loop.
  */
@@ -90,7 +99,8 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const db = existing ?? (await createTestDatabase(dialect));
   const port = await freePort();
-  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, '--import', 'tsx', MAIN], {
+  ensureServerBuilt();
+  const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -2,14 +2,21 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
 import fastifyCookie from '@fastify/cookie';
+import type { TRPCError } from '@trpc/server';
 import {
   type CreateFastifyContextOptions,
   type FastifyTRPCPluginOptions,
   fastifyTRPCPlugin,
 } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { registerAdmin } from './admin-static';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
+import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
 
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
@@ -28,6 +35,8 @@ export interface BuildServerOptions {
   /** The built web admin; null serves none. */
   adminDir?: string | null;
   requestTimeoutMs?: number;
+  /** Single calls take the lean path through tRPC (`lean-trpc.ts`); false sends all through the adapter. */
+  leanCalls?: boolean;
 }
 
 export async function buildServer({
@@ -36,9 +45,12 @@ export async function buildServer({
   rateLimitPerMinute = DEFAULT_RATE_LIMIT,
   adminDir = DEFAULT_ADMIN_DIR,
   requestTimeoutMs = REQUEST_TIMEOUT_MS,
+  leanCalls = true,
 }: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
+    // One line per request (below), not Fastify's two.
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     // Node checks request timeouts only every 30 s by default; every second keeps the limit honest.
     serverFactory: (handler) =>
@@ -55,6 +67,14 @@ export async function buildServer({
   await services.cluster.start((err) => app.log.warn({ err }, 'replica channel trouble'));
   app.addHook('onClose', () => services.close());
 
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info(
+      { req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+    done();
+  });
+
   await app.register(fastifyCookie);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);
 
@@ -67,27 +87,41 @@ export async function buildServer({
     }
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ req, res }: CreateFastifyContextOptions) =>
-        createContextInner(services, {
-          credential: credentialFrom(req),
-          ip: req.ip,
-          dryRun: req.headers['x-clapper-dry-run'] === '1',
-          setSessionCookie: (token, expires) => setSessionCookie(req, res, token, expires),
-          clearSessionCookie: () => clearSessionCookie(req, res),
-        }),
-      onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        } else {
-          req.log.debug({ code: error.code, path, reason: error.message }, 'procedure refused');
-        }
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  const createContext = (req: FastifyRequest, res: FastifyReply) =>
+    createContextInner(services, {
+      credential: credentialFrom(req),
+      ip: req.ip,
+      dryRun: req.headers['x-clapper-dry-run'] === '1',
+      setSessionCookie: (token, expires) => setSessionCookie(req, res, token, expires),
+      clearSessionCookie: () => clearSessionCookie(req, res),
+    });
+  const onError = ({
+    error,
+    path,
+    req,
+  }: {
+    error: TRPCError;
+    path?: string;
+    req: FastifyRequest;
+  }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    } else {
+      req.log.debug({ code: error.code, path, reason: error.message }, 'procedure refused');
+    }
+  };
+  await app.register(async (trpc) => {
+    if (leanCalls)
+      trpc.addHook('preHandler', leanTrpcHook({ router: appRouter, createContext, onError }));
+    await trpc.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        maxBatchSize: MAX_BATCH_SIZE,
+        createContext: ({ req, res }: CreateFastifyContextOptions) => createContext(req, res),
+        onError,
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
 
   await registerAdmin(app, adminDir);

@@ -184,7 +184,7 @@ async function main(): Promise<number> {
     try {
       await command({ em, services });
     } finally {
-      services.projects.invalidate(changes.touched());
+      services.cache.invalidate(changes.touched());
       await services.close();
     }
     return 0;

@@ -1,7 +1,8 @@
 import { type Em, Event, type EventSubscriber, type FlushEventArgs } from '@clapper/db';
-import type { Touched } from './project-cache';
+import type { Touched } from './read-cache';
 
 const PERSON_TARGETS = new Set(['person', 'bot', 'user']);
+const STUDIO_TARGETS = new Set(['department', 'taskType', 'taskStatus']);
 
 /**
  * Collects what a unit of work changed, from the event rows it flushed: every
@@ -12,6 +13,7 @@ const PERSON_TARGETS = new Set(['person', 'bot', 'user']);
 export class ChangeTracker implements EventSubscriber {
   private readonly projects = new Set<string>();
   private readonly people = new Set<string>();
+  private studio = false;
 
   /** An entity manager of its own whose flushes this tracker hears. */
   static fork(em: Em): { em: Em; changes: ChangeTracker } {
@@ -33,10 +35,11 @@ export class ChangeTracker implements EventSubscriber {
       if (event.targetId && event.targetType && PERSON_TARGETS.has(event.targetType)) {
         this.people.add(event.targetId);
       }
+      if (event.targetType && STUDIO_TARGETS.has(event.targetType)) this.studio = true;
     }
   }
 
   touched(): Touched {
-    return { projects: [...this.projects], people: [...this.people] };
+    return { projects: [...this.projects], people: [...this.people], studio: this.studio };
   }
 }

@@ -1,7 +1,7 @@
 import { type Listener, listen, notify, type Orm } from '@clapper/db';
 import type { CredentialCache } from './auth/credential-cache';
 import type { EventHub } from './event-hub';
-import type { ProjectCache, Touched } from './project-cache';
+import type { ReadCache, Touched } from './read-cache';
 
 const CHANNEL = 'clapper';
 
@@ -17,7 +17,7 @@ const MAX_PAYLOAD = 7900;
 
 interface Peers {
   credentials: CredentialCache;
-  projects: ProjectCache;
+  cache: ReadCache;
   events: EventHub;
 }
 
@@ -37,14 +37,14 @@ export class Cluster {
   private onError: (error: unknown) => void = () => {};
 
   private readonly credentials: CredentialCache;
-  private readonly projects: ProjectCache;
+  private readonly cache: ReadCache;
   private readonly events: EventHub;
 
   constructor(
     private readonly orm: Orm,
     peers: Peers,
   ) {
-    ({ credentials: this.credentials, projects: this.projects, events: this.events } = peers);
+    ({ credentials: this.credentials, cache: this.cache, events: this.events } = peers);
   }
 
   /** Listens for the other replicas; `onError` hears of a dropped channel or a failed notify. */
@@ -58,7 +58,7 @@ export class Cluster {
     );
     if (!this.listener) return;
     this.credentials.onForget = (t, id) => this.send({ t, id });
-    this.projects.onInvalidate = (touched) => this.send({ t: 'reads', ...touched });
+    this.cache.onInvalidate = (touched) => this.send({ t: 'reads', ...touched });
     this.events.onAnnounce = () => this.announceEvents();
   }
 
@@ -66,7 +66,7 @@ export class Cluster {
   async close() {
     await Promise.all(this.sending);
     this.credentials.onForget = undefined;
-    this.projects.onInvalidate = undefined;
+    this.cache.onInvalidate = undefined;
     this.events.onAnnounce = undefined;
     await this.listener?.close();
     this.listener = null;
@@ -83,10 +83,14 @@ export class Cluster {
     else if (message.t === 'session')
       this.credentials.forgetSession(message.id, { fromPeer: true });
     else if (message.t === 'events') this.events.nudge();
-    else if (message.t === 'reads-all') this.projects.clear();
+    else if (message.t === 'reads-all') this.cache.clear();
     else if (message.t === 'reads') {
-      this.projects.invalidate(
-        { projects: message.projects ?? [], people: message.people ?? [] },
+      this.cache.invalidate(
+        {
+          projects: message.projects ?? [],
+          people: message.people ?? [],
+          studio: !!message.studio,
+        },
         { fromPeer: true },
       );
     }

@@ -5,15 +5,15 @@ import { createTokenService, type TokenService } from './auth/tokens';
 import { Cluster } from './cluster';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { EventHub } from './event-hub';
-import { ProjectCache } from './project-cache';
+import { ReadCache } from './read-cache';
 
 /** Long-lived, per-server parts shared by every request. */
 export interface ApiServices {
   orm: Orm;
   /** Prepared statements for the reads made most, on a connection of their own. */
   reads: HotReads;
-  /** Projects and teams between requests, dropped by what each mutation touches. */
-  projects: ProjectCache;
+  /** Projects, teams and list pages between requests, dropped by what each mutation touches. */
+  cache: ReadCache;
   tokens: TokenService;
   credentials: CredentialCache;
   config: ApiConfig;
@@ -42,13 +42,13 @@ export function createApiServices({
   const clock = () => now().getTime();
   const reads = openHotReads(orm);
   const credentials = new CredentialCache(full.credentialCacheTtlMs, clock);
-  const projects = new ProjectCache(reads, full.readCacheTtlMs, clock);
+  const cache = new ReadCache(reads, full.readCacheTtlMs, clock);
   const events = new EventHub(reads, full.eventPollMs);
-  const cluster = new Cluster(orm, { credentials, projects, events });
+  const cluster = new Cluster(orm, { credentials, cache, events });
   return {
     orm,
     reads,
-    projects,
+    cache,
     tokens: createTokenService({ secret }),
     credentials,
     config: full,

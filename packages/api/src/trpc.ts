@@ -6,18 +6,19 @@
  */
 import type { Em, Role } from '@clapper/db';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Principal } from './auth/principal';
 import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
 import { DomainError, toTRPCError } from './errors';
+import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; its output walk replaced by an identical, faster one.
+  transformer,
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
   sse: {
@@ -83,7 +84,7 @@ const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
     try {
       return await next({ ctx: { em } });
     } finally {
-      services.projects.invalidate(changes.touched());
+      services.cache.invalidate(changes.touched());
     }
   }
   // Dry run: everything the mutation writes, its event included, is rolled back.

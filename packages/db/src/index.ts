@@ -5,3 +5,4 @@ export * from './entities';
 export * from './notifications';
 export * from './orm';
 export * from './reads';
+export * from './transaction';

@@ -59,6 +59,8 @@ export interface StartTestServerOptions {
   /** Record every SQL statement in `queries`. */
   countQueries?: boolean;
   requestTimeoutMs?: number;
+  /** false: every call goes through tRPC's own adapter (to compare with the lean path). */
+  leanCalls?: boolean;
 }
 
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
@@ -90,6 +92,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     rateLimitPerMinute: options.rateLimitPerMinute,
     adminDir: options.adminDir ?? null,
     requestTimeoutMs: options.requestTimeoutMs,
+    leanCalls: options.leanCalls,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

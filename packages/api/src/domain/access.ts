@@ -2,7 +2,7 @@ import { type Em, Entity, type IEntity, Task, type TaskRow } from '@clapper/db';
 import type { Principal } from '../auth/principal';
 import { DomainError, notFound } from '../errors';
 import { type Action, can, listReach, type Standing } from '../permissions';
-import type { CachedProject } from '../project-cache';
+import type { CachedProject } from '../read-cache';
 import type { ApiServices } from '../services';
 
 const DOING: Record<Action, string> = {
@@ -30,13 +30,13 @@ export class Access {
   private teams?: Promise<ReadonlySet<string>>;
 
   constructor(
-    private readonly services: Pick<ApiServices, 'reads' | 'projects'>,
+    private readonly services: Pick<ApiServices, 'reads' | 'cache'>,
     readonly principal: Principal,
   ) {}
 
   /** Ids of the projects whose team the caller is on (read once per request). */
   teamProjectIds(): Promise<ReadonlySet<string>> {
-    this.teams ??= this.services.projects.projectsOf(this.principal.id);
+    this.teams ??= this.services.cache.projectsOf(this.principal.id);
     return this.teams;
   }
 
@@ -59,11 +59,11 @@ export class Access {
 
   /** A project (with its team) the caller may read, checked for `action` too; else NOT_FOUND or FORBIDDEN. */
   async project(id: string, action?: Action): Promise<CachedProject> {
-    return this.checkProject(await this.services.projects.byId(id), action);
+    return this.checkProject(await this.services.cache.project(id), action);
   }
 
   async projectByName(name: string, action?: Action): Promise<CachedProject> {
-    return this.checkProject(await this.services.projects.byName(name), action);
+    return this.checkProject(await this.services.cache.projectByName(name), action);
   }
 
   /** A task the caller may read, with its type, status and assignees, checked for `action` too. */

@@ -1,4 +1,4 @@
-import { type Em, type IPerson, newId, Person, raw } from '@clapper/db';
+import { type Em, type IPerson, inTransaction, newId, Person, raw } from '@clapper/db';
 import { badRequest, conflict, notFound } from '../errors';
 import { type Actor, flushWithEvent, recordEvent } from '../events';
 import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../routers/bots.schema';
@@ -105,7 +105,7 @@ export async function regenerateBotToken(
   const now = services.now();
   const tokenId = newId();
   const graceUntil = graceMinutes ? new Date(now.getTime() + graceMinutes * 60_000) : null;
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     await tx.nativeUpdate(
       Person,
       { id, kind: 'bot' },

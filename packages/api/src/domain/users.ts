@@ -1,4 +1,4 @@
-import { newId, Person, Session } from '@clapper/db';
+import { inTransaction, newId, Person, Session } from '@clapper/db';
 import { hashPassword } from '../auth/passwords';
 import { badRequest, conflict, notFound } from '../errors';
 import { type Actor, recordEvent } from '../events';
@@ -22,7 +22,7 @@ export async function createUser(
   await assertEmailFree(em, input.email);
   const departments = await findDepartments(em, input.departmentIds);
   const passwordHash = await hashPassword(input.password);
-  const user = await em.transactional(async (tx) => {
+  const user = await inTransaction(em, async (tx) => {
     if (input.active) await assertSeatAvailable(tx, services);
     const created = tx.create(Person, {
       id: newId(),
@@ -74,7 +74,7 @@ export async function updateUser(
   if (passwordHash) record.changes.password = { from: '[set]', to: '[reset]' };
 
   if (record.changed) {
-    await em.transactional(async (tx) => {
+    await inTransaction(em, async (tx) => {
       if (activates) await assertSeatAvailable(tx, services, user.id);
       if (passwordHash) {
         const withHash = await tx.findOneOrFail(

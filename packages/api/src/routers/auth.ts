@@ -1,4 +1,4 @@
-import { newId, Person, Session } from '@clapper/db';
+import { inTransaction, newId, Person, Session } from '@clapper/db';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from '../auth/passwords';
 import { badRequest, DomainError, unauthorized } from '../errors';
 import { recordEvent } from '../events';
@@ -51,7 +51,7 @@ export const authRouter = router({
 
   logout: userOnlyProcedure.mutation(async ({ ctx }) => {
     const { em, principal, services } = ctx;
-    await em.transactional(async (tx) => {
+    await inTransaction(em, async (tx) => {
       await tx.nativeUpdate(
         Session,
         { id: principal.tokenId, revokedAt: null },
@@ -89,7 +89,7 @@ export const authRouter = router({
       throw badRequest('next', 'must differ from the current password');
     }
     const passwordHash = await hashPassword(input.next);
-    await em.transactional(async (tx) => {
+    await inTransaction(em, async (tx) => {
       user.passwordHash = passwordHash;
       // Like GitLab: a new password signs out every other session of this user.
       await tx.nativeUpdate(

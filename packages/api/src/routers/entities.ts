@@ -1,12 +1,12 @@
 /** Assets and shots: the two kinds of entity tasks are about, one table, two routers. */
-import { Entity, type EntityKind, entityRowOf } from '@clapper/db';
+import { Entity, type EntityKind, type EntityRow, entityRowOf } from '@clapper/db';
 import { z } from 'zod';
 import type { Access } from '../domain/access';
 import type { DomainDeps } from '../domain/people';
 import { MAX_INT, ZId, ZName } from '../domain/schemas';
 import { badRequest, conflict, notFound } from '../errors';
 import { flushWithEvent } from '../events';
-import { toPage, ZPage } from '../pagination';
+import { type Page, toPage, ZPage } from '../pagination';
 import type { ApiServices } from '../services';
 import { authedProcedure, readProcedure, router } from '../trpc';
 import { assetView, shotView } from '../views/production';
@@ -17,25 +17,30 @@ const ZFrame = z
   .min(0, 'must not be negative')
   .max(MAX_INT, 'is too large');
 
-async function listEntities(
+async function listEntities<V>(
   { services, access }: { services: ApiServices; access: Access },
   kind: EntityKind,
   input: { projectId: string; sequence?: string; cursor?: string; limit: number },
-) {
+  view: (row: EntityRow) => V,
+): Promise<Page<V>> {
   await access.project(input.projectId);
   const reach = await access.reach('readEntities', input.projectId);
   if (reach === 'none') throw notFound('Project');
-  const rows = await services.reads.entities.page(
-    {
-      projectId: input.projectId,
-      kind,
-      sequence: input.sequence,
-      assignedTo: reach === 'assigned' ? access.principal.id : undefined,
-      cursor: input.cursor,
-    },
-    input.limit + 1,
-  );
-  return toPage(rows, input.limit);
+  const filter = {
+    projectId: input.projectId,
+    kind,
+    sequence: input.sequence,
+    assignedTo: reach === 'assigned' ? access.principal.id : undefined,
+    cursor: input.cursor,
+  };
+  const key = `${kind}s.list ${JSON.stringify([filter, input.limit])}`;
+  return services.cache.page(input.projectId, key, async () => {
+    const page = toPage(await services.reads.entities.page(filter, input.limit + 1), input.limit);
+    return {
+      items: page.items.map(view),
+      nextCursor: page.nextCursor,
+    };
+  });
 }
 
 async function assertNameFree(
@@ -86,8 +91,7 @@ export const assetsRouter = router({
   list: readProcedure
     .input(z.object({ projectId: ZId, ...ZPage }))
     .query(async ({ ctx, input }) => {
-      const page = await listEntities(ctx, 'asset', input);
-      return { items: page.items.map(assetView), nextCursor: page.nextCursor };
+      return listEntities(ctx, 'asset', input, assetView);
     }),
   get: authedProcedure
     .input(z.object({ id: ZId }))
@@ -147,8 +151,7 @@ export const shotsRouter = router({
   list: readProcedure
     .input(z.object({ projectId: ZId, sequence: ZName.optional(), ...ZPage }))
     .query(async ({ ctx, input }) => {
-      const page = await listEntities(ctx, 'shot', input);
-      return { items: page.items.map(shotView), nextCursor: page.nextCursor };
+      return listEntities(ctx, 'shot', input, shotView);
     }),
   get: authedProcedure
     .input(z.object({ id: ZId }))

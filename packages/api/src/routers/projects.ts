@@ -4,11 +4,24 @@ import { ZId, ZName } from '../domain/schemas';
 import { badRequest, conflict } from '../errors';
 import { flushWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
+import { type CachedProject, deepFreeze } from '../read-cache';
 import { authedProcedure, readProcedure, router } from '../trpc';
 import { projectView } from '../views/production';
 
 const ZMemberInput = z.object({ projectId: ZId, personId: ZId });
 const NOBODY = { inTeam: false, inDepartment: false, assigned: false };
+
+const cachedViews = new WeakMap<CachedProject, ReturnType<typeof projectView>>();
+
+/** The view of a cached project, made once while the cache keeps it (frozen, so served as is). */
+function cachedView(project: CachedProject) {
+  let view = cachedViews.get(project);
+  if (!view) {
+    view = deepFreeze(projectView(project.row, project.team));
+    cachedViews.set(project, view);
+  }
+  return view;
+}
 
 /** A mutation answers from its own unit of work: what it wrote, even in a dry run. */
 async function viewOf(em: Em, project: IProject) {
@@ -33,15 +46,13 @@ export const projectsRouter = router({
       };
     }),
 
-  get: readProcedure.input(z.object({ id: ZId })).query(async ({ ctx, input }) => {
-    const { row, team } = await ctx.access.project(input.id);
-    return projectView(row, team);
-  }),
+  get: readProcedure
+    .input(z.object({ id: ZId }))
+    .query(async ({ ctx, input }) => cachedView(await ctx.access.project(input.id))),
 
-  byName: readProcedure.input(z.object({ name: ZName })).query(async ({ ctx, input }) => {
-    const { row, team } = await ctx.access.projectByName(input.name);
-    return projectView(row, team);
-  }),
+  byName: readProcedure
+    .input(z.object({ name: ZName }))
+    .query(async ({ ctx, input }) => cachedView(await ctx.access.projectByName(input.name))),
 
   create: authedProcedure
     .input(z.object({ name: ZName, botCollaboration: z.boolean().default(false) }))

@@ -1,4 +1,4 @@
-import { Comment, commentRowOf, Project, Task } from '@clapper/db';
+import { Comment, commentRowOf, inTransaction, Project, Task } from '@clapper/db';
 import { z } from 'zod';
 import { ZDay, ZId } from '../domain/schemas';
 import { assignable, createTasks, statusById, taskEvent } from '../domain/tasks';
@@ -39,18 +39,12 @@ export const tasksRouter = router({
       const assignedTo: string[] = [];
       if (reach === 'assigned') assignedTo.push(access.principal.id);
       if (input.assigneeId) assignedTo.push(input.assigneeId);
-      const rows = await services.reads.tasks.page(
-        {
-          projectId: input.projectId,
-          assignedTo,
-          statusId: input.statusId,
-          taskTypeId: input.taskTypeId,
-          cursor: input.cursor,
-        },
-        input.limit + 1,
-      );
-      const page = toPage(rows, input.limit);
-      return { items: page.items.map(taskView), nextCursor: page.nextCursor };
+      const filter = { ...input, assignedTo };
+      const key = `tasks.list ${JSON.stringify([input.projectId, assignedTo, input.statusId, input.taskTypeId, input.cursor, input.limit])}`;
+      return services.cache.page(input.projectId, key, async () => {
+        const page = toPage(await services.reads.tasks.page(filter, input.limit + 1), input.limit);
+        return { items: page.items.map(taskView), nextCursor: page.nextCursor };
+      });
     }),
 
   get: readProcedure
@@ -84,7 +78,7 @@ export const tasksRouter = router({
       const task = await access.task(input.id, 'changeTask');
       const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
       const updatedAt = changed ? new Date() : task.updatedAt;
-      await em.transactional(async (tx) => {
+      await inTransaction(em, async (tx) => {
         if (changed)
           await tx.nativeUpdate(Task, { id: task.id }, { dueDate: input.dueDate, updatedAt });
         recordEvent(tx, principal, taskEvent(task, 'task.updated', { dueDate: input.dueDate }));
@@ -119,7 +113,7 @@ export const tasksRouter = router({
       const status = await statusById(services.reads, input.statusId);
       const changed = status.id !== task.status.id;
       const updatedAt = changed ? new Date() : task.updatedAt;
-      await em.transactional(async (tx) => {
+      await inTransaction(em, async (tx) => {
         if (changed) await tx.nativeUpdate(Task, { id: task.id }, { status: status.id, updatedAt });
         recordEvent(
           tx,
@@ -133,10 +127,14 @@ export const tasksRouter = router({
 
 export const commentsRouter = router({
   list: readProcedure.input(z.object({ taskId: ZId, ...ZPage })).query(async ({ ctx, input }) => {
+    const { services } = ctx;
     const task = await ctx.access.task(input.taskId);
-    const rows = await ctx.services.reads.tasks.comments(task.id, input.cursor, input.limit + 1);
-    const page = toPage(rows, input.limit);
-    return { items: page.items.map(commentView), nextCursor: page.nextCursor };
+    const key = `comments.list ${JSON.stringify([task.id, input.cursor, input.limit])}`;
+    return services.cache.page(task.projectId, key, async () => {
+      const rows = await services.reads.tasks.comments(task.id, input.cursor, input.limit + 1);
+      const page = toPage(rows, input.limit);
+      return { items: page.items.map(commentView), nextCursor: page.nextCursor };
+    });
   }),
 
   /** A comment, and with `statusId` the task's new status, in one transaction and one event. */
@@ -157,7 +155,7 @@ export const commentsRouter = router({
       const task = await access.task(input.taskId, 'comment');
       if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
       const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
-      const comment = await em.transactional(async (tx) => {
+      const comment = await inTransaction(em, async (tx) => {
         if (status && status.id !== task.status.id) {
           await tx.nativeUpdate(
             Task,
