@@ -6,6 +6,7 @@
  * closure a `__name` call (tsx always keeps function names), which on the hot
  * path cost as much as the rest of a cached read.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -38,6 +39,14 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   plugins: [registryPackagesOutside],
+  // The checkpointer's worker thread loads better-sqlite3 by file name (packages/db/src/checkpointer.ts).
+  define: {
+    CLAPPER_BETTER_SQLITE3: JSON.stringify(
+      createRequire(here('../../packages/db/package.json')).resolve('better-sqlite3'),
+    ),
+  },
   logLevel: 'warning',
 });
-process.stderr.write(`server built in ${Math.round(performance.now() - started)} ms: apps/server/dist/main.mjs\n`);
+process.stderr.write(
+  `server built in ${Math.round(performance.now() - started)} ms: apps/server/dist/main.mjs\n`,
+);

@@ -64,7 +64,7 @@ export async function buildServer({
     routerOptions: { maxParamLength: 5000 },
   });
   const { orm } = services;
-  await services.cluster.start((err) => app.log.warn({ err }, 'replica channel trouble'));
+  await services.start((err) => app.log.warn({ err }, 'replica channel trouble'));
   app.addHook('onClose', () => services.close());
 
   app.addHook('onResponse', (req, reply, done) => {

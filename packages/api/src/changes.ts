@@ -1,17 +1,41 @@
 import { type Em, Event, type EventSubscriber, type FlushEventArgs } from '@clapper/db';
 import type { Touched } from './read-cache';
 
+/** What an event row names. */
+interface Named {
+  type: string;
+  projectId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  taskId?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
 const PERSON_TARGETS = new Set(['person', 'bot', 'user']);
 const STUDIO_TARGETS = new Set(['department', 'taskType', 'taskStatus']);
+/** Events that change one task (or none) and the project's lists, never the project itself. */
+const TASK_EVENTS = new Set([
+  'task.created',
+  'task.updated',
+  'task.assigned',
+  'task.status_changed',
+]);
 
 /**
- * Collects what a unit of work changed, from the event rows it flushed: every
- * mutation writes one, naming its project and its target. Registered on one
- * entity manager (and so on the transactions forked from it), it sees that
- * request's writes only.
+ * Collects what a unit of work changed, from the event rows it wrote: every
+ * mutation writes one, naming its project, its target and its task. Registered
+ * on one entity manager (and so on the transactions forked from it), it sees
+ * that request's writes only; the hot writes tell it theirs (`record`).
+ *
+ * An event touches its project as a whole (row, team, tasks, lists) unless it
+ * is one of the frequent ones known to touch less: a comment touches the
+ * project's lists (and its task only when it moves the status), a task event
+ * the lists and that task.
  */
 export class ChangeTracker implements EventSubscriber {
   private readonly projects = new Set<string>();
+  private readonly lists = new Set<string>();
+  private readonly tasks = new Set<string>();
   private readonly people = new Set<string>();
   private studio = false;
 
@@ -25,21 +49,34 @@ export class ChangeTracker implements EventSubscriber {
 
   afterFlush({ uow }: FlushEventArgs) {
     for (const change of uow.getChangeSets()) {
-      if (change.name !== Event.meta.className) continue;
-      const event = change.entity as {
-        projectId?: string | null;
-        targetType?: string | null;
-        targetId?: string | null;
-      };
-      if (event.projectId) this.projects.add(event.projectId);
-      if (event.targetId && event.targetType && PERSON_TARGETS.has(event.targetType)) {
-        this.people.add(event.targetId);
-      }
-      if (event.targetType && STUDIO_TARGETS.has(event.targetType)) this.studio = true;
+      if (change.name === Event.meta.className) this.record(change.entity as Named);
     }
   }
 
+  /** One event row, written by a flush or by the hot writes. */
+  record(event: Named) {
+    const { type, projectId, targetType, targetId, taskId } = event;
+    if (projectId) {
+      this.lists.add(projectId);
+      if (type === 'comment.added') {
+        if (taskId && event.data?.statusId) this.tasks.add(taskId);
+      } else if (TASK_EVENTS.has(type)) {
+        if (taskId) this.tasks.add(taskId);
+      } else {
+        this.projects.add(projectId);
+      }
+    }
+    if (targetId && targetType && PERSON_TARGETS.has(targetType)) this.people.add(targetId);
+    if (targetType && STUDIO_TARGETS.has(targetType)) this.studio = true;
+  }
+
   touched(): Touched {
-    return { projects: [...this.projects], people: [...this.people], studio: this.studio };
+    return {
+      projects: [...this.projects],
+      lists: [...this.lists],
+      tasks: [...this.tasks],
+      people: [...this.people],
+      studio: this.studio,
+    };
   }
 }

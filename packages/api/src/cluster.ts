@@ -1,4 +1,4 @@
-import { type Listener, listen, notify, type Orm } from '@clapper/db';
+import { type HotReads, type Listener, listen, type Orm } from '@clapper/db';
 import type { CredentialCache } from './auth/credential-cache';
 import type { EventHub } from './event-hub';
 import type { ReadCache, Touched } from './read-cache';
@@ -9,13 +9,15 @@ type Message =
   | { t: 'person'; id: string }
   | { t: 'session'; id: string }
   | { t: 'events' }
-  | ({ t: 'reads' } & Touched)
-  | { t: 'reads-all' };
+  /** What a server's writes touched, and whether they wrote events (read them now). */
+  | ({ t: 'reads'; events?: boolean } & Touched)
+  | { t: 'reads-all'; events?: boolean };
 
 // PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
 const MAX_PAYLOAD = 7900;
 
 interface Peers {
+  reads: HotReads;
   credentials: CredentialCache;
   cache: ReadCache;
   events: EventHub;
@@ -32,10 +34,12 @@ interface Peers {
  */
 export class Cluster {
   private listener: Listener | null = null;
-  private eventsPending = false;
+  /** What this server touched since the last message: many writes in a row send one. */
+  private pending: { touched: TouchedSets; events: boolean } | undefined;
   private readonly sending = new Set<Promise<void>>();
   private onError: (error: unknown) => void = () => {};
 
+  private readonly reads: HotReads;
   private readonly credentials: CredentialCache;
   private readonly cache: ReadCache;
   private readonly events: EventHub;
@@ -44,7 +48,12 @@ export class Cluster {
     private readonly orm: Orm,
     peers: Peers,
   ) {
-    ({ credentials: this.credentials, cache: this.cache, events: this.events } = peers);
+    ({
+      reads: this.reads,
+      credentials: this.credentials,
+      cache: this.cache,
+      events: this.events,
+    } = peers);
   }
 
   /** Listens for the other replicas; `onError` hears of a dropped channel or a failed notify. */
@@ -58,12 +67,15 @@ export class Cluster {
     );
     if (!this.listener) return;
     this.credentials.onForget = (t, id) => this.send({ t, id });
-    this.cache.onInvalidate = (touched) => this.send({ t: 'reads', ...touched });
-    this.events.onAnnounce = () => this.announceEvents();
+    this.cache.onInvalidate = (touched) => this.soon().touched.add(touched);
+    this.events.onAnnounce = () => {
+      this.soon().events = true;
+    };
   }
 
   /** Stops listening once every message sent so far has gone out. */
   async close() {
+    this.flush();
     await Promise.all(this.sending);
     this.credentials.onForget = undefined;
     this.cache.onInvalidate = undefined;
@@ -83,8 +95,11 @@ export class Cluster {
     else if (message.t === 'session')
       this.credentials.forgetSession(message.id, { fromPeer: true });
     else if (message.t === 'events') this.events.nudge();
-    else if (message.t === 'reads-all') this.cache.clear();
-    else if (message.t === 'reads') {
+    else if (message.t === 'reads-all') {
+      this.cache.clear();
+      if (message.events) this.events.nudge();
+    } else if (message.t === 'reads') {
+      if (message.events) this.events.nudge();
       this.cache.invalidate(
         {
           projects: message.projects ?? [],
@@ -96,21 +111,64 @@ export class Cluster {
     }
   }
 
-  /** Many writes in a row send one message. */
-  private announceEvents() {
-    if (this.eventsPending) return;
-    this.eventsPending = true;
-    queueMicrotask(() => {
-      this.eventsPending = false;
+  /** What the next message will carry; it goes out once this turn of the event loop is over. */
+  private soon() {
+    if (!this.pending) {
+      this.pending = { touched: new TouchedSets(), events: false };
+      setImmediate(() => this.flush());
+    }
+    return this.pending;
+  }
+
+  private flush() {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return;
+    if (!pending.touched.empty) {
+      this.send({ t: 'reads', ...pending.touched.toTouched(), events: pending.events });
+    } else if (pending.events) {
       this.send({ t: 'events' });
-    });
+    }
   }
 
   private send(message: Message) {
     let payload = JSON.stringify(message);
-    if (payload.length > MAX_PAYLOAD && message.t === 'reads') payload = '{"t":"reads-all"}';
-    const sent = notify(this.orm, CHANNEL, payload).catch((error) => this.onError(error));
+    if (payload.length > MAX_PAYLOAD && message.t === 'reads') {
+      payload = JSON.stringify({ t: 'reads-all', events: message.events });
+    }
+    const sent = this.reads.connection
+      .notify(CHANNEL, payload)
+      .catch((error) => this.onError(error));
     this.sending.add(sent);
     void sent.finally(() => this.sending.delete(sent));
+  }
+}
+
+/** Touched, merged over several changes. */
+class TouchedSets {
+  private readonly projects = new Set<string>();
+  private readonly lists = new Set<string>();
+  private readonly tasks = new Set<string>();
+  private readonly people = new Set<string>();
+  private studio = false;
+  empty = true;
+
+  add(touched: Touched) {
+    for (const id of touched.projects) this.projects.add(id);
+    for (const id of touched.lists ?? []) this.lists.add(id);
+    for (const id of touched.tasks ?? []) this.tasks.add(id);
+    for (const id of touched.people) this.people.add(id);
+    this.studio ||= !!touched.studio;
+    this.empty = false;
+  }
+
+  toTouched(): Touched {
+    return {
+      projects: [...this.projects],
+      lists: [...this.lists],
+      tasks: [...this.tasks],
+      people: [...this.people],
+      studio: this.studio,
+    };
   }
 }

@@ -1,5 +1,15 @@
-import { type Em, Event } from '@clapper/db';
+import {
+  type Em,
+  Event,
+  type NewEventRow,
+  runStatements,
+  type Statement,
+  writes,
+} from '@clapper/db';
 import type { Principal } from './auth/principal';
+import type { ChangeTracker } from './changes';
+import type { RequestTransport } from './context';
+import type { ApiServices } from './services';
 
 /** Who did it, as the event log records it; null is the system (first start, the CLI). */
 export type Actor = Pick<Principal, 'id' | 'kind' | 'name'> | null;
@@ -14,9 +24,9 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
-/** Queues one event row; it is written by the flush that writes the change, in the same transaction. */
-export function recordEvent(em: Em, actor: Actor, input: EventInput) {
-  em.create(Event, {
+/** The row an event is written as. */
+export function eventRow(actor: Actor, input: EventInput, createdAt: Date): NewEventRow {
+  return {
     type: input.type,
     actorId: actor?.id ?? null,
     actorKind: actor?.kind ?? 'system',
@@ -26,11 +36,40 @@ export function recordEvent(em: Em, actor: Actor, input: EventInput) {
     targetId: input.targetId ?? null,
     taskId: input.taskId ?? null,
     data: input.data ?? null,
-  });
+    createdAt,
+  };
+}
+
+/** Queues one event row; it is written by the flush that writes the change, in the same transaction. */
+export function recordEvent(em: Em, actor: Actor, input: EventInput) {
+  em.create(Event, eventRow(actor, input, new Date()));
 }
 
 /** Writes the pending change and its event row in one flush, so in one transaction. */
 export async function flushWithEvent(em: Em, actor: Actor, input: EventInput) {
   recordEvent(em, actor, input);
   await em.flush();
+}
+
+/**
+ * `statements` and the event row they make, as one transaction of prepared
+ * statements (rolled back in a dry run); the request's change tracker hears of
+ * the event as it would of a flushed one.
+ */
+export async function writeWithEvent(
+  {
+    services,
+    transport,
+    changes,
+  }: { services: ApiServices; transport: RequestTransport; changes: ChangeTracker },
+  actor: Actor,
+  input: EventInput,
+  at: Date,
+  statements: Statement[],
+) {
+  const event = eventRow(actor, input, at);
+  await runStatements(services.orm, [...statements, writes.insertEvent(event)], {
+    rollback: !!transport.dryRun,
+  });
+  changes.record(event);
 }

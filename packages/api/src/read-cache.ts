@@ -1,4 +1,4 @@
-import type { HotReads, ProjectRow, TeamMemberRow } from '@clapper/db';
+import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
 
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
 export interface CachedProject {
@@ -6,13 +6,17 @@ export interface CachedProject {
   team: readonly TeamMemberRow[];
 }
 
-/** What a change touched, taken from the event rows it wrote. */
+/** What a change touched, taken from the event rows it wrote (see `ChangeTracker`). */
 export interface Touched {
-  /** Projects named by an event: their rows, teams and pages. */
+  /** Projects changed as a whole: their rows, teams, tasks and lists. */
   projects: readonly string[];
-  /** People named by an event: their teams, and every page that may show their name or role. */
+  /** Projects whose lists (tasks, comments, assets, shots) changed. */
+  lists?: readonly string[];
+  /** Tasks whose row changed (status, due date, assignees). */
+  tasks?: readonly string[];
+  /** People named by an event: their teams, and everything that may show their name or role. */
   people: readonly string[];
-  /** Departments, task types or statuses changed: every page that shows them. */
+  /** Departments, task types or statuses changed: everything that shows them. */
   studio?: boolean;
 }
 
@@ -47,6 +51,7 @@ export class ReadCache {
   private readonly idsByName = new Map<string, string>();
   private readonly teamsOf = new Map<string, Entry<ReadonlySet<string>>>();
   private readonly pages = new Map<string, Entry<Page>>();
+  private readonly tasks = new Map<string, Entry<TaskRow>>();
   /** Bumped by every invalidation: a read that began before it must not be cached after it. */
   private generation = 0;
 
@@ -87,6 +92,18 @@ export class ReadCache {
     return ids;
   }
 
+  /** A task with its type, status and assignees (frozen), for permission checks and `tasks.get`. */
+  async task(id: string): Promise<TaskRow | null> {
+    const cached = this.fresh(this.tasks, id);
+    if (cached) return cached;
+    const ticket = this.generation;
+    const task = await this.reads.tasks.byId(id);
+    if (!task) return null;
+    deepFreeze(task);
+    if (ticket === this.generation) this.put(this.tasks, id, task, MAX_ENTRIES);
+    return task;
+  }
+
   /**
    * A page of one project's list under `key` (which must name everything the
    * page depends on: the list, its filters, cursor, limit and the caller's
@@ -101,11 +118,12 @@ export class ReadCache {
     return value;
   }
 
-  /** Drops what a change touched: the projects it names, and everything about the people it names. */
+  /** Drops what a change touched (see `Touched`). */
   invalidate(touched: Touched, { fromPeer = false } = {}) {
-    const { projects, people, studio = false } = touched;
-    if (projects.length === 0 && people.length === 0 && !studio) return;
+    const { projects, lists = [], tasks = [], people, studio = false } = touched;
+    if (!projects.length && !lists.length && !tasks.length && !people.length && !studio) return;
     this.generation++;
+    for (const id of tasks) this.tasks.delete(id);
     for (const id of projects) this.projects.delete(id);
     if (people.length > 0) {
       const touchedPeople = new Set(people);
@@ -116,11 +134,20 @@ export class ReadCache {
       }
     }
     if (people.length > 0 || studio) {
+      // Names of assignees, task types and statuses show in every task and page.
+      this.tasks.clear();
       this.pages.clear();
-    } else if (projects.length > 0) {
-      const touchedProjects = new Set(projects);
-      for (const [key, entry] of this.pages) {
-        if (touchedProjects.has(entry.value.projectId)) this.pages.delete(key);
+    } else {
+      if (projects.length > 0) {
+        const whole = new Set(projects);
+        for (const [id, entry] of this.tasks)
+          if (whole.has(entry.value.projectId)) this.tasks.delete(id);
+      }
+      const listed = new Set([...projects, ...lists]);
+      if (listed.size > 0) {
+        for (const [key, entry] of this.pages) {
+          if (listed.has(entry.value.projectId)) this.pages.delete(key);
+        }
       }
     }
     if (!fromPeer) this.onInvalidate?.(touched);
@@ -133,6 +160,7 @@ export class ReadCache {
     this.idsByName.clear();
     this.teamsOf.clear();
     this.pages.clear();
+    this.tasks.clear();
   }
 
   private async loadProject(row: ProjectRow | null, ticket: number) {

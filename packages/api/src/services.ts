@@ -1,4 +1,11 @@
-import { type HotReads, type Orm, openHotReads } from '@clapper/db';
+import {
+  type Checkpointer,
+  dialectOf,
+  type HotReads,
+  type Orm,
+  openHotReads,
+  startCheckpointer,
+} from '@clapper/db';
 import { CredentialCache } from './auth/credential-cache';
 import { LoginThrottle } from './auth/login-throttle';
 import { createTokenService, type TokenService } from './auth/tokens';
@@ -23,7 +30,12 @@ export interface ApiServices {
   /** Keeps replicas on one PostgreSQL database in step; start it before serving. */
   cluster: Cluster;
   now: () => Date;
-  /** Stops the cluster channel and the event reader, then closes the read connection. */
+  /**
+   * What a serving process runs beside its requests: the replica channel and,
+   * on SQLite, the write-ahead log's checkpoints in a worker thread.
+   */
+  start(onError: (error: unknown) => void): Promise<void>;
+  /** Stops what `start` started and the event reader, then closes the read connection. */
   close(): Promise<void>;
 }
 
@@ -44,7 +56,8 @@ export function createApiServices({
   const credentials = new CredentialCache(full.credentialCacheTtlMs, clock);
   const cache = new ReadCache(reads, full.readCacheTtlMs, clock);
   const events = new EventHub(reads, full.eventPollMs);
-  const cluster = new Cluster(orm, { credentials, cache, events });
+  const cluster = new Cluster(orm, { reads, credentials, cache, events });
+  let checkpointer: Checkpointer | undefined;
   return {
     orm,
     reads,
@@ -56,8 +69,17 @@ export function createApiServices({
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
     cluster,
     now,
+    async start(onError) {
+      await cluster.start(onError);
+      if (dialectOf(orm) === 'sqlite') {
+        checkpointer = startCheckpointer(orm.config.get('dbName') as string);
+        // This connection's own checkpoints would run inside a request's commit.
+        await orm.em.getConnection().execute('pragma wal_autocheckpoint = 0');
+      }
+    },
     async close() {
       await cluster.close();
+      await checkpointer?.stop();
       events.close();
       await reads.close();
     },

@@ -102,6 +102,22 @@ export const publicProcedure = t.procedure.use(mapDomainErrors).use(ownEntityMan
 
 export const authedProcedure = publicProcedure.use(requireAuth);
 
+/** A change tracker for mutations that write through prepared statements (`writeWithEvent`). */
+const trackChanges = t.middleware(async ({ ctx, next }) => {
+  const changes = new ChangeTracker();
+  try {
+    return await next({ ctx: { changes } });
+  } finally {
+    if (!ctx.transport.dryRun) ctx.services.cache.invalidate(changes.touched());
+  }
+});
+
+/**
+ * Authenticated mutations that write through prepared statements only: like
+ * `readProcedure`, no entity manager is made for them.
+ */
+export const writeProcedure = t.procedure.use(mapDomainErrors).use(trackChanges).use(requireAuth);
+
 /**
  * Authenticated queries served by the hot reads and the project cache. There is
  * no entity manager here, so nothing on this path can reach the ORM.

@@ -1,8 +1,10 @@
 export type { EventSubscriber, FilterQuery, FlushEventArgs } from '@mikro-orm/core';
 export { raw, ref } from '@mikro-orm/core';
+export * from './checkpointer';
 export * from './database-url';
 export * from './entities';
 export * from './notifications';
 export * from './orm';
 export * from './reads';
 export * from './transaction';
+export * from './writes';

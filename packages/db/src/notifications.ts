@@ -56,9 +56,3 @@ export async function listen(
     },
   };
 }
-
-/** Sends `payload` to every listener of `channel` (PostgreSQL only; a no-op on SQLite). */
-export async function notify(orm: Orm, channel: string, payload: string) {
-  if (dialectOf(orm) !== 'postgres') return;
-  await orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
-}

@@ -5,9 +5,9 @@ import type { Em } from './orm';
  * transaction: committed if `work` returns, rolled back if it throws. Inside a
  * transaction already open on `em` (a dry run) it joins that one.
  *
- * MikroORM's own `em.transactional` keeps its fork in an AsyncLocalStorage,
- * and Node 20 then runs promise hooks on every promise of the process for the
- * rest of its life; begin and commit on the request's own entity manager do not.
+ * Unlike `em.transactional`, no entity manager is forked and merged back: the
+ * request's own unit of work (and the change tracker listening to it) sees
+ * every write.
  */
 export async function inTransaction<T>(em: Em, work: (em: Em) => Promise<T>): Promise<T> {
   if (em.isInTransaction()) {

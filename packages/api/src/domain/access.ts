@@ -68,7 +68,7 @@ export class Access {
 
   /** A task the caller may read, with its type, status and assignees, checked for `action` too. */
   async task(id: string, action?: Action): Promise<TaskRow> {
-    const task = await this.services.reads.tasks.byId(id);
+    const task = await this.services.cache.task(id);
     if (!task) throw notFound('Task');
     const standing = await this.taskStanding(task);
     if (!this.allows('readTask', standing)) throw notFound('Task');

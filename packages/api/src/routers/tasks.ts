@@ -1,11 +1,11 @@
-import { Comment, commentRowOf, inTransaction, Project, Task } from '@clapper/db';
+import { type CommentRow, newId, Project, Task, writes } from '@clapper/db';
 import { z } from 'zod';
 import { ZDay, ZId } from '../domain/schemas';
 import { assignable, createTasks, statusById, taskEvent } from '../domain/tasks';
 import { notFound } from '../errors';
-import { recordEvent } from '../events';
+import { recordEvent, writeWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
-import { authedProcedure, readProcedure, router } from '../trpc';
+import { authedProcedure, readProcedure, router, writeProcedure } from '../trpc';
 import { commentView, taskView, taskViewsOf } from '../views/production';
 
 const ZPersonIds = z.array(ZId).max(50, 'at most 50 assignees');
@@ -71,19 +71,21 @@ export const tasksRouter = router({
       return { items: await taskViewsOf(ctx.em, tasks) };
     }),
 
-  update: authedProcedure
+  update: writeProcedure
     .input(z.object({ id: ZId, dueDate: ZDay.nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal } = ctx;
-      const task = await access.task(input.id, 'changeTask');
+      const task = await ctx.access.task(input.id, 'changeTask');
       const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
-      const updatedAt = changed ? new Date() : task.updatedAt;
-      await inTransaction(em, async (tx) => {
-        if (changed)
-          await tx.nativeUpdate(Task, { id: task.id }, { dueDate: input.dueDate, updatedAt });
-        recordEvent(tx, principal, taskEvent(task, 'task.updated', { dueDate: input.dueDate }));
-      });
-      return taskView(changed ? { ...task, dueDate: input.dueDate!, updatedAt } : task);
+      const now = new Date();
+      const event = taskEvent(task, 'task.updated', { dueDate: input.dueDate });
+      await writeWithEvent(
+        ctx,
+        ctx.principal,
+        event,
+        now,
+        changed ? [writes.setTaskDueDate(task.id, input.dueDate ?? null, now)] : [],
+      );
+      return taskView(changed ? { ...task, dueDate: input.dueDate ?? null, updatedAt: now } : task);
     }),
 
   assign: authedProcedure
@@ -105,23 +107,22 @@ export const tasksRouter = router({
       return (await taskViewsOf(em, [task]))[0]!;
     }),
 
-  setStatus: authedProcedure
+  setStatus: writeProcedure
     .input(z.object({ taskId: ZId, statusId: ZId }))
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal, services } = ctx;
-      const task = await access.task(input.taskId, 'setTaskStatus');
-      const status = await statusById(services.reads, input.statusId);
+      const task = await ctx.access.task(input.taskId, 'setTaskStatus');
+      const status = await statusById(ctx.services.reads, input.statusId);
       const changed = status.id !== task.status.id;
-      const updatedAt = changed ? new Date() : task.updatedAt;
-      await inTransaction(em, async (tx) => {
-        if (changed) await tx.nativeUpdate(Task, { id: task.id }, { status: status.id, updatedAt });
-        recordEvent(
-          tx,
-          principal,
-          taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id }),
-        );
-      });
-      return taskView({ ...task, status, updatedAt });
+      const now = new Date();
+      const event = taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id });
+      await writeWithEvent(
+        ctx,
+        ctx.principal,
+        event,
+        now,
+        changed ? [writes.setTaskStatus(task.id, status.id, now)] : [],
+      );
+      return taskView(changed ? { ...task, status, updatedAt: now } : task);
     }),
 });
 
@@ -138,7 +139,7 @@ export const commentsRouter = router({
   }),
 
   /** A comment, and with `statusId` the task's new status, in one transaction and one event. */
-  add: authedProcedure
+  add: writeProcedure
     .input(
       z.object({
         taskId: ZId,
@@ -151,35 +152,33 @@ export const commentsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { em, access, principal, services } = ctx;
+      const { access, principal, services } = ctx;
       const task = await access.task(input.taskId, 'comment');
       if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
       const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
-      const comment = await inTransaction(em, async (tx) => {
-        if (status && status.id !== task.status.id) {
-          await tx.nativeUpdate(
-            Task,
-            { id: task.id },
-            { status: status.id, updatedAt: new Date() },
-          );
-        }
-        const comment = tx.create(Comment, {
-          task: task.id,
-          author: principal.id,
-          authorName: principal.name,
-          text: input.text,
-          status: status?.id ?? null,
-        });
-        recordEvent(tx, principal, {
-          type: 'comment.added',
-          projectId: task.projectId,
-          targetType: 'comment',
-          targetId: comment.id,
-          taskId: task.id,
-          data: { statusId: status?.id ?? null },
-        });
-        return comment;
-      });
-      return commentView(commentRowOf(comment));
+      const now = new Date();
+      const comment: CommentRow = {
+        id: newId(),
+        taskId: task.id,
+        authorId: principal.id,
+        authorName: principal.name,
+        text: input.text,
+        statusId: status?.id ?? null,
+        createdAt: now,
+      };
+      const event = {
+        type: 'comment.added',
+        projectId: task.projectId,
+        targetType: 'comment',
+        targetId: comment.id,
+        taskId: task.id,
+        data: { statusId: comment.statusId },
+      };
+      const moves = status && status.id !== task.status.id;
+      await writeWithEvent(ctx, principal, event, now, [
+        ...(moves ? [writes.setTaskStatus(task.id, status.id, now)] : []),
+        writes.insertComment(comment),
+      ]);
+      return commentView(comment);
     }),
 });

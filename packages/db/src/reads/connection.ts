@@ -19,6 +19,8 @@ export interface ReadConnection {
   /** `column` is one of a bound list: pair it with `list(values)` in the parameters. */
   inList(column: string): string;
   list(values: readonly (string | number)[]): unknown;
+  /** PostgreSQL's NOTIFY on `channel` (bound, like everything here); nothing on SQLite. */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,11 @@ class SqliteReads implements ReadConnection {
     return JSON.stringify(values);
   }
 
+  notify() {
+    // One server owns a SQLite file: there is nobody to tell.
+    return Promise.resolve();
+  }
+
   async close() {
     this.statements.clear();
     this.db.close();
@@ -84,6 +91,12 @@ const types = {
       ? (value: string) => value
       : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
+
+/** `?` placeholders as PostgreSQL's `$1, $2…`. */
+export function numbered(sql: string) {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
 
 class PostgresReads implements ReadConnection {
   readonly dialect = 'postgres' as const;
@@ -105,11 +118,7 @@ class PostgresReads implements ReadConnection {
     this.onQuery?.(sql);
     let statement = this.named.get(sql);
     if (!statement) {
-      let n = 0;
-      statement = {
-        name: `clapper_r${this.named.size + 1}`,
-        text: sql.replace(/\?/g, () => `$${++n}`),
-      };
+      statement = { name: `clapper_r${this.named.size + 1}`, text: numbered(sql) };
       this.named.set(sql, statement);
     }
     const result = await this.pool.query({ ...statement, values: params as unknown[] });
@@ -122,6 +131,10 @@ class PostgresReads implements ReadConnection {
 
   list(values: readonly (string | number)[]) {
     return values;
+  }
+
+  async notify(channel: string, payload: string) {
+    await this.all('select pg_notify(?, ?)', [channel, payload]);
   }
 
   async close() {

@@ -1,0 +1,48 @@
+import type { EventRow } from '../reads/events';
+import type { CommentRow } from '../reads/tasks';
+import type { Statement } from './statements';
+
+export { runStatements, type Statement } from './statements';
+
+/** An event row as written: its id comes from the sequence. */
+export type NewEventRow = Omit<EventRow, 'id'>;
+
+/**
+ * The writes made most (a comment, a task's status or due date, and their
+ * event), as statements for `runStatements`. The tests hold each to the entity
+ * it stands for: what is written here reads back through the ORM as written.
+ */
+export const writes = {
+  insertComment: (c: CommentRow): Statement => ({
+    sql: `insert into comments (id, task_id, author_id, author_name, text, status_id, created_at)
+      values (?, ?, ?, ?, ?, ?, ?)`,
+    params: [c.id, c.taskId, c.authorId, c.authorName, c.text, c.statusId, c.createdAt],
+  }),
+
+  insertEvent: (e: NewEventRow): Statement => ({
+    sql: `insert into events (type, actor_id, actor_kind, actor_name, project_id, target_type,
+      target_id, task_id, data, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: [
+      e.type,
+      e.actorId,
+      e.actorKind,
+      e.actorName,
+      e.projectId,
+      e.targetType,
+      e.targetId,
+      e.taskId,
+      e.data === null ? null : JSON.stringify(e.data),
+      e.createdAt,
+    ],
+  }),
+
+  setTaskStatus: (taskId: string, statusId: string, updatedAt: Date): Statement => ({
+    sql: 'update tasks set status_id = ?, updated_at = ? where id = ?',
+    params: [statusId, updatedAt, taskId],
+  }),
+
+  setTaskDueDate: (taskId: string, dueDate: string | null, updatedAt: Date): Statement => ({
+    sql: 'update tasks set due_date = ?, updated_at = ? where id = ?',
+    params: [dueDate, updatedAt, taskId],
+  }),
+};
