@@ -125,12 +125,12 @@ export function leanTrpcHook<TContext>({
   const serialize = (value: unknown) => config.transformer.output.serialize(value);
   // What transformTRPCResponse makes of `{ result: { data } }`, without its spreads. A frozen
   // result (a cached page) cannot change, so its body is written once while it lives.
-  const bodies = new WeakMap<object, string>();
+  const bodies = new WeakMap<object, Buffer>();
   const successBody = (data: unknown) => {
     const memo = typeof data === 'object' && data !== null && Object.isFrozen(data);
     let body = memo ? bodies.get(data) : undefined;
     if (body === undefined) {
-      body = JSON.stringify({ result: { data: serialize(data) } });
+      body = Buffer.from(JSON.stringify({ result: { data: serialize(data) } }));
       if (memo) bodies.set(data, body);
     }
     return body;
@@ -154,7 +154,8 @@ export function leanTrpcHook<TContext>({
 
     let ctx: TContext | undefined;
     let status = 200;
-    let body: string;
+    // Bytes, not a string: Fastify would add `; charset=utf-8` to the adapter's content type.
+    let body: Buffer;
     try {
       ctx = createContext(req, reply);
       const data = await callProcedure(procedure!._def, {
@@ -185,7 +186,7 @@ export function leanTrpcHook<TContext>({
         type,
       });
       status = getHTTPStatusCode([{ error: shape }] as Parameters<typeof getHTTPStatusCode>[0]);
-      body = JSON.stringify({ error: serialize(shape) });
+      body = Buffer.from(JSON.stringify({ error: serialize(shape) }));
     }
     reply
       .code(status)

@@ -12,8 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Two servers, A and B, on one database with one signing secret, as two replicas behind a
-// load balancer. On PostgreSQL, B trusts its credential cache and skips its event poll for a
-// minute: only A's NOTIFY can make it see a change within the second. On SQLite (one server per
+// load balancer. On PostgreSQL, B trusts its credential and read caches and skips its event poll
+// for a minute: only A's NOTIFY can make it see a change within the second. On SQLite (one server per
 // file is the supported setup) B keeps the defaults, and the cache's one-second life bounds it.
 let a: TestServer;
 let b: TestServer;
@@ -25,7 +25,9 @@ beforeAll(async () => {
   b = await startTestServer({
     db: a.db,
     secret: a.secret,
-    config: postgres ? { credentialCacheTtlMs: 60_000, eventPollMs: 60_000 } : {},
+    config: postgres
+      ? { credentialCacheTtlMs: 60_000, readCacheTtlMs: 60_000, eventPollMs: 60_000 }
+      : {},
   });
   budgetMs = postgres ? 1000 : 1500;
 });
@@ -106,6 +108,58 @@ describe('two replicas on one database', () => {
       }
     } finally {
       watcher.stop();
+    }
+  });
+
+  it('a bot taken off a team through A can no longer read the project on B within the second', async () => {
+    const studio = await createStudio(a);
+    const { bot, token } = await createBot(a, { role: 'manager' });
+    await studio.admin.projects.addMember.mutate({
+      projectId: studio.project.id,
+      personId: bot.id,
+    });
+    const onB = createTestClient(b, token);
+    // B now holds the project, its team and the bot's teams in its read cache.
+    expect((await onB.projects.byName.query({ name: studio.project.name })).id).toBe(
+      studio.project.id,
+    );
+    await studio.admin.projects.removeMember.mutate({
+      projectId: studio.project.id,
+      personId: bot.id,
+    });
+    const removed = Date.now();
+    for (;;) {
+      const code = await onB.projects.byName.query({ name: studio.project.name }).then(
+        () => null,
+        (error: { data?: { code?: string } }) => error.data?.code,
+      );
+      if (code === 'NOT_FOUND') break;
+      expect(Date.now() - removed, 'B still shows the project').toBeLessThanOrEqual(budgetMs);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
+  it("a comment that moves a task's status through A shows in B's task list within the second", async () => {
+    const studio = await createStudio(a);
+    const task = await studio.admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const onB = await adminClient(b);
+    expect((await onB.tasks.list.query({ projectId: studio.project.id })).items[0]!.status.id).toBe(
+      studio.statuses.todo!.id,
+    );
+    await studio.admin.comments.add.mutate({
+      taskId: task.id,
+      text: 'Done on A',
+      statusId: studio.statuses.done!.id,
+    });
+    const sent = Date.now();
+    for (;;) {
+      const [listed] = (await onB.tasks.list.query({ projectId: studio.project.id })).items;
+      if (listed!.status.id === studio.statuses.done!.id) break;
+      expect(Date.now() - sent, 'B still lists the old status').toBeLessThanOrEqual(budgetMs);
+      await new Promise((r) => setTimeout(r, 20));
     }
   });
 });

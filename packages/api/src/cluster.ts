@@ -103,6 +103,8 @@ export class Cluster {
       this.cache.invalidate(
         {
           projects: message.projects ?? [],
+          lists: message.lists ?? [],
+          tasks: message.tasks ?? [],
           people: message.people ?? [],
           studio: !!message.studio,
         },

@@ -18,7 +18,9 @@ const pgNames = new Map<string, { name: string; text: string }>();
  * its pool like any ORM query (so on SQLite it waits for a transaction in
  * progress and never writes inside another request's), prepared once and with
  * every value bound. On PostgreSQL several statements go as one (each but the
- * last in a `WITH`), so a write costs one round trip. `rollback` undoes them
+ * last in a `WITH`), so a write costs one round trip; they all see the rows as
+ * they were before it, so no two statements of one call may change the same
+ * row. `rollback` undoes them
  * all, for a dry run. Values are what the driver stores: on SQLite, Dates as
  * epoch milliseconds and booleans as 0/1, as the ORM writes them.
  */

@@ -1,0 +1,247 @@
+// The lean path through tRPC (src/lean-trpc.ts) against tRPC's own Fastify adapter: two
+// servers on one database, A with the lean path and B without, get the same requests, and
+// must answer with the same status, content type, vary header and body bytes, for every
+// procedure, for successes and for every error. Mutations run as dry runs, so both servers
+// always see the same data; what a successful mutation makes anew (ids, times, tokens) is the
+// only thing masked.
+import { appRouter } from '@clapper/api';
+import {
+  createBot,
+  createStudio,
+  login,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
+import fc from 'fast-check';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let lean: TestServer;
+let adapter: TestServer;
+let known: string[];
+let tokens: Record<'admin' | 'manager' | 'vendor', string>;
+let started: number;
+
+beforeAll(async () => {
+  lean = await startTestServer({ rateLimitPerMinute: 1_000_000 });
+  adapter = await startTestServer({
+    db: lean.db,
+    secret: lean.secret,
+    rateLimitPerMinute: 1_000_000,
+    leanCalls: false,
+  });
+  const studio = await createStudio(lean);
+  const manager = await createBot(lean, { role: 'manager', departmentIds: [studio.animation.id] });
+  const vendor = await createBot(lean, { role: 'vendor' });
+  for (const { bot } of [manager, vendor]) {
+    await studio.admin.projects.addMember.mutate({
+      projectId: studio.project.id,
+      personId: bot.id,
+    });
+  }
+  const task = await studio.admin.tasks.create.mutate({
+    entityId: studio.shot.id,
+    taskTypeId: studio.animate.id,
+    assigneeIds: [manager.bot.id],
+    dueDate: '2027-01-31',
+  });
+  await studio.admin.comments.add.mutate({ taskId: task.id, text: 'first' });
+  tokens = { admin: await login(lean), manager: manager.token, vendor: vendor.token };
+  known = [
+    studio.project.id,
+    studio.shot.id,
+    studio.animate.id,
+    studio.model.id,
+    studio.animation.id,
+    studio.statuses.done!.id,
+    studio.statuses.todo!.id,
+    task.id,
+    manager.bot.id,
+    vendor.bot.id,
+    studio.extraMemberId,
+  ];
+  // Both servers have now seen every caller once (their last-use times are written).
+  for (const token of Object.values(tokens)) {
+    for (const server of [lean, adapter]) await send(server, 'auth.me', 'GET', undefined, token);
+  }
+  started = Date.now() - 1000;
+});
+afterAll(async () => {
+  await adapter?.close();
+  await lean?.close();
+});
+
+interface Reply {
+  status: number;
+  contentType: string | null;
+  vary: string | null;
+  body: string;
+  framing: string;
+}
+
+async function send(
+  server: TestServer,
+  path: string,
+  method: 'GET' | 'POST',
+  input: unknown,
+  token?: string,
+  extra: { headers?: Record<string, string>; query?: string; body?: string } = {},
+): Promise<Reply> {
+  const encoded = input === undefined ? undefined : JSON.stringify(superjson.serialize(input));
+  const query =
+    extra.query ?? (method === 'GET' && encoded ? `?input=${encodeURIComponent(encoded)}` : '');
+  const res = await fetch(`${server.url}/trpc/${path}${query}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      'x-clapper-dry-run': '1',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...extra.headers,
+    },
+    body: method === 'POST' ? (extra.body ?? encoded ?? '') : undefined,
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    vary: res.headers.get('vary'),
+    body: await res.text(),
+    framing: res.headers.get('content-length') ? 'length' : 'chunked',
+  };
+}
+
+/** Ids and times a successful mutation makes anew, and tokens: different on each server. */
+function masked(body: string) {
+  return body
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, 'TOKEN')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) =>
+      known.includes(id) ? id : 'NEW-ID',
+    )
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, (at) =>
+      Date.parse(at) >= started ? 'NOW' : at,
+    );
+}
+
+async function sameOnBoth(
+  path: string,
+  method: 'GET' | 'POST',
+  input: unknown,
+  token?: string,
+  extra?: Parameters<typeof send>[5],
+) {
+  const a = await send(lean, path, method, input, token, extra);
+  const b = await send(adapter, path, method, input, token, extra);
+  const { framing: _a, ...fromLean } = a;
+  const { framing: _b, ...fromAdapter } = b;
+  const label = `${method} ${path} ${JSON.stringify(input)?.slice(0, 200)}`;
+  expect(a.status, label).toBeLessThan(500);
+  if (method === 'POST' && a.status === 200) {
+    expect({ ...fromLean, body: masked(a.body) }, label).toEqual({
+      ...fromAdapter,
+      body: masked(b.body),
+    });
+  } else {
+    expect(fromLean, label).toEqual(fromAdapter);
+  }
+  return a;
+}
+
+const procedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+)
+  .filter(([, p]) => p._def.type !== 'subscription')
+  .map(([path, p]) => ({
+    path,
+    method: (p._def.type === 'query' ? 'GET' : 'POST') as 'GET' | 'POST',
+  }));
+
+function inputs() {
+  const id = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...known) }, fc.uuid());
+  const text = fc.stringMatching(/^[A-Za-z0-9 _-]{1,16}$/);
+  const fields = {
+    id,
+    projectId: id,
+    personId: id,
+    entityId: id,
+    taskId: id,
+    taskTypeId: id,
+    statusId: id,
+    departmentId: id,
+    name: fc.oneof(text, fc.constantFrom('SH010', '')),
+    text,
+    limit: fc.integer({ min: 0, max: 3 }),
+    dueDate: fc.constantFrom('2027-01-31', '2027-02-01', null),
+    botCollaboration: fc.boolean(),
+    sequence: fc.constantFrom('SQ01', 'SQ02'),
+    role: fc.constantFrom('artist', 'manager', 'nope'),
+    order: fc.constantFrom('asc', 'desc'),
+    personIds: fc.array(id, { maxLength: 2 }),
+    assigneeIds: fc.array(id, { maxLength: 2 }),
+  };
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.record(fields, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+describe('the lean path and tRPC’s adapter answer alike', () => {
+  it('covers every procedure of the router', () => {
+    expect(procedures.length).toBeGreaterThan(45);
+  });
+
+  it.each(procedures)('$path: same bytes for every caller and input', async ({ path, method }) => {
+    await sameOnBoth(path, method, undefined);
+    const samples = fc.sample(inputs(), { numRuns: 12, seed: path.length * 7919 });
+    for (const [i, input] of samples.entries()) {
+      const token = (['admin', 'manager', 'vendor'] as const)[i % 3]!;
+      await sameOnBoth(path, method, input, tokens[token]);
+    }
+  });
+
+  it('answers known-good calls with data, not only errors', async () => {
+    const [projectId, , , , , , , taskId] = known;
+    const ok = [
+      await sameOnBoth('projects.get', 'GET', { id: projectId }, tokens.manager),
+      await sameOnBoth('tasks.list', 'GET', { projectId }, tokens.manager),
+      await sameOnBoth('tasks.get', 'GET', { id: taskId }, tokens.manager),
+      await sameOnBoth('comments.list', 'GET', { taskId }, tokens.manager),
+      await sameOnBoth('auth.me', 'GET', undefined, tokens.vendor),
+      await sameOnBoth('events.list', 'GET', { limit: 5 }, tokens.admin),
+      await sameOnBoth('bots.list', 'GET', undefined, tokens.admin),
+      await sameOnBoth('tasks.update', 'POST', { id: taskId, dueDate: '2027-01-31' }, tokens.admin),
+      await sameOnBoth('comments.add', 'POST', { taskId, text: 'dry' }, tokens.manager),
+    ];
+    expect(ok.map((r) => r.status)).toEqual(ok.map(() => 200));
+    // The lean path sends a length, the adapter streams: the two really are different paths.
+    expect(ok[0]!.framing).toBe('length');
+    expect(
+      (await send(adapter, 'projects.get', 'GET', { id: projectId }, tokens.manager)).framing,
+    ).toBe('chunked');
+  });
+
+  it('leaves every request it does not take to the adapter, with the same answer', async () => {
+    const token = tokens.admin;
+    const [projectId] = known;
+    const input = encodeURIComponent(JSON.stringify({ json: { id: projectId } }));
+    await sameOnBoth('projects.get', 'GET', undefined, token, { query: '?input=%7Bbroken' });
+    await sameOnBoth('projects.get', 'GET', undefined, token, { query: `?input=${input}&batch=1` });
+    await sameOnBoth('projects.get', 'GET', undefined, token, {
+      query: `?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: projectId } } }))}`,
+    });
+    await sameOnBoth('projects.nothing', 'GET', undefined, token);
+    await sameOnBoth('projects.create', 'GET', { name: 'x' }, token);
+    await sameOnBoth('projects.get', 'POST', { id: projectId }, token);
+    await sameOnBoth('projects.update', 'POST', undefined, token, { body: '{"json":' });
+    await sameOnBoth('projects.update', 'POST', undefined, token, {
+      headers: { 'content-type': 'text/plain' },
+      body: '{"json":{}}',
+    });
+    await sameOnBoth('projects.get', 'GET', undefined, token, {
+      query: `?input=${input}`,
+      headers: { 'trpc-accept': 'application/jsonl' },
+    });
+    await sameOnBoth('projects.get', 'GET', undefined, token, {
+      query: `?input=${encodeURIComponent(JSON.stringify({ json: { id: projectId }, meta: { values: { id: ['nope'] } } }))}`,
+    });
+  });
+});
