@@ -27,7 +27,7 @@ export interface Studio {
 }
 
 /**
- * A project with `shots` shots (and a task on each unless `tasks` is false),
+ * A project with `shots` shots (and a task on each, assigned to the bot, unless `tasks` is false),
  * `taskTypes` shot task types, and a `manager` bot on its team: the bot every
  * benchmark acts as.
  */
@@ -70,6 +70,7 @@ export async function seedStudio(
     const task = await admin.tasks.create.mutate({
       entityId: shot.id,
       taskTypeId: taskTypeIds[0]!,
+      assigneeIds: [bot.id],
     });
     return task.id;
   });

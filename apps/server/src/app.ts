@@ -112,7 +112,10 @@ export async function buildServer({
   };
   await app.register(async (trpc) => {
     if (leanCalls)
-      trpc.addHook('preHandler', leanTrpcHook({ router: appRouter, createContext, onError }));
+      trpc.addHook(
+        'preHandler',
+        leanTrpcHook({ router: appRouter, maxBatchSize: MAX_BATCH_SIZE, createContext, onError }),
+      );
     await trpc.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       trpcOptions: {

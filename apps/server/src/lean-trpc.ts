@@ -93,6 +93,8 @@ export async function callProcedure(def: ProcedureDef, opts: CallOptions): Promi
 
 export interface LeanTrpcOptions<TContext> {
   router: AnyTRPCRouter;
+  /** The adapter's `maxBatchSize`: a longer batch is the adapter's to refuse. */
+  maxBatchSize: number;
   createContext(req: FastifyRequest, reply: FastifyReply): TContext;
   onError(opts: {
     error: TRPCError;
@@ -107,97 +109,127 @@ export interface LeanTrpcOptions<TContext> {
 const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
 
 /**
- * A shorter way through tRPC for the calls scripts make most: one query by GET
- * or one mutation by POST, unbatched, with input that parses. It calls the same
- * procedure, with the same middlewares, and writes the same status, headers and
- * body as tRPC's Fastify adapter (`resolveResponse`), without the Web `Request`,
- * abort signals and streamed `Response` the adapter builds for every call.
- * Anything else (batches, subscriptions, streaming, other content types, input
- * that does not parse, unknown paths) goes on to the adapter untouched.
+ * A shorter way through tRPC for the calls scripts and the admin make: queries
+ * by GET and mutations by POST, alone or batched (`@trpc/client`'s batch link
+ * batches even a single call), with input that parses. It calls the same
+ * procedures, with the same middlewares, concurrently within a batch as tRPC
+ * does, and writes the same status, headers and body as tRPC's Fastify adapter
+ * (`resolveResponse`), without the Web `Request`, abort signals and streamed
+ * `Response` the adapter builds for every request. Anything else
+ * (subscriptions, streaming, other content types, input that does not parse,
+ * unknown paths, mixed batches) goes on to the adapter untouched.
  * `test/lean-trpc.test.ts` holds both paths to the same bytes on every procedure.
  */
 export function leanTrpcHook<TContext>({
   router,
+  maxBatchSize,
   createContext,
   onError,
 }: LeanTrpcOptions<TContext>) {
   const config = router._def._config;
   const serialize = (value: unknown) => config.transformer.output.serialize(value);
+  const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   // What transformTRPCResponse makes of `{ result: { data } }`, without its spreads. A frozen
-  // result (a cached page) cannot change, so its body is written once while it lives.
-  const bodies = new WeakMap<object, Buffer>();
-  const successBody = (data: unknown) => {
+  // result (a cached page) cannot change, so its JSON is written once while it lives.
+  const results = new WeakMap<object, string>();
+  const resultJson = (data: unknown) => {
     const memo = typeof data === 'object' && data !== null && Object.isFrozen(data);
-    let body = memo ? bodies.get(data) : undefined;
-    if (body === undefined) {
-      body = Buffer.from(JSON.stringify({ result: { data: serialize(data) } }));
-      if (memo) bodies.set(data, body);
+    let json = memo ? results.get(data) : undefined;
+    if (json === undefined) {
+      json = JSON.stringify({ result: { data: serialize(data) } });
+      if (memo) results.set(data, json);
     }
-    return body;
+    return json;
   };
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
 
   return async function leanTrpc(req: FastifyRequest, reply: FastifyReply) {
-    const call = singleCall(req);
-    if (!call) return;
-    const procedure = procedures[call.path];
-    const type = procedure?._def.type;
-    if ((type !== 'query' && type !== 'mutation') || METHOD_OF[type] !== req.method) return;
-    let input: { value: unknown } | undefined;
+    const request = jsonCall(req);
+    if (!request || request.paths.length > maxBatchSize) return;
+    const { paths, batch } = request;
+    const type = req.method === 'GET' ? 'query' : 'mutation';
+    const calls = paths.map((path) => ({ path, procedure: procedures[path] }));
+    if (calls.some((c) => c.procedure?._def.type !== type)) return;
+    let inputs: ({ value: unknown } | undefined)[];
     try {
-      const json = call.input === undefined ? undefined : JSON.parse(call.input);
-      input =
-        json === undefined ? undefined : { value: config.transformer.input.deserialize(json) };
+      const json: unknown = request.input === undefined ? undefined : JSON.parse(request.input);
+      if (!batch) {
+        inputs = [json === undefined ? undefined : { value: deserialize(json) }];
+      } else {
+        if (json !== undefined && !isObject(json)) return;
+        const all = (json ?? {}) as Record<number, unknown>;
+        inputs = paths.map((_, i) =>
+          all[i] === undefined ? undefined : { value: deserialize(all[i]) },
+        );
+      }
     } catch {
       return; // tRPC reports a bad input in its own way and order
     }
 
     let ctx: TContext | undefined;
-    let status = 200;
-    // Bytes, not a string: Fastify would add `; charset=utf-8` to the adapter's content type.
-    let body: Buffer;
-    try {
-      ctx = createContext(req, reply);
-      const data = await callProcedure(procedure!._def, {
-        path: call.path,
-        getRawInput: async () => input?.value,
-        ctx,
-        type,
-        signal: undefined,
-        batchIndex: 0,
-      });
-      if (isDataStream(data)) {
-        throw new TRPCError({
-          code: 'UNSUPPORTED_MEDIA_TYPE',
-          message:
-            'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
-        });
+    const outcomes = await (async () => {
+      try {
+        ctx = createContext(req, reply);
+      } catch (cause) {
+        return calls.map(() => ({ ok: false as const, cause }));
       }
-      body = successBody(data);
-    } catch (cause) {
-      const error = getTRPCErrorFromUnknown(cause);
-      onError({ error, path: call.path, input: input?.value, ctx, type, req });
-      const shape = getErrorShape({
-        config,
-        ctx,
-        error,
-        input: input?.value,
-        path: call.path,
-        type,
-      });
-      status = getHTTPStatusCode([{ error: shape }] as Parameters<typeof getHTTPStatusCode>[0]);
-      body = Buffer.from(JSON.stringify({ error: serialize(shape) }));
+      // All started before any is awaited, as the adapter does.
+      return Promise.all(
+        calls.map(({ path, procedure }, index) =>
+          callProcedure(procedure!._def, {
+            path,
+            getRawInput: async () => inputs[index]?.value,
+            ctx,
+            type,
+            signal: undefined,
+            batchIndex: index,
+          }).then(
+            (data) =>
+              isDataStream(data)
+                ? { ok: false as const, cause: streamRefused() }
+                : { ok: true as const, data },
+            (cause: unknown) => ({ ok: false as const, cause }),
+          ),
+        ),
+      );
+    })();
+
+    const items: string[] = [];
+    const shapes: object[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.ok) {
+        items.push(resultJson(outcome.data));
+        shapes.push({ result: {} });
+        continue;
+      }
+      const { path } = calls[index]!;
+      const input = inputs[index]?.value;
+      const error = getTRPCErrorFromUnknown(outcome.cause);
+      onError({ error, path, input, ctx, type, req });
+      const shape = getErrorShape({ config, ctx, error, input, path, type });
+      items.push(JSON.stringify({ error: serialize(shape) }));
+      shapes.push({ error: shape });
     }
+    // Bytes, not a string: Fastify would add `; charset=utf-8` to the adapter's content type.
+    const body = Buffer.from(batch ? `[${items.join(',')}]` : items[0]!);
     reply
-      .code(status)
+      .code(getHTTPStatusCode(shapes as Parameters<typeof getHTTPStatusCode>[0]))
       .header('content-type', 'application/json')
       .header('vary', 'trpc-accept, accept');
     return reply.send(body);
   };
 }
 
-/** The path and raw input of a request tRPC would treat as one JSON call, or null. */
-function singleCall(req: FastifyRequest): { path: string; input: string | undefined } | null {
+const streamRefused = () =>
+  new TRPCError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+  });
+
+/** The paths and raw input of a request tRPC would answer with JSON, or null. */
+function jsonCall(
+  req: FastifyRequest,
+): { paths: string[]; batch: boolean; input: string | undefined } | null {
   const { method, headers } = req;
   if (method !== 'GET' && method !== 'POST') return null;
   if (headers['trpc-accept'] !== undefined || headers.accept?.includes('application/jsonl'))
@@ -207,7 +239,8 @@ function singleCall(req: FastifyRequest): { path: string; input: string | undefi
   if (method === 'GET' ? contentType !== undefined && !isJson : !isJson) return null;
   const query = req.url.indexOf('?');
   const search = new URLSearchParams(query === -1 ? '' : req.url.slice(query + 1));
-  if (search.get('batch') === '1' || search.has('connectionParams')) return null;
+  if (search.has('connectionParams')) return null;
+  const batch = search.get('batch') === '1';
   const raw = (req.params as { path?: string }).path;
   if (raw === undefined) return null;
   let path: string;
@@ -216,8 +249,9 @@ function singleCall(req: FastifyRequest): { path: string; input: string | undefi
   } catch {
     return null;
   }
-  if (method === 'GET') return { path, input: search.get('input') || undefined };
-  return typeof req.body === 'string' && req.body !== '' ? { path, input: req.body } : null;
+  const paths = batch ? path.split(',') : [path];
+  if (method === 'GET') return { paths, batch, input: search.get('input') || undefined };
+  return typeof req.body === 'string' && req.body !== '' ? { paths, batch, input: req.body } : null;
 }
 
 /** As tRPC's adapter decides: an async iterable, or an object holding promises or iterables. */
