@@ -10,6 +10,8 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const BATCH = 20;
 const RSS_LIMIT_MB = 200;
+/** The baseline runs this long (after its own warm-up) right before each row. */
+const BASELINE_SECONDS = 3;
 
 /**
  * Calls a second of a batch of 20 `projects.byName` made before issue #11, in the run of
@@ -62,7 +64,7 @@ interface Measured {
 
 const input = (json: unknown) => encodeURIComponent(JSON.stringify({ json }));
 
-async function hammer(url: string, load: Load, headers: Record<string, string>) {
+async function hammer(url: string, load: Load, headers: Record<string, string>, seconds = SECONDS) {
   let turn = 0;
   const options = {
     url: `${url}${load.path}`,
@@ -83,7 +85,7 @@ async function hammer(url: string, load: Load, headers: Record<string, string>) 
   };
   // A second of warm-up (JIT, caches, pools), not counted.
   await autocannon({ ...options, duration: 1 });
-  const result = await autocannon({ ...options, duration: SECONDS });
+  const result = await autocannon({ ...options, duration: seconds });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -181,7 +183,7 @@ function judge(dialect: Dialect, load: Load, m: Measured, ratio: number): Partia
   return { target: parts.join(', '), met };
 }
 
-async function measureDialect(dialect: Dialect, baseline: Measured) {
+async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured>) {
   const server = await startServerProcess(dialect, {
     // The per-token limit (1,200 a minute by default) would measure itself; it still runs.
     CLAPPER_RATE_LIMIT: '1000000000',
@@ -192,17 +194,19 @@ async function measureDialect(dialect: Dialect, baseline: Measured) {
     const rows: Row[] = [];
     for (const load of loads(studio.projectId, studio.taskIds[0]!)) {
       await assertOk(server.url, load, headers);
+      // Measured next to each row: a shared machine's speed drifts within a run.
+      const bare = await baseline();
       const cpuBefore = cpuMicros(server.pid);
       const m = await hammer(server.url, load, headers);
       // The warm-up second is in the CPU time too; the requests it made are not counted,
       // so this overstates the cost a little (about one part in SECONDS + 1).
       const cpuPerRequest = (cpuMicros(server.pid) - cpuBefore) / m.requests;
-      const ratio = m.rps / baseline.rps;
+      const ratio = m.rps / bare.rps;
       const calls = load.key === 'batch' ? ` · ${fmt(m.rps * BATCH)} calls/s` : '';
       rows.push({
         name: `${dialect}: ${load.name}`,
         value: `${describe(m)}${calls} · ${fmt(cpuPerRequest)} µs CPU/req`,
-        baseline: `${fmt(baseline.rps)} req/s`,
+        baseline: `${fmt(bare.rps)} req/s`,
         ratio,
         ...judge(dialect, load, m, ratio),
       });
@@ -224,7 +228,7 @@ async function measureDialect(dialect: Dialect, baseline: Measured) {
  * The baseline: a bare node:http server answering fixed bytes, run inside this
  * process, beside the load generator, which drives it the same way.
  */
-async function measureBaseline(body: string) {
+async function startBaseline(body: string) {
   const bytes = Buffer.from(body);
   const bare = createServer((req, res) => {
     req.resume();
@@ -234,12 +238,12 @@ async function measureBaseline(body: string) {
     });
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = bare.address() as AddressInfo;
-    return await hammer(`http://127.0.0.1:${port}`, { key: 'bare', name: 'bare', path: '/' }, {});
-  } finally {
-    await new Promise((resolve) => bare.close(resolve));
-  }
+  const { port } = bare.address() as AddressInfo;
+  const load = { key: 'bare', name: 'bare', path: '/' };
+  return {
+    measure: () => hammer(`http://127.0.0.1:${port}`, load, {}, BASELINE_SECONDS),
+    stop: () => new Promise((resolve) => bare.close(resolve)),
+  };
 }
 
 /** Requests per second through the whole stack, against a bare node:http server. */
@@ -255,17 +259,19 @@ export async function apiBench(): Promise<Section> {
   } finally {
     await probe.stop();
   }
-  const baseline = await measureBaseline(body);
-  const rows: Row[] = [
-    { name: 'baseline: bare node:http in the load generator’s process', value: describe(baseline) },
-  ];
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    rows.push(...(await measureDialect(dialect, baseline)));
+  const baseline = await startBaseline(body);
+  const rows: Row[] = [];
+  try {
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      rows.push(...(await measureDialect(dialect, baseline.measure)));
+    }
+  } finally {
+    await baseline.stop();
   }
   return {
     id: 'api',
     title: 'API throughput',
-    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline, measured first in the same run, is a bare \`node:http\` server inside the bench process itself, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against). Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap cap), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads) divided by the requests counted. Ratio: requests per second over the baseline's.`,
+    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before each row, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
     rows,
   };
 }

@@ -18,13 +18,13 @@ function ensureServerBuilt() {
   built = true;
 }
 
-/** The node flags `pnpm start` gives the server (its heap cap), so the bench runs what ships. */
+/** The node flags `pnpm start` gives the server (its heap sizes), so the bench runs what ships. */
 const START_FLAGS =
   (
     JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       scripts: { start: string };
     }
-  ).scripts.start.match(/--max-old-space-size=\d+/g) ?? [];
+  ).scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
 
 export const BENCH_ADMIN = { email: 'bench@clapper.test', password: 'bench-password-1' };
 

@@ -141,6 +141,17 @@ export function leanTrpcHook<TContext>({
     }
     return json;
   };
+  // A single call's whole body, as bytes, for a frozen result.
+  const bodies = new WeakMap<object, Buffer>();
+  const singleBody = (data: unknown) => {
+    const memo = typeof data === 'object' && data !== null && Object.isFrozen(data);
+    let body = memo ? bodies.get(data) : undefined;
+    if (body === undefined) {
+      body = Buffer.from(resultJson(data));
+      if (memo) bodies.set(data, body);
+    }
+    return body;
+  };
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
 
   return async function leanTrpc(req: FastifyRequest, reply: FastifyReply) {
@@ -167,32 +178,23 @@ export function leanTrpcHook<TContext>({
     }
 
     let ctx: TContext | undefined;
-    const outcomes = await (async () => {
-      try {
-        ctx = createContext(req, reply);
-      } catch (cause) {
-        return calls.map(() => ({ ok: false as const, cause }));
-      }
-      // All started before any is awaited, as the adapter does.
-      return Promise.all(
-        calls.map(({ path, procedure }, index) =>
-          callProcedure(procedure!._def, {
-            path,
-            getRawInput: async () => inputs[index]?.value,
-            ctx,
-            type,
-            signal: undefined,
-            batchIndex: index,
-          }).then(
-            (data) =>
-              isDataStream(data)
-                ? { ok: false as const, cause: streamRefused() }
-                : { ok: true as const, data },
-            (cause: unknown) => ({ ok: false as const, cause }),
-          ),
-        ),
-      );
-    })();
+    let outcomes: Outcome[];
+    try {
+      ctx = createContext(req, reply);
+      const run = ({ path, procedure }: (typeof calls)[number], index: number) =>
+        callProcedure(procedure!._def, {
+          path,
+          getRawInput: async () => inputs[index]?.value,
+          ctx,
+          type,
+          signal: undefined,
+          batchIndex: index,
+        }).then(settled, refused);
+      // A batch's calls all start before any is awaited, as the adapter does.
+      outcomes = calls.length === 1 ? [await run(calls[0]!, 0)] : await Promise.all(calls.map(run));
+    } catch (cause) {
+      outcomes = calls.map(() => ({ ok: false, cause }));
+    }
 
     const items: string[] = [];
     const shapes: object[] = [];
@@ -211,7 +213,11 @@ export function leanTrpcHook<TContext>({
       shapes.push({ error: shape });
     }
     // Bytes, not a string: Fastify would add `; charset=utf-8` to the adapter's content type.
-    const body = Buffer.from(batch ? `[${items.join(',')}]` : items[0]!);
+    const [first] = outcomes;
+    const body =
+      !batch && first?.ok
+        ? singleBody(first.data)
+        : Buffer.from(batch ? `[${items.join(',')}]` : items[0]!);
     reply
       .code(getHTTPStatusCode(shapes as Parameters<typeof getHTTPStatusCode>[0]))
       .header('content-type', 'application/json')
@@ -219,6 +225,12 @@ export function leanTrpcHook<TContext>({
     return reply.send(body);
   };
 }
+
+type Outcome = { ok: true; data: unknown } | { ok: false; cause: unknown };
+
+const settled = (data: unknown): Outcome =>
+  isDataStream(data) ? { ok: false, cause: streamRefused() } : { ok: true, data };
+const refused = (cause: unknown): Outcome => ({ ok: false, cause });
 
 const streamRefused = () =>
   new TRPCError({
