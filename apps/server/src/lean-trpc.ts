@@ -106,8 +106,6 @@ export interface LeanTrpcOptions<TContext> {
   }): void;
 }
 
-const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
-
 /**
  * A shorter way through tRPC for the calls scripts and the admin make: queries
  * by GET and mutations by POST, alone or batched (`@trpc/client`'s batch link
