@@ -89,7 +89,7 @@ export async function bulkBench(): Promise<Section> {
       method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`.`,
       rows,
       notes: [
-        'Before `tasks.createMany`, the same script called `tasks.create` 10,000 times (50 in flight, batched): 31.1 s, 321 tasks/s. Each call re-checked the entity, type, project and team with about ten statements; the bulk call checks each distinct one once and writes in one transaction.',
+        'History (2026-11-28, not measured by this run): before `tasks.createMany`, the same script called `tasks.create` once per task, and each call re-checked the entity, type, project and team; the bulk call checks each distinct one once and writes in one transaction.',
         'Runner start is mostly pnpm and tsx starting (the script itself signs in with one `auth.me`).',
       ],
     };
