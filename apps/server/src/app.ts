@@ -64,7 +64,9 @@ export async function buildServer({
     routerOptions: { maxParamLength: 5000 },
   });
   const { orm } = services;
-  await services.start((err) => app.log.warn({ err }, 'replica channel trouble'));
+  await services.start((err) =>
+    app.log.warn({ err }, 'background work trouble (replica channel or WAL checkpoints)'),
+  );
   app.addHook('onClose', () => services.close());
 
   // Flat fields: nothing for the redaction paths to walk into. The query string (tRPC puts

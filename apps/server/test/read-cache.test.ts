@@ -1,3 +1,4 @@
+import { Task } from '@clapper/db';
 import {
   adminClient,
   createBot,
@@ -131,5 +132,39 @@ describe('the read cache, on one server', () => {
     expect(await client.tasks.list.query({ projectId: project.id })).toEqual(before);
     expect((await client.tasks.get.query({ id: task.id })).status.shortName).toBe('todo');
     expect((await client.comments.list.query({ taskId: task.id })).items).toEqual([]);
+  });
+
+  it('writes on what the task holds now, not on a cached row changed behind the server', async () => {
+    const { client, task, statuses } = await warmStudio();
+    // Another replica or a CLI run moves the task to wfa; this server still caches todo.
+    await server.orm.em
+      .fork()
+      .nativeUpdate(Task, { id: task.id }, { status: statuses.wfa!.id, dueDate: '2027-03-01' });
+    expect((await client.tasks.get.query({ id: task.id })).status.shortName).toBe('todo');
+
+    const moved = await client.tasks.setStatus.mutate({
+      taskId: task.id,
+      statusId: statuses.todo!.id,
+    });
+    expect(moved.status.shortName).toBe('todo');
+    const updated = await client.tasks.update.mutate({ id: task.id, dueDate: null });
+    expect(updated.dueDate).toBeNull();
+    const stored = await server.orm.em.fork().findOneOrFail(Task, { id: task.id });
+    expect(stored.status.id).toBe(statuses.todo!.id);
+    expect(stored.dueDate ?? null).toBeNull();
+  });
+
+  it('answers NOT_FOUND, never 500, for a task deleted behind the server', async () => {
+    const { client, task, extraMemberId } = await warmStudio();
+    const admin = await adminClient(server);
+    await server.orm.em.fork().nativeDelete(Task, { id: task.id });
+    expect(
+      (await trpcError(client.comments.add.mutate({ taskId: task.id, text: 'gone?' }))).code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (await trpcError(admin.tasks.assign.mutate({ taskId: task.id, personIds: [extraMemberId] })))
+        .code,
+    ).toBe('NOT_FOUND');
+    expect(server.logs.join('')).not.toContain('procedure failed');
   });
 });

@@ -162,4 +162,21 @@ describe('two replicas on one database', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
   });
+
+  it('ignores what is not a well-formed message on the channel, and keeps listening', async () => {
+    // On SQLite there is no channel and these go nowhere; B must still work either way.
+    for (const payload of [
+      'null',
+      '5',
+      'not json',
+      '{"t":"reads","projects":5}',
+      '{"t":"person"}',
+    ]) {
+      await a.services.reads.connection.notify('clapper', payload);
+    }
+    // B is still up, and still hears a real revocation within the second.
+    const { bot, token } = await botKnownToB();
+    await (await adminClient(a)).bots.update.mutate({ id: bot.id, active: false });
+    expect(await refusedByB(token)).toBeLessThanOrEqual(budgetMs);
+  });
 });

@@ -12,6 +12,15 @@ interface Named {
 }
 
 const PERSON_TARGETS = new Set(['person', 'bot', 'user']);
+/** Events about a person that change nothing a cache holds: no name, role, team or existence. */
+const HARMLESS_PERSON_EVENTS = new Set([
+  'auth.login',
+  'auth.logout',
+  'auth.password_changed',
+  'bot.token_regenerated',
+  'bot.created',
+  'user.created',
+]);
 const STUDIO_TARGETS = new Set(['department', 'taskType', 'taskStatus']);
 /** Events that change one task (or none) and the project's lists, never the project itself. */
 const TASK_EVENTS = new Set([
@@ -66,7 +75,14 @@ export class ChangeTracker implements EventSubscriber {
         this.projects.add(projectId);
       }
     }
-    if (targetId && targetType && PERSON_TARGETS.has(targetType)) this.people.add(targetId);
+    if (
+      targetId &&
+      targetType &&
+      PERSON_TARGETS.has(targetType) &&
+      !HARMLESS_PERSON_EVENTS.has(type)
+    ) {
+      this.people.add(targetId);
+    }
     if (targetType && STUDIO_TARGETS.has(targetType)) this.studio = true;
   }
 

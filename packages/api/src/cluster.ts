@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type HotReads, type Listener, listen, type Orm } from '@clapper/db';
 import type { CredentialCache } from './auth/credential-cache';
 import type { EventHub } from './event-hub';
@@ -5,13 +6,15 @@ import type { ReadCache, Touched } from './read-cache';
 
 const CHANNEL = 'clapper';
 
-type Message =
+/** Every message names its sender (`s`), so a replica ignores its own. */
+type Message = { s?: string } & (
   | { t: 'person'; id: string }
   | { t: 'session'; id: string }
   | { t: 'events' }
   /** What a server's writes touched, and whether they wrote events (read them now). */
   | ({ t: 'reads'; events?: boolean } & Touched)
-  | { t: 'reads-all'; events?: boolean };
+  | { t: 'reads-all'; events?: boolean }
+);
 
 // PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
 const MAX_PAYLOAD = 7900;
@@ -33,6 +36,7 @@ interface Peers {
  * credential cache's lifetime and the event poll still bound the delay.
  */
 export class Cluster {
+  private readonly id = randomUUID();
   private listener: Listener | null = null;
   /** What this server touched since the last message: many writes in a row send one. */
   private pending: { touched: TouchedSets; events: boolean } | undefined;
@@ -73,10 +77,18 @@ export class Cluster {
     };
   }
 
-  /** Stops listening once every message sent so far has gone out. */
-  async close() {
+  /**
+   * Sends what is pending now and waits until every message has gone out:
+   * after a change other replicas must not serve stale (a team, a role).
+   */
+  async settle() {
     this.flush();
     await Promise.all(this.sending);
+  }
+
+  /** Stops listening once every message sent so far has gone out. */
+  async close() {
+    await this.settle();
     this.credentials.onForget = undefined;
     this.cache.onInvalidate = undefined;
     this.events.onAnnounce = undefined;
@@ -84,32 +96,35 @@ export class Cluster {
     this.listener = null;
   }
 
+  /** Anyone who may connect can NOTIFY this channel: what is not a well-formed message is ignored. */
   private receive(payload: string) {
-    let message: Message;
     try {
-      message = JSON.parse(payload) as Message;
-    } catch {
-      return;
-    }
-    if (message.t === 'person') this.credentials.forgetPerson(message.id, { fromPeer: true });
-    else if (message.t === 'session')
-      this.credentials.forgetSession(message.id, { fromPeer: true });
-    else if (message.t === 'events') this.events.nudge();
-    else if (message.t === 'reads-all') {
-      this.cache.clear();
-      if (message.events) this.events.nudge();
-    } else if (message.t === 'reads') {
-      if (message.events) this.events.nudge();
-      this.cache.invalidate(
-        {
-          projects: message.projects ?? [],
-          lists: message.lists ?? [],
-          tasks: message.tasks ?? [],
-          people: message.people ?? [],
-          studio: !!message.studio,
-        },
-        { fromPeer: true },
-      );
+      const message = JSON.parse(payload) as Message | null;
+      if (typeof message !== 'object' || message === null || message.s === this.id) return;
+      if (message.t === 'person' && typeof message.id === 'string') {
+        this.credentials.forgetPerson(message.id, { fromPeer: true });
+      } else if (message.t === 'session' && typeof message.id === 'string') {
+        this.credentials.forgetSession(message.id, { fromPeer: true });
+      } else if (message.t === 'events') {
+        this.events.nudge();
+      } else if (message.t === 'reads-all') {
+        this.cache.clear();
+        if (message.events) this.events.nudge();
+      } else if (message.t === 'reads') {
+        if (message.events) this.events.nudge();
+        this.cache.invalidate(
+          {
+            projects: ids(message.projects),
+            lists: ids(message.lists),
+            tasks: ids(message.tasks),
+            people: ids(message.people),
+            studio: message.studio === true,
+          },
+          { fromPeer: true },
+        );
+      }
+    } catch (error) {
+      this.onError(error);
     }
   }
 
@@ -134,9 +149,9 @@ export class Cluster {
   }
 
   private send(message: Message) {
-    let payload = JSON.stringify(message);
+    let payload = JSON.stringify({ ...message, s: this.id });
     if (payload.length > MAX_PAYLOAD && message.t === 'reads') {
-      payload = JSON.stringify({ t: 'reads-all', events: message.events });
+      payload = JSON.stringify({ t: 'reads-all', events: message.events, s: this.id });
     }
     const sent = this.reads.connection
       .notify(CHANNEL, payload)
@@ -145,6 +160,9 @@ export class Cluster {
     void sent.finally(() => this.sending.delete(sent));
   }
 }
+
+const ids = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
 
 /** Touched, merged over several changes. */
 class TouchedSets {

@@ -1,6 +1,7 @@
 import {
   type Em,
   Event,
+  isForeignKeyViolation,
   type NewEventRow,
   runStatements,
   type Statement,
@@ -9,6 +10,7 @@ import {
 import type { Principal } from './auth/principal';
 import type { ChangeTracker } from './changes';
 import type { RequestTransport } from './context';
+import { notFound } from './errors';
 import type { ApiServices } from './services';
 
 /** Who did it, as the event log records it; null is the system (first start, the CLI). */
@@ -54,7 +56,8 @@ export async function flushWithEvent(em: Em, actor: Actor, input: EventInput) {
 /**
  * `statements` and the event row they make, as one transaction of prepared
  * statements (rolled back in a dry run); the request's change tracker hears of
- * the event as it would of a flushed one.
+ * the event as it would of a flushed one. A row they point at that is gone
+ * (deleted meanwhile) is NOT_FOUND on `missing`, never an internal error.
  */
 export async function writeWithEvent(
   {
@@ -66,10 +69,16 @@ export async function writeWithEvent(
   input: EventInput,
   at: Date,
   statements: Statement[],
+  missing: string,
 ) {
   const event = eventRow(actor, input, at);
-  await runStatements(services.orm, [...statements, writes.insertEvent(event)], {
-    rollback: !!transport.dryRun,
-  });
+  try {
+    await runStatements(services.orm, [...statements, writes.insertEvent(event)], {
+      rollback: !!transport.dryRun,
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound(missing);
+    throw error;
+  }
   changes.record(event);
 }

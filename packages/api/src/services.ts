@@ -32,7 +32,8 @@ export interface ApiServices {
   now: () => Date;
   /**
    * What a serving process runs beside its requests: the replica channel and,
-   * on SQLite, the write-ahead log's checkpoints in a worker thread.
+   * on SQLite, the write-ahead log's checkpoints in a worker thread. `onError`
+   * hears of trouble in either.
    */
   start(onError: (error: unknown) => void): Promise<void>;
   /** Stops what `start` started and the event reader, then closes the read connection. */
@@ -72,9 +73,15 @@ export function createApiServices({
     async start(onError) {
       await cluster.start(onError);
       if (dialectOf(orm) === 'sqlite') {
-        checkpointer = startCheckpointer(orm.config.get('dbName') as string);
+        const autocheckpoint = (pages: number) =>
+          orm.em.getConnection().execute(`pragma wal_autocheckpoint = ${pages}`);
+        checkpointer = startCheckpointer(orm.config.get('dbName') as string, {
+          onError,
+          // Without the worker, SQLite checkpoints inside commits again rather than never.
+          onLost: () => void autocheckpoint(1000).catch(onError),
+        });
         // This connection's own checkpoints would run inside a request's commit.
-        await orm.em.getConnection().execute('pragma wal_autocheckpoint = 0');
+        await autocheckpoint(0);
       }
     },
     async close() {

@@ -84,7 +84,12 @@ const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
     try {
       return await next({ ctx: { em } });
     } finally {
-      services.cache.invalidate(changes.touched());
+      const touched = changes.touched();
+      services.cache.invalidate(touched);
+      // A team, a role or a name changed: other replicas hear of it before this answers.
+      if (touched.projects.length || touched.people.length || touched.studio) {
+        await services.cluster.settle();
+      }
     }
   }
   // Dry run: everything the mutation writes, its event included, is rolled back.

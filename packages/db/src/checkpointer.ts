@@ -16,7 +16,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-const checkpoint = (mode) => { try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {} };
+let reported = 0;
+const checkpoint = (mode) => {
+  try {
+    db.pragma('wal_checkpoint(' + mode + ')');
+  } catch (error) {
+    // Told to the server at most every ten seconds.
+    if (Date.now() - reported > 10000) {
+      reported = Date.now();
+      parentPort.postMessage({ failed: String(error && error.message) });
+    }
+  }
+};
 const timer = setInterval(() => checkpoint('PASSIVE'), workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
@@ -30,6 +41,14 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** A failed checkpoint, or the worker failing. */
+  onError?: (error: unknown) => void;
+  /** The worker ended without being asked: whoever turned SQLite's own checkpoints off turns them back on. */
+  onLost?: () => void;
+}
+
 /**
  * Checkpoints a SQLite database's write-ahead log from a worker thread every
  * `intervalMs`. With it, the server's connection turns SQLite's own automatic
@@ -37,18 +56,34 @@ export interface Checkpointer {
  * and its copy and fsync stalled every request queued behind that commit.
  * Commits stay as durable as before (WAL, synchronous=NORMAL).
  */
-export function startCheckpointer(path: string, intervalMs = 200): Checkpointer {
+export function startCheckpointer(
+  path: string,
+  { intervalMs = 200, onError, onLost }: CheckpointerOptions = {},
+): Checkpointer {
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: { driver: driverPath(), path, intervalMs },
     resourceLimits: { maxOldGenerationSizeMb: 16 },
   });
   worker.unref();
+  let exited = false;
+  let stopping = false;
+  worker.on('error', (error) => onError?.(error));
+  worker.on('message', (message: { failed?: string }) => {
+    if (message?.failed) onError?.(new Error(`WAL checkpoint failed: ${message.failed}`));
+  });
+  worker.once('exit', () => {
+    exited = true;
+    if (!stopping) onLost?.();
+  });
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: () => {
+      stopping = true;
+      if (exited) return Promise.resolve();
+      return new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
-      }),
+      });
+    },
   };
 }

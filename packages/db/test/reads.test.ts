@@ -407,3 +407,18 @@ describe(`hot writes on ${testDialect()}, against the entities`, () => {
     expect(await count()).toBe(before);
   });
 });
+
+describe('the WAL checkpointer', () => {
+  it('reports a worker that cannot start, and says it is lost, rather than failing silently', async () => {
+    const { startCheckpointer } = await import('../src');
+    const errors: unknown[] = [];
+    const lost = new Promise<void>((resolve) => {
+      startCheckpointer('/nonexistent/clapper.db', {
+        onError: (error) => errors.push(error),
+        onLost: resolve,
+      });
+    });
+    await lost;
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});

@@ -66,9 +66,15 @@ export class Access {
     return this.checkProject(await this.services.cache.projectByName(name), action);
   }
 
-  /** A task the caller may read, with its type, status and assignees, checked for `action` too. */
-  async task(id: string, action?: Action): Promise<TaskRow> {
-    const task = await this.services.cache.task(id);
+  /**
+   * A task the caller may read, with its type, status and assignees, checked
+   * for `action` too. `fresh` reads it from the database rather than the cache,
+   * for a write that acts on what the task holds now.
+   */
+  async task(id: string, action?: Action, { fresh = false } = {}): Promise<TaskRow> {
+    const task = fresh
+      ? await this.services.reads.tasks.byId(id)
+      : await this.services.cache.task(id);
     if (!task) throw notFound('Task');
     const standing = await this.taskStanding(task);
     if (!this.allows('readTask', standing)) throw notFound('Task');

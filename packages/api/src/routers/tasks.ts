@@ -74,7 +74,8 @@ export const tasksRouter = router({
   update: writeProcedure
     .input(z.object({ id: ZId, dueDate: ZDay.nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const task = await ctx.access.task(input.id, 'changeTask');
+      // Fresh: whether the due date changes is decided on what the task holds now.
+      const task = await ctx.access.task(input.id, 'changeTask', { fresh: true });
       const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
       const now = new Date();
       const event = taskEvent(task, 'task.updated', { dueDate: input.dueDate });
@@ -84,6 +85,7 @@ export const tasksRouter = router({
         event,
         now,
         changed ? [writes.setTaskDueDate(task.id, input.dueDate ?? null, now)] : [],
+        'Task',
       );
       return taskView(changed ? { ...task, dueDate: input.dueDate ?? null, updatedAt: now } : task);
     }),
@@ -92,9 +94,10 @@ export const tasksRouter = router({
     .input(z.object({ taskId: ZId, personIds: ZPersonIds }))
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
-      const checked = await access.task(input.taskId, 'changeTask');
-      const task = await em.findOneOrFail(Task, { id: checked.id });
-      const project = await em.findOneOrFail(Project, { id: checked.projectId });
+      const checked = await access.task(input.taskId, 'changeTask', { fresh: true });
+      const task = await em.findOne(Task, { id: checked.id });
+      const project = await em.findOne(Project, { id: checked.projectId });
+      if (!task || !project) throw notFound('Task');
       const people = await assignable(em, project, input.personIds, 'personIds');
       await em.populate(task, ['assignees']);
       task.assignees.set(people);
@@ -110,7 +113,7 @@ export const tasksRouter = router({
   setStatus: writeProcedure
     .input(z.object({ taskId: ZId, statusId: ZId }))
     .mutation(async ({ ctx, input }) => {
-      const task = await ctx.access.task(input.taskId, 'setTaskStatus');
+      const task = await ctx.access.task(input.taskId, 'setTaskStatus', { fresh: true });
       const status = await statusById(ctx.services.reads, input.statusId);
       const changed = status.id !== task.status.id;
       const now = new Date();
@@ -121,6 +124,7 @@ export const tasksRouter = router({
         event,
         now,
         changed ? [writes.setTaskStatus(task.id, status.id, now)] : [],
+        'Task',
       );
       return taskView(changed ? { ...task, status, updatedAt: now } : task);
     }),
@@ -153,7 +157,8 @@ export const commentsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { access, principal, services } = ctx;
-      const task = await access.task(input.taskId, 'comment');
+      // A status change is decided on what the task holds now; a plain comment needs only the check.
+      const task = await access.task(input.taskId, 'comment', { fresh: !!input.statusId });
       if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
       const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
       const now = new Date();
@@ -175,10 +180,17 @@ export const commentsRouter = router({
         data: { statusId: comment.statusId },
       };
       const moves = status && status.id !== task.status.id;
-      await writeWithEvent(ctx, principal, event, now, [
-        ...(moves ? [writes.setTaskStatus(task.id, status.id, now)] : []),
-        writes.insertComment(comment),
-      ]);
+      await writeWithEvent(
+        ctx,
+        principal,
+        event,
+        now,
+        [
+          ...(moves ? [writes.setTaskStatus(task.id, status.id, now)] : []),
+          writes.insertComment(comment),
+        ],
+        'Task',
+      );
       return commentView(comment);
     }),
 });

@@ -2,7 +2,7 @@ import type { EventRow } from '../reads/events';
 import type { CommentRow } from '../reads/tasks';
 import type { Statement } from './statements';
 
-export { runStatements, type Statement } from './statements';
+export { isForeignKeyViolation, runStatements, type Statement } from './statements';
 
 /** An event row as written: its id comes from the sequence. */
 export type NewEventRow = Omit<EventRow, 'id'>;

@@ -39,6 +39,13 @@ export async function runStatements(
     } else {
       await runOnPostgres(connection as pg.Client, statements, rollback, log);
     }
+  } catch (error) {
+    if (error instanceof TransactionLeftOpen) {
+      // knex's pool checks this mark and replaces the connection rather than hand it out again.
+      (connection as { __knex__disposed?: unknown }).__knex__disposed = error;
+      throw error.cause;
+    }
+    throw error;
   } finally {
     await client.releaseConnection(connection);
   }
@@ -73,7 +80,11 @@ function runOnSqlite(
     for (const { sql, params } of statements) run(sql, params);
     run(rollback ? 'rollback' : 'commit', []);
   } catch (error) {
-    if (db.inTransaction) run('rollback', []);
+    try {
+      if (db.inTransaction) run('rollback', []);
+    } catch {
+      throw new TransactionLeftOpen(error);
+    }
     throw error;
   }
 }
@@ -95,11 +106,18 @@ async function runOnPostgres(
   };
   if (rollback) {
     await run('begin', []);
+    let failure: unknown;
     try {
       for (const { sql, params } of statements) await run(sql, params);
-    } finally {
-      await run('rollback', []);
+    } catch (error) {
+      failure = error;
     }
+    try {
+      await run('rollback', []);
+    } catch {
+      throw new TransactionLeftOpen(failure ?? new Error('rollback failed'));
+    }
+    if (failure) throw failure;
     return;
   }
   // One statement is a transaction of its own; the ones in its WITH run with it, all or none.
@@ -113,4 +131,17 @@ async function runOnPostgres(
     sql,
     statements.flatMap((s) => s.params),
   );
+}
+
+/** A failure after which the connection may still be inside a transaction. */
+class TransactionLeftOpen extends Error {
+  constructor(override readonly cause: unknown) {
+    super('a transaction could not be rolled back', { cause });
+  }
+}
+
+/** A write refused because a row it points at is gone (a task deleted meanwhile). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
