@@ -16,6 +16,8 @@ type Message = { s?: string } & (
   | { t: 'reads-all'; events?: boolean }
 );
 
+/** How long changes gather before one message tells the other replicas of them all. */
+const COALESCE_MS = 5;
 // PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
 const MAX_PAYLOAD = 7900;
 
@@ -128,11 +130,15 @@ export class Cluster {
     }
   }
 
-  /** What the next message will carry; it goes out once this turn of the event loop is over. */
+  /**
+   * What the next message will carry. It goes out within a few milliseconds,
+   * one for all the writes of that time (under load, hundreds a second would
+   * otherwise each cost PostgreSQL a NOTIFY); `settle` sends it at once.
+   */
   private soon() {
     if (!this.pending) {
       this.pending = { touched: new TouchedSets(), events: false };
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), COALESCE_MS).unref();
     }
     return this.pending;
   }
