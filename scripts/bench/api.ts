@@ -10,7 +10,7 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const BATCH = 20;
 const RSS_LIMIT_MB = 200;
-/** The baseline runs this long (after its own warm-up) right before each row. */
+/** The baseline runs this long (after its own warm-up) right before and right after each row. */
 const BASELINE_SECONDS = 3;
 
 /**
@@ -194,13 +194,17 @@ async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured
     const rows: Row[] = [];
     for (const load of loads(studio.projectId, studio.taskIds[0]!)) {
       await assertOk(server.url, load, headers);
-      // Measured next to each row: a shared machine's speed drifts within a run.
-      const bare = await baseline();
+      // Measured right before and right after each row, and averaged: a shared machine's
+      // speed drifts within a run, and the row should be judged against its own minutes.
+      const before = await baseline();
       const cpuBefore = cpuMicros(server.pid);
       const m = await hammer(server.url, load, headers);
+      const cpuAfter = cpuMicros(server.pid);
+      const after = await baseline();
+      const bare = { rps: (before.rps + after.rps) / 2 };
       // The warm-up second is in the CPU time too; the requests it made are not counted,
       // so this overstates the cost a little (about one part in SECONDS + 1).
-      const cpuPerRequest = (cpuMicros(server.pid) - cpuBefore) / m.requests;
+      const cpuPerRequest = (cpuAfter - cpuBefore) / m.requests;
       const ratio = m.rps / bare.rps;
       const calls = load.key === 'batch' ? ` · ${fmt(m.rps * BATCH)} calls/s` : '';
       rows.push({
@@ -271,7 +275,7 @@ export async function apiBench(): Promise<Section> {
   return {
     id: 'api',
     title: 'API throughput',
-    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before each row, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
+    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
     rows,
   };
 }
