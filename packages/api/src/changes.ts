@@ -42,11 +42,7 @@ const TASK_EVENTS = new Set([
  * the lists and that task.
  */
 export class ChangeTracker implements EventSubscriber {
-  private readonly projects = new Set<string>();
-  private readonly lists = new Set<string>();
-  private readonly tasks = new Set<string>();
-  private readonly people = new Set<string>();
-  private studio = false;
+  private readonly sets = new TouchedSets();
 
   /** An entity manager of its own whose flushes this tracker hears. */
   static fork(em: Em): { em: Em; changes: ChangeTracker } {
@@ -65,14 +61,21 @@ export class ChangeTracker implements EventSubscriber {
   /** One event row, written by a flush or by the hot writes. */
   record(event: Named) {
     const { type, projectId, targetType, targetId, taskId } = event;
+    const touched = {
+      projects: [] as string[],
+      lists: [] as string[],
+      tasks: [] as string[],
+      people: [] as string[],
+      studio: false,
+    };
     if (projectId) {
-      this.lists.add(projectId);
+      touched.lists.push(projectId);
       if (type === 'comment.added') {
-        if (taskId && event.data?.statusId) this.tasks.add(taskId);
+        if (taskId && event.data?.statusId) touched.tasks.push(taskId);
       } else if (TASK_EVENTS.has(type)) {
-        if (taskId) this.tasks.add(taskId);
+        if (taskId) touched.tasks.push(taskId);
       } else {
-        this.projects.add(projectId);
+        touched.projects.push(projectId);
       }
     }
     if (
@@ -81,12 +84,36 @@ export class ChangeTracker implements EventSubscriber {
       PERSON_TARGETS.has(targetType) &&
       !HARMLESS_PERSON_EVENTS.has(type)
     ) {
-      this.people.add(targetId);
+      touched.people.push(targetId);
     }
-    if (targetType && STUDIO_TARGETS.has(targetType)) this.studio = true;
+    touched.studio = !!targetType && STUDIO_TARGETS.has(targetType);
+    this.sets.add(touched);
   }
 
   touched(): Touched {
+    return this.sets.toTouched();
+  }
+}
+
+/** Touched, merged over several changes. */
+export class TouchedSets {
+  private readonly projects = new Set<string>();
+  private readonly lists = new Set<string>();
+  private readonly tasks = new Set<string>();
+  private readonly people = new Set<string>();
+  private studio = false;
+  empty = true;
+
+  add(touched: Touched) {
+    for (const id of touched.projects) this.projects.add(id);
+    for (const id of touched.lists ?? []) this.lists.add(id);
+    for (const id of touched.tasks ?? []) this.tasks.add(id);
+    for (const id of touched.people) this.people.add(id);
+    this.studio ||= !!touched.studio;
+    this.empty = false;
+  }
+
+  toTouched(): Touched {
     return {
       projects: [...this.projects],
       lists: [...this.lists],

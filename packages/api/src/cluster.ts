@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type HotReads, type Listener, listen, type Orm } from '@clapper/db';
 import type { CredentialCache } from './auth/credential-cache';
+import { TouchedSets } from './changes';
 import type { EventHub } from './event-hub';
 import type { ReadCache, Touched } from './read-cache';
 
@@ -169,32 +170,3 @@ export class Cluster {
 
 const ids = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
-
-/** Touched, merged over several changes. */
-class TouchedSets {
-  private readonly projects = new Set<string>();
-  private readonly lists = new Set<string>();
-  private readonly tasks = new Set<string>();
-  private readonly people = new Set<string>();
-  private studio = false;
-  empty = true;
-
-  add(touched: Touched) {
-    for (const id of touched.projects) this.projects.add(id);
-    for (const id of touched.lists ?? []) this.lists.add(id);
-    for (const id of touched.tasks ?? []) this.tasks.add(id);
-    for (const id of touched.people) this.people.add(id);
-    this.studio ||= !!touched.studio;
-    this.empty = false;
-  }
-
-  toTouched(): Touched {
-    return {
-      projects: [...this.projects],
-      lists: [...this.lists],
-      tasks: [...this.tasks],
-      people: [...this.people],
-      studio: this.studio,
-    };
-  }
-}

@@ -1,4 +1,5 @@
 import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
+import { TtlMap } from './ttl-map';
 
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
 export interface CachedProject {
@@ -18,11 +19,6 @@ export interface Touched {
   people: readonly string[];
   /** Departments, task types or statuses changed: everything that shows them. */
   studio?: boolean;
-}
-
-interface Entry<T> {
-  value: T;
-  loadedAt: number;
 }
 
 interface Page {
@@ -47,11 +43,11 @@ const MAX_PAGES = 128;
  * Pages are deeply frozen, so the server may keep their serialized form too.
  */
 export class ReadCache {
-  private readonly projects = new Map<string, Entry<CachedProject>>();
+  private readonly projects: TtlMap<CachedProject>;
   private readonly idsByName = new Map<string, string>();
-  private readonly teamsOf = new Map<string, Entry<ReadonlySet<string>>>();
-  private readonly pages = new Map<string, Entry<Page>>();
-  private readonly tasks = new Map<string, Entry<TaskRow>>();
+  private readonly teamsOf: TtlMap<ReadonlySet<string>>;
+  private readonly pages: TtlMap<Page>;
+  private readonly tasks: TtlMap<TaskRow>;
   /** Bumped by every invalidation: a read that began before it must not be cached after it. */
   private generation = 0;
 
@@ -60,12 +56,17 @@ export class ReadCache {
 
   constructor(
     private readonly reads: HotReads,
-    private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    ttlMs: number,
+    clock: () => number = Date.now,
+  ) {
+    this.projects = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+    this.teamsOf = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+    this.pages = new TtlMap(ttlMs, MAX_PAGES, clock);
+    this.tasks = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+  }
 
   async project(id: string): Promise<CachedProject | null> {
-    const cached = this.fresh(this.projects, id);
+    const cached = this.projects.get(id);
     if (cached) return cached;
     const ticket = this.generation;
     return this.loadProject(await this.reads.projects.byId(id), ticket);
@@ -74,7 +75,7 @@ export class ReadCache {
   async projectByName(name: string): Promise<CachedProject | null> {
     const id = this.idsByName.get(name);
     if (id !== undefined) {
-      const cached = this.fresh(this.projects, id);
+      const cached = this.projects.get(id);
       if (cached?.row.name === name) return cached;
       this.idsByName.delete(name);
     }
@@ -84,23 +85,23 @@ export class ReadCache {
 
   /** Ids of the projects whose team has `personId`. */
   async projectsOf(personId: string): Promise<ReadonlySet<string>> {
-    const cached = this.fresh(this.teamsOf, personId);
+    const cached = this.teamsOf.get(personId);
     if (cached) return cached;
     const ticket = this.generation;
     const ids: ReadonlySet<string> = new Set(await this.reads.projects.ofMember(personId));
-    if (ticket === this.generation) this.put(this.teamsOf, personId, ids, MAX_ENTRIES);
+    if (ticket === this.generation) this.teamsOf.set(personId, ids);
     return ids;
   }
 
   /** A task with its type, status and assignees (frozen), for permission checks and `tasks.get`. */
   async task(id: string): Promise<TaskRow | null> {
-    const cached = this.fresh(this.tasks, id);
+    const cached = this.tasks.get(id);
     if (cached) return cached;
     const ticket = this.generation;
     const task = await this.reads.tasks.byId(id);
     if (!task) return null;
     deepFreeze(task);
-    if (ticket === this.generation) this.put(this.tasks, id, task, MAX_ENTRIES);
+    if (ticket === this.generation) this.tasks.set(id, task);
     return task;
   }
 
@@ -110,11 +111,11 @@ export class ReadCache {
    * reach), loaded by `load` when missing. The value comes back deeply frozen.
    */
   async page<T>(projectId: string, key: string, load: () => Promise<T>): Promise<T> {
-    const cached = this.fresh(this.pages, key);
+    const cached = this.pages.get(key);
     if (cached) return cached.value as T;
     const ticket = this.generation;
     const value = deepFreeze(await load());
-    if (ticket === this.generation) this.put(this.pages, key, { projectId, value }, MAX_PAGES);
+    if (ticket === this.generation) this.pages.set(key, { projectId, value });
     return value;
   }
 
@@ -129,9 +130,7 @@ export class ReadCache {
       const touchedPeople = new Set(people);
       for (const id of touchedPeople) this.teamsOf.delete(id);
       // A member's name or role shows in the team of every project they are on.
-      for (const [id, entry] of this.projects) {
-        if (entry.value.team.some((m) => touchedPeople.has(m.id))) this.projects.delete(id);
-      }
+      this.projects.deleteWhere((project) => project.team.some((m) => touchedPeople.has(m.id)));
     }
     if (people.length > 0 || studio) {
       // Names of assignees, task types and statuses show in every task and page.
@@ -140,15 +139,10 @@ export class ReadCache {
     } else {
       if (projects.length > 0) {
         const whole = new Set(projects);
-        for (const [id, entry] of this.tasks)
-          if (whole.has(entry.value.projectId)) this.tasks.delete(id);
+        this.tasks.deleteWhere((task) => whole.has(task.projectId));
       }
       const listed = new Set([...projects, ...lists]);
-      if (listed.size > 0) {
-        for (const [key, entry] of this.pages) {
-          if (listed.has(entry.value.projectId)) this.pages.delete(key);
-        }
-      }
+      if (listed.size > 0) this.pages.deleteWhere((page) => listed.has(page.projectId));
     }
     if (!fromPeer) this.onInvalidate?.(touched);
   }
@@ -168,27 +162,11 @@ export class ReadCache {
     const team = (await this.reads.projects.teams([row.id])).get(row.id) ?? [];
     const project: CachedProject = deepFreeze({ row, team });
     if (ticket === this.generation) {
-      this.put(this.projects, row.id, project, MAX_ENTRIES);
+      this.projects.set(row.id, project);
       this.idsByName.set(row.name, row.id);
       if (this.idsByName.size > MAX_ENTRIES) this.idsByName.clear();
     }
     return project;
-  }
-
-  private fresh<T>(map: Map<string, Entry<T>>, id: string): T | undefined {
-    const entry = map.get(id);
-    if (!entry) return undefined;
-    if (this.clock() - entry.loadedAt >= this.ttlMs) {
-      map.delete(id);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  private put<T>(map: Map<string, Entry<T>>, id: string, value: T, max: number) {
-    // Maps iterate in insertion order: dropping the first key drops the oldest.
-    if (map.size >= max && !map.has(id)) map.delete(map.keys().next().value!);
-    map.set(id, { value, loadedAt: this.clock() });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { PersonKind, Role } from '@clapper/db';
+import { TtlMap } from '../ttl-map';
 
 /** What authentication needs to know of a person, as last read from the database. */
 export interface PersonSnapshot {
@@ -22,11 +23,6 @@ export interface SessionSnapshot {
   revokedAt: Date | null;
 }
 
-interface Entry<T> {
-  value: T;
-  loadedAt: number;
-}
-
 const MAX_ENTRIES = 20_000;
 
 /**
@@ -37,18 +33,18 @@ const MAX_ENTRIES = 20_000;
  * cached too, so a deleted bot's token does not cost a query per attempt.
  */
 export class CredentialCache {
-  private readonly people = new Map<string, Entry<PersonSnapshot | null>>();
-  private readonly sessions = new Map<string, Entry<SessionSnapshot | null>>();
+  private readonly people: TtlMap<PersonSnapshot | null>;
+  private readonly sessions: TtlMap<SessionSnapshot | null>;
   /** Bumped by every forget: a read that began before it must not be cached after it. */
   private generation = 0;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: number, clock: () => number = Date.now) {
+    this.people = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+    this.sessions = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+  }
 
   person(id: string): PersonSnapshot | null | undefined {
-    return this.fresh(this.people, id);
+    return this.people.get(id);
   }
 
   /** Call before reading the database; pass the result to `putPerson`/`putSession`. */
@@ -57,15 +53,15 @@ export class CredentialCache {
   }
 
   putPerson(id: string, value: PersonSnapshot | null, ticket: number) {
-    if (ticket === this.generation) this.put(this.people, id, value);
+    if (ticket === this.generation) this.people.set(id, value);
   }
 
   session(id: string): SessionSnapshot | null | undefined {
-    return this.fresh(this.sessions, id);
+    return this.sessions.get(id);
   }
 
   putSession(id: string, value: SessionSnapshot | null, ticket: number) {
-    if (ticket === this.generation) this.put(this.sessions, id, value);
+    if (ticket === this.generation) this.sessions.set(id, value);
   }
 
   /** Told of each forget made here, to pass it on to other replicas. */
@@ -76,30 +72,12 @@ export class CredentialCache {
     if (!fromPeer) this.onForget?.('person', id);
     this.generation++;
     this.people.delete(id);
-    for (const [sessionId, entry] of this.sessions) {
-      if (entry.value?.personId === id) this.sessions.delete(sessionId);
-    }
+    this.sessions.deleteWhere((session) => session?.personId === id);
   }
 
   forgetSession(id: string, { fromPeer = false } = {}) {
     if (!fromPeer) this.onForget?.('session', id);
     this.generation++;
     this.sessions.delete(id);
-  }
-
-  private fresh<T>(map: Map<string, Entry<T>>, id: string): T | undefined {
-    const entry = map.get(id);
-    if (!entry) return undefined;
-    if (this.clock() - entry.loadedAt >= this.ttlMs) {
-      map.delete(id);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  private put<T>(map: Map<string, Entry<T>>, id: string, value: T) {
-    // Maps iterate in insertion order: dropping the first key drops the oldest.
-    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
-    map.set(id, { value, loadedAt: this.clock() });
   }
 }

@@ -1,0 +1,45 @@
+/**
+ * A map whose entries are trusted for `ttlMs` after they were put, and which
+ * drops its oldest entry beyond `max`: the shape of every cache here.
+ */
+export class TtlMap<V> {
+  private readonly entries = new Map<string, { value: V; at: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+    private readonly clock: () => number,
+  ) {}
+
+  /** The value put under `key`, unless it is older than the lifetime (then it goes). */
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.clock() - entry.at >= this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: V) {
+    // Maps iterate in insertion order: dropping the first key drops the oldest.
+    if (this.entries.size >= this.max && !this.entries.has(key)) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, { value, at: this.clock() });
+  }
+
+  delete(key: string) {
+    this.entries.delete(key);
+  }
+
+  /** Drops every entry whose value matches. */
+  deleteWhere(matches: (value: V) => boolean) {
+    for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
+  }
+
+  clear() {
+    this.entries.clear();
+  }
+}
