@@ -60,10 +60,13 @@ const botRow = (name: string) => page.getByRole('row').filter({ hasText: name })
 const meAs = (token: string) => createTestClient(server, token).auth.me.query();
 
 /** Mantine hides the real checkbox under its track; clicking the track is what a user does. */
+/** Flips a row switch and waits until the server has answered (the switch shows the new state while it saves). */
 async function flip(switchName: string) {
   const input = page.getByRole('switch', { name: switchName });
   const before = await input.isChecked();
   await input.locator('xpath=..').click();
+  await expect.poll(() => input.isChecked()).toBe(!before);
+  await expect.poll(() => input.isEnabled()).toBe(true);
   await expect.poll(() => input.isChecked()).toBe(!before);
 }
 
