@@ -128,27 +128,22 @@ export function leanTrpcHook<TContext>({
   const serialize = (value: unknown) => config.transformer.output.serialize(value);
   const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   // What transformTRPCResponse makes of `{ result: { data } }`, without its spreads. A frozen
-  // result (a cached page) cannot change, so its JSON is written once while it lives.
-  const results = new WeakMap<object, string>();
-  const resultJson = (data: unknown) => {
-    const memo = typeof data === 'object' && data !== null && Object.isFrozen(data);
-    let json = memo ? results.get(data) : undefined;
-    if (json === undefined) {
-      json = JSON.stringify({ result: { data: serialize(data) } });
-      if (memo) results.set(data, json);
+  // result (a cached page) cannot change, so its JSON, and its bytes once sent alone, are made
+  // once while it lives.
+  const written = new WeakMap<object, { json: string; bytes?: Buffer }>();
+  const resultOf = (data: unknown) => {
+    const frozen = typeof data === 'object' && data !== null && Object.isFrozen(data);
+    let result = frozen ? written.get(data) : undefined;
+    if (!result) {
+      result = { json: JSON.stringify({ result: { data: serialize(data) } }) };
+      if (frozen) written.set(data, result);
     }
-    return json;
+    return result;
   };
-  // A single call's whole body, as bytes, for a frozen result.
-  const bodies = new WeakMap<object, Buffer>();
   const singleBody = (data: unknown) => {
-    const memo = typeof data === 'object' && data !== null && Object.isFrozen(data);
-    let body = memo ? bodies.get(data) : undefined;
-    if (body === undefined) {
-      body = Buffer.from(resultJson(data));
-      if (memo) bodies.set(data, body);
-    }
-    return body;
+    const result = resultOf(data);
+    result.bytes ??= Buffer.from(result.json);
+    return result.bytes;
   };
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
 
@@ -198,7 +193,7 @@ export function leanTrpcHook<TContext>({
     const shapes: object[] = [];
     for (const [index, outcome] of outcomes.entries()) {
       if (outcome.ok) {
-        items.push(resultJson(outcome.data));
+        items.push(resultOf(outcome.data).json);
         shapes.push({ result: {} });
         continue;
       }

@@ -65,11 +65,10 @@ export class ReadCache {
     this.tasks = new TtlMap(ttlMs, MAX_ENTRIES, clock);
   }
 
-  async project(id: string): Promise<CachedProject | null> {
-    const cached = this.projects.get(id);
-    if (cached) return cached;
-    const ticket = this.generation;
-    return this.loadProject(await this.reads.projects.byId(id), ticket);
+  project(id: string): Promise<CachedProject | null> {
+    return this.through(this.projects, id, async () =>
+      this.withTeam(await this.reads.projects.byId(id)),
+    );
   }
 
   async projectByName(name: string): Promise<CachedProject | null> {
@@ -80,29 +79,25 @@ export class ReadCache {
       this.idsByName.delete(name);
     }
     const ticket = this.generation;
-    return this.loadProject(await this.reads.projects.byName(name), ticket);
+    const project = await this.withTeam(await this.reads.projects.byName(name));
+    if (project) this.keep(ticket, this.projects, project.row.id, project);
+    return project;
   }
 
   /** Ids of the projects whose team has `personId`. */
   async projectsOf(personId: string): Promise<ReadonlySet<string>> {
-    const cached = this.teamsOf.get(personId);
-    if (cached) return cached;
-    const ticket = this.generation;
-    const ids: ReadonlySet<string> = new Set(await this.reads.projects.ofMember(personId));
-    if (ticket === this.generation) this.teamsOf.set(personId, ids);
-    return ids;
+    const ids = await this.through(
+      this.teamsOf,
+      personId,
+      async (): Promise<ReadonlySet<string>> =>
+        new Set(await this.reads.projects.ofMember(personId)),
+    );
+    return ids!;
   }
 
   /** A task with its type, status and assignees (frozen), for permission checks and `tasks.get`. */
-  async task(id: string): Promise<TaskRow | null> {
-    const cached = this.tasks.get(id);
-    if (cached) return cached;
-    const ticket = this.generation;
-    const task = await this.reads.tasks.byId(id);
-    if (!task) return null;
-    deepFreeze(task);
-    if (ticket === this.generation) this.tasks.set(id, task);
-    return task;
+  task(id: string): Promise<TaskRow | null> {
+    return this.through(this.tasks, id, async () => deepFreeze(await this.reads.tasks.byId(id)));
   }
 
   /**
@@ -111,12 +106,11 @@ export class ReadCache {
    * reach), loaded by `load` when missing. The value comes back deeply frozen.
    */
   async page<T>(projectId: string, key: string, load: () => Promise<T>): Promise<T> {
-    const cached = this.pages.get(key);
-    if (cached) return cached.value as T;
-    const ticket = this.generation;
-    const value = deepFreeze(await load());
-    if (ticket === this.generation) this.pages.set(key, { projectId, value });
-    return value;
+    const page = await this.through(this.pages, key, async () => ({
+      projectId,
+      value: deepFreeze(await load()),
+    }));
+    return page!.value as T;
   }
 
   /** Drops what a change touched (see `Touched`). */
@@ -157,16 +151,28 @@ export class ReadCache {
     this.tasks.clear();
   }
 
-  private async loadProject(row: ProjectRow | null, ticket: number) {
+  /** `map`'s entry for `key`, or what `load` finds, kept unless an invalidation came meanwhile. */
+  private async through<T>(map: TtlMap<T>, key: string, load: () => Promise<T | null>) {
+    const cached = map.get(key);
+    if (cached !== undefined) return cached;
+    const ticket = this.generation;
+    const value = await load();
+    if (value !== null) this.keep(ticket, map, key, value);
+    return value;
+  }
+
+  /** A read that began before an invalidation is not kept after it. */
+  private keep<T>(ticket: number, map: TtlMap<T>, key: string, value: T) {
+    if (ticket === this.generation) map.set(key, value);
+  }
+
+  private async withTeam(row: ProjectRow | null): Promise<CachedProject | null> {
     if (!row) return null;
     const team = (await this.reads.projects.teams([row.id])).get(row.id) ?? [];
-    const project: CachedProject = deepFreeze({ row, team });
-    if (ticket === this.generation) {
-      this.projects.set(row.id, project);
-      this.idsByName.set(row.name, row.id);
-      if (this.idsByName.size > MAX_ENTRIES) this.idsByName.clear();
-    }
-    return project;
+    // Only an index: a name is checked against the project it leads to before it is trusted.
+    if (this.idsByName.size >= MAX_ENTRIES) this.idsByName.clear();
+    this.idsByName.set(row.name, row.id);
+    return deepFreeze({ row, team });
   }
 }
 

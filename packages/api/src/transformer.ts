@@ -8,19 +8,7 @@ import superjson from 'superjson';
  * general walk cost more than the rest of a 100-task list; the tests hold this
  * one to superjson's output on generated values.
  */
-export function serialize(value: unknown): Serialized {
-  // A frozen value (a cached page) cannot change: its serialized form is kept with it.
-  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return fresh(value);
-  let serialized = frozen.get(value);
-  if (!serialized) {
-    serialized = fresh(value);
-    frozen.set(value, serialized);
-  }
-  return serialized;
-}
-
-const frozen = new WeakMap<object, Serialized>();
-const fresh = (value: unknown) =>
+export const serialize = (value: unknown): Serialized =>
   serializePlain(value) ?? (superjson.serialize(value) as Serialized);
 
 type Serialized = { json: unknown; meta?: { values: unknown; v: 1 } };

@@ -76,6 +76,19 @@ const requireAuth = t.middleware(async ({ ctx, next }) => {
  * mutation's cached reads are dropped by what its event rows name, after it
  * commits and before it answers.
  */
+/**
+ * After a mutation, before it answers: the read cache drops what its events
+ * named, and when a team, a role or a name changed, other replicas hear of it
+ * before the answer too (lists and tasks reach them within a few milliseconds).
+ */
+async function dropTouched(services: Context['services'], changes: ChangeTracker) {
+  const touched = changes.touched();
+  services.cache.invalidate(touched);
+  if (touched.projects.length || touched.people.length || touched.studio) {
+    await services.cluster.settle();
+  }
+}
+
 const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
   const { services, transport } = ctx;
   if (type !== 'mutation') return next({ ctx: { em: services.orm.em.fork() as Em } });
@@ -84,12 +97,7 @@ const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
     try {
       return await next({ ctx: { em } });
     } finally {
-      const touched = changes.touched();
-      services.cache.invalidate(touched);
-      // A team, a role or a name changed: other replicas hear of it before this answers.
-      if (touched.projects.length || touched.people.length || touched.studio) {
-        await services.cluster.settle();
-      }
+      await dropTouched(services, changes);
     }
   }
   // Dry run: everything the mutation writes, its event included, is rolled back.
@@ -113,7 +121,7 @@ const trackChanges = t.middleware(async ({ ctx, next }) => {
   try {
     return await next({ ctx: { changes } });
   } finally {
-    if (!ctx.transport.dryRun) ctx.services.cache.invalidate(changes.touched());
+    if (!ctx.transport.dryRun) await dropTouched(ctx.services, changes);
   }
 });
 

@@ -30,6 +30,8 @@ import { buildServer } from '../app';
 import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 
+export { callableProcedures, procedureInputs } from './inputs';
+
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 
 export interface TestServer {

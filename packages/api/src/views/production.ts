@@ -10,11 +10,13 @@ import {
   taskRowOf,
 } from '@clapper/db';
 
+const member = (m: TeamMemberRow) => ({ id: m.id, name: m.name, kind: m.kind, role: m.role });
+
 export const projectView = (p: ProjectRow, team: readonly TeamMemberRow[]) => ({
   id: p.id,
   name: p.name,
   botCollaboration: p.botCollaboration,
-  team: team.map((m) => ({ id: m.id, name: m.name, kind: m.kind, role: m.role })),
+  team: team.map(member),
   createdAt: p.createdAt,
 });
 
@@ -56,7 +58,7 @@ export const taskView = (t: TaskRow) => ({
   },
   taskType: t.taskType,
   status: taskStatusView(t.status),
-  assignees: t.assignees.map((m) => ({ id: m.id, name: m.name, kind: m.kind, role: m.role })),
+  assignees: t.assignees.map(member),
   dueDate: t.dueDate,
   createdAt: t.createdAt,
   updatedAt: t.updatedAt,

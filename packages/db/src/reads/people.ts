@@ -50,6 +50,10 @@ export function peopleReads(db: ReadConnection) {
         where ${db.inList('pd.person_id')} order by d.id`,
       [db.list(raws.map((r) => r.id))],
     );
+    const departments = new Map<string, { id: string; name: string }[]>(
+      raws.map((r) => [r.id, []]),
+    );
+    for (const { personId, id, name } of links) departments.get(personId)?.push({ id, name });
     return raws.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -68,9 +72,7 @@ export function peopleReads(db: ReadConnection) {
         r.creatorId === null
           ? null
           : { id: r.creatorId, name: r.creatorName!, kind: r.creatorKind! },
-      departments: links
-        .filter((l) => l.personId === r.id)
-        .map((l) => ({ id: l.id, name: l.name })),
+      departments: departments.get(r.id)!,
     }));
   }
 
