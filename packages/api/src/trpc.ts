@@ -5,7 +5,7 @@
  * @see https://trpc.io/docs/server/procedures
  */
 import type { Em, Role } from '@clapper/db';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { experimental_standaloneMiddleware, initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Principal } from './auth/principal';
 import { ChangeTracker } from './changes';
@@ -137,11 +137,25 @@ export const writeProcedure = t.procedure.use(mapDomainErrors).use(trackChanges)
  */
 export const readProcedure = t.procedure.use(mapDomainErrors).use(requireAuth);
 
+/** Refuses bots: for routes limited to real users, whichever procedure they build on. */
+const usersOnly = experimental_standaloneMiddleware<{ ctx: { principal: Principal } }>().create(
+  ({ ctx, path, next }) => {
+    refuseBots(ctx.principal, path);
+    return next();
+  },
+);
+
+/** Refuses callers whose role is not one of `roles`. */
+const rolesOnly = (roles: readonly Role[]) =>
+  experimental_standaloneMiddleware<{ ctx: { principal: Principal } }>().create(
+    ({ ctx, path, next }) => {
+      assertRole(roles, ctx.principal.role, path);
+      return next();
+    },
+  );
+
 /** Routes limited to real users: passwords, sessions, and anything that mints or changes credentials. */
-export const userOnlyProcedure = authedProcedure.use(({ ctx, path, next }) => {
-  refuseBots(ctx.principal, path);
-  return next();
-});
+export const userOnlyProcedure = authedProcedure.use(usersOnly);
 
 /**
  * For public user-only routes (password login): a request that carries a bot
@@ -172,30 +186,15 @@ function assertRole(roles: readonly Role[], role: Role, path: string) {
 }
 
 /** Authenticated callers, user or bot, whose role is one of `roles`. */
-export const roleProcedure = (...roles: readonly Role[]) =>
-  authedProcedure.use(({ ctx, path, next }) => {
-    assertRole(roles, ctx.principal.role, path);
-    return next();
-  });
+export const roleProcedure = (...roles: readonly Role[]) => authedProcedure.use(rolesOnly(roles));
 
 /** Real users whose role is one of `roles`: a bot is refused first, whatever its role. */
 export const userOnlyRoleProcedure = (...roles: readonly Role[]) =>
-  userOnlyProcedure.use(({ ctx, path, next }) => {
-    assertRole(roles, ctx.principal.role, path);
-    return next();
-  });
+  userOnlyProcedure.use(rolesOnly(roles));
 
 /** `userOnlyRoleProcedure` for queries served by the hot reads. */
 export const userOnlyRoleReadProcedure = (...roles: readonly Role[]) =>
-  readProcedure.use(({ ctx, path, next }) => {
-    refuseBots(ctx.principal, path);
-    assertRole(roles, ctx.principal.role, path);
-    return next();
-  });
+  readProcedure.use(usersOnly).use(rolesOnly(roles));
 
 /** `roleProcedure` for queries served by the hot reads. */
-export const roleReadProcedure = (...roles: readonly Role[]) =>
-  readProcedure.use(({ ctx, path, next }) => {
-    assertRole(roles, ctx.principal.role, path);
-    return next();
-  });
+export const roleReadProcedure = (...roles: readonly Role[]) => readProcedure.use(rolesOnly(roles));
