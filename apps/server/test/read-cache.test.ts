@@ -48,12 +48,13 @@ describe('the read cache, on one server', () => {
       bot.id,
     );
     await admin.projects.removeMember.mutate({ projectId: project.id, personId: bot.id });
+    // One call at a time: a rejection must never wait unobserved while another is awaited.
     for (const call of [
-      client.projects.byName.query({ name: project.name }),
-      client.projects.get.query({ id: project.id }),
-      client.tasks.list.query({ projectId: project.id }),
+      () => client.projects.byName.query({ name: project.name }),
+      () => client.projects.get.query({ id: project.id }),
+      () => client.tasks.list.query({ projectId: project.id }),
     ]) {
-      expect((await trpcError(call)).code).toBe('NOT_FOUND');
+      expect((await trpcError(call())).code).toBe('NOT_FOUND');
     }
     expect((await client.projects.list.query()).items.map((p) => p.id)).not.toContain(project.id);
   });
