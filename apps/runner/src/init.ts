@@ -14,6 +14,8 @@ export function writeScriptTsconfig(dir: string): { path: string; written: boole
   const config = {
     compilerOptions: {
       target: 'ES2022',
+      // The API's sources, which the types come from, use String#isWellFormed (Node 20).
+      lib: ['ES2023', 'ES2024.String'],
       module: 'ESNext',
       moduleResolution: 'Bundler',
       strict: true,

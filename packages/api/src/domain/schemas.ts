@@ -1,5 +1,6 @@
 import { ENTITY_KINDS, ROLES } from '@clapper/db';
 import { z } from 'zod';
+import { text } from './text';
 
 export const ZId = z.uuid('must be an id');
 
@@ -7,11 +8,8 @@ export const ZRole = z.enum(ROLES, { error: () => `must be one of ${ROLES.join('
 
 export const ZEntityKind = z.enum(ENTITY_KINDS, { error: () => 'must be asset or shot' });
 
-export const ZName = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(100, 'must be at most 100 characters');
+/** A name: one line, trimmed, NFC, at most 100 characters (see `text`). */
+export const ZName = text({ max: 100 });
 
 export const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #3a7bd5');
 

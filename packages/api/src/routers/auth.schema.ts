@@ -1,19 +1,21 @@
 import { z } from 'zod';
+import { text } from '../domain/text';
 
-export const ZEmail = z.string().trim().toLowerCase().pipe(z.email().max(254));
-export const ZPassword = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(256, 'must be at most 256 characters');
+export const ZEmail = text({ max: 254 })
+  .transform((s) => s.toLowerCase())
+  .pipe(z.email('must be an email address'));
+/** Never trimmed (a space may be part of it); the hash normalises it itself (NFKC). */
+const secret = (min: number) => text({ max: 256, min, trim: false, normalize: false });
+export const ZPassword = secret(8);
 
 export const ZLoginInput = z.object({
   email: ZEmail,
-  password: z.string().min(1, 'is required').max(256),
+  password: secret(1),
 });
 export type LoginInput = z.infer<typeof ZLoginInput>;
 
 export const ZChangePasswordInput = z.object({
-  current: z.string().min(1, 'is required').max(256),
+  current: secret(1),
   next: ZPassword,
 });
 export type ChangePasswordInput = z.infer<typeof ZChangePasswordInput>;

@@ -10,10 +10,11 @@ import {
   matchesTypes,
 } from '../domain/event-visibility';
 import { MAX_INT, ZId } from '../domain/schemas';
+import { text } from '../domain/text';
 import { toPage, ZLimit } from '../pagination';
 import { readProcedure, router } from '../trpc';
 
-const ZTypes = z.array(z.string().min(1).max(64)).max(50);
+const ZTypes = z.array(text({ max: 64 })).max(50);
 
 export const ZListEventsInput = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZColor, ZEntityKind, ZId, ZName } from '../domain/schemas';
+import { text } from '../domain/text';
 import { ZPage } from '../pagination';
 
 export const ZListInput = z.object({ ...ZPage }).default({ limit: 100 });
@@ -26,14 +27,14 @@ export const ZUpdateTaskTypeInput = z.object({
 
 export const ZCreateTaskStatusInput = z.object({
   name: ZName,
-  shortName: z.string().trim().min(1, 'is required').max(20, 'must be at most 20 characters'),
+  shortName: text({ max: 20 }),
   isDone: z.boolean().default(false),
   color: ZColor.nullish(),
 });
 export const ZUpdateTaskStatusInput = z.object({
   id: ZId,
   name: ZName.optional(),
-  shortName: z.string().trim().min(1, 'is required').max(20).optional(),
+  shortName: text({ max: 20 }).optional(),
   isDone: z.boolean().optional(),
   color: ZColor.nullish(),
 });

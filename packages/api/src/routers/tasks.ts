@@ -2,6 +2,7 @@ import { type CommentRow, newId, Project, Task, writes } from '@clapper/db';
 import { z } from 'zod';
 import { ZDay, ZId } from '../domain/schemas';
 import { assignable, createTasks, statusById, taskEvent } from '../domain/tasks';
+import { text } from '../domain/text';
 import { notFound } from '../errors';
 import { recordEvent, writeWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
@@ -147,11 +148,7 @@ export const commentsRouter = router({
     .input(
       z.object({
         taskId: ZId,
-        text: z
-          .string()
-          .trim()
-          .min(1, 'is required')
-          .max(20_000, 'must be at most 20000 characters'),
+        text: text({ max: 20_000, multiline: true }),
         statusId: ZId.optional(),
       }),
     )
