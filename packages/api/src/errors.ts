@@ -30,13 +30,32 @@ export const badRequest = (field: string, message: string) =>
 export const conflict = (field: string, message: string) =>
   new DomainError('CONFLICT', message, field);
 
+const UNIQUE_INDEXES: [RegExp, string, string][] = [
+  [/short_name_key/, 'shortName', 'That short name is already taken'],
+  [/name_key/, 'name', 'That name is already taken'],
+  [/email/, 'email', 'That email is already in use'],
+];
+
+/** The driver's reason comes last, after the statement (which holds values): only it is read. */
+function fieldOfUniqueIndex(message: string): [string | undefined, string] {
+  const reason = message.slice(message.lastIndexOf(' - ') + 1);
+  const known = UNIQUE_INDEXES.find(([index]) => index.test(reason));
+  return known ? [known[1], known[2]] : [undefined, 'That value is already taken'];
+}
+
 /** Maps what handlers throw to a tRPC error; anything unknown stays an internal error. */
 export function toTRPCError(error: unknown): TRPCError | undefined {
   if (error instanceof DomainError) {
     return new TRPCError({ code: error.code, message: error.message, cause: error });
   }
   if (error instanceof UniqueConstraintViolationException) {
-    return new TRPCError({ code: 'CONFLICT', message: 'That name is already taken', cause: error });
+    // A write that lost a race with another: the index names the field (never the value).
+    const [field, message] = fieldOfUniqueIndex(error.message);
+    return new TRPCError({
+      code: 'CONFLICT',
+      message,
+      cause: new DomainError('CONFLICT', message, field),
+    });
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ export { raw, ref } from '@mikro-orm/core';
 export * from './checkpointer';
 export * from './database-url';
 export * from './entities';
+export * from './name-key';
 export * from './notifications';
 export * from './orm';
 export * from './reads';

@@ -1,5 +1,5 @@
 import { type Em, type IPerson, inTransaction, newId, Person, raw } from '@clapper/db';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { type Actor, flushWithEvent, recordEvent } from '../events';
 import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../routers/bots.schema';
 import type { ApiServices } from '../services';
@@ -7,6 +7,7 @@ import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
 import { changeRecorder, type DomainDeps, listPeople } from './people';
 import { addDays, endOfDayUtc, utcDay } from './time';
+import { assertNameFree } from './unique-names';
 
 export const listBots = (
   services: Pick<ApiServices, 'reads' | 'now'>,
@@ -149,14 +150,8 @@ export async function findBot(em: Em, id: string): Promise<IPerson> {
   return bot;
 }
 
-async function assertBotNameFree(em: Em, name: string, exceptId?: string) {
-  const taken = await em.count(Person, {
-    kind: 'bot',
-    name,
-    ...(exceptId ? { id: { $ne: exceptId } } : {}),
-  });
-  if (taken > 0) throw conflict('name', `A bot named "${name}" already exists`);
-}
+const assertBotNameFree = (em: Em, name: string, exceptId?: string) =>
+  assertNameFree(em, Person, 'bot', name, { exceptId, among: { kind: 'bot' } });
 
 function assertWithinMaxLifetime(services: ApiServices, expiresAt: string | null, now: Date) {
   const maxDays = services.config.botMaxLifetimeDays;

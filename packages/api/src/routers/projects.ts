@@ -1,7 +1,8 @@
 import { type Em, type IProject, Person, Project, projectRowOf, teamRowsOf } from '@clapper/db';
 import { z } from 'zod';
 import { ZId, ZName } from '../domain/schemas';
-import { badRequest, conflict } from '../errors';
+import { assertNameFree } from '../domain/unique-names';
+import { badRequest } from '../errors';
 import { flushWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
 import { type CachedProject, deepFreeze } from '../read-cache';
@@ -59,9 +60,7 @@ export const projectsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { em, access, principal } = ctx;
       access.assert('configureStudio', NOBODY);
-      if ((await em.count(Project, { name: input.name })) > 0) {
-        throw conflict('name', `A project named "${input.name}" already exists`);
-      }
+      await assertNameFree(em, Project, 'project', input.name);
       const project = em.create(Project, input);
       await flushWithEvent(em, principal, {
         type: 'project.created',
@@ -80,9 +79,7 @@ export const projectsRouter = router({
       await access.project(input.id, 'changeProject');
       const project = await em.findOneOrFail(Project, { id: input.id });
       if (input.name !== undefined && input.name !== project.name) {
-        if ((await em.count(Project, { name: input.name })) > 0) {
-          throw conflict('name', `A project named "${input.name}" already exists`);
-        }
+        await assertNameFree(em, Project, 'project', input.name, { exceptId: project.id });
         project.name = input.name;
       }
       if (input.botCollaboration !== undefined) project.botCollaboration = input.botCollaboration;

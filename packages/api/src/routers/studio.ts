@@ -13,6 +13,7 @@ import {
   TaskType,
 } from '@clapper/db';
 import { findDepartments } from '../domain/departments';
+import { assertNameFree } from '../domain/unique-names';
 import { conflict, notFound } from '../errors';
 import { type Actor, flushWithEvent } from '../events';
 import { toPage } from '../pagination';
@@ -40,22 +41,6 @@ const byId = (limit: number) => ({ orderBy: { id: 'asc' as const }, limit: limit
 function pageOf<T extends { id: string }, V>(rows: T[], limit: number, view: (row: T) => V) {
   const { items, nextCursor } = toPage(rows, limit);
   return { items: items.map(view), nextCursor };
-}
-
-async function assertFree(
-  em: Em,
-  entity: typeof Department | typeof TaskType | typeof TaskStatus,
-  field: string,
-  value: string,
-  what: string,
-  exceptId?: string,
-) {
-  // biome-ignore lint/suspicious/noExplicitAny: same check for three studio tables
-  const taken = await em.count(entity as any, {
-    [field]: value,
-    ...(exceptId ? { id: { $ne: exceptId } } : {}),
-  });
-  if (taken > 0) throw conflict(field, `A ${what} with the ${field} "${value}" already exists`);
 }
 
 async function saved<T>(
@@ -98,7 +83,7 @@ export const departmentsRouter = router({
       ),
     ),
   create: configure.input(ZCreateDepartmentInput).mutation(async ({ ctx, input }) => {
-    await assertFree(ctx.em, Department, 'name', input.name, 'department');
+    await assertNameFree(ctx.em, Department, 'department', input.name);
     const department = ctx.em.create(Department, { name: input.name, color: input.color ?? null });
     return saved(
       ctx.em,
@@ -113,7 +98,9 @@ export const departmentsRouter = router({
     const department = await ctx.em.findOne(Department, { id: input.id });
     if (!department) throw notFound('Department');
     if (input.name !== undefined) {
-      await assertFree(ctx.em, Department, 'name', input.name, 'department', department.id);
+      await assertNameFree(ctx.em, Department, 'department', input.name, {
+        exceptId: department.id,
+      });
       department.name = input.name;
     }
     if (input.color !== undefined) department.color = input.color;
@@ -158,7 +145,7 @@ export const taskTypesRouter = router({
       ),
     ),
   create: configure.input(ZCreateTaskTypeInput).mutation(async ({ ctx, input }) => {
-    await assertFree(ctx.em, TaskType, 'name', input.name, 'task type');
+    await assertNameFree(ctx.em, TaskType, 'task type', input.name);
     const [department] = await findDepartments(ctx.em, [input.departmentId], 'departmentId');
     const taskType = ctx.em.create(TaskType, {
       name: input.name,
@@ -178,7 +165,7 @@ export const taskTypesRouter = router({
     const taskType = await ctx.em.findOne(TaskType, { id: input.id });
     if (!taskType) throw notFound('Task type');
     if (input.name !== undefined) {
-      await assertFree(ctx.em, TaskType, 'name', input.name, 'task type', taskType.id);
+      await assertNameFree(ctx.em, TaskType, 'task type', input.name, { exceptId: taskType.id });
       taskType.name = input.name;
     }
     if (input.departmentId !== undefined) {
@@ -216,8 +203,10 @@ export const taskStatusesRouter = router({
       ),
     ),
   create: configure.input(ZCreateTaskStatusInput).mutation(async ({ ctx, input }) => {
-    await assertFree(ctx.em, TaskStatus, 'name', input.name, 'task status');
-    await assertFree(ctx.em, TaskStatus, 'shortName', input.shortName, 'task status');
+    await assertNameFree(ctx.em, TaskStatus, 'task status', input.name);
+    await assertNameFree(ctx.em, TaskStatus, 'task status', input.shortName, {
+      field: 'shortName',
+    });
     const status = ctx.em.create(TaskStatus, { ...input, color: input.color ?? null });
     return saved(
       ctx.em,
@@ -232,11 +221,14 @@ export const taskStatusesRouter = router({
     const status = await ctx.em.findOne(TaskStatus, { id: input.id });
     if (!status) throw notFound('Task status');
     if (input.name !== undefined) {
-      await assertFree(ctx.em, TaskStatus, 'name', input.name, 'task status', status.id);
+      await assertNameFree(ctx.em, TaskStatus, 'task status', input.name, { exceptId: status.id });
       status.name = input.name;
     }
     if (input.shortName !== undefined) {
-      await assertFree(ctx.em, TaskStatus, 'shortName', input.shortName, 'task status', status.id);
+      await assertNameFree(ctx.em, TaskStatus, 'task status', input.shortName, {
+        field: 'shortName',
+        exceptId: status.id,
+      });
       status.shortName = input.shortName;
     }
     if (input.isDone !== undefined) status.isDone = input.isDone;

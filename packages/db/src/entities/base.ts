@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { p } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
+import { nameKey } from '../name-key';
 
 // Random bytes drawn in bulk: the uuid package asks WebCrypto for 16 bytes per id.
 const pool = new Uint8Array(16 * 256);
@@ -29,6 +30,20 @@ export function newId(): string {
   }
   return uuidv7({ random, msecs: state.msecs, seq: state.seq });
 }
+
+/**
+ * The case-insensitive key of a unique name (see `nameKey`), kept from `source` by the ORM on
+ * every insert and update; the unique index is on it. Twice the name's length: lower-casing
+ * can lengthen a string ("İ" becomes two code units). The empty default is there because
+ * SQLite adds a NOT NULL column to a table with rows only with one; the ORM always sets it.
+ */
+export const nameKeyProperty = (source: 'name' | 'shortName', length: number) =>
+  p
+    .string()
+    .length(2 * length)
+    .default('')
+    .onCreate((entity: Record<typeof source, string>) => nameKey(entity[source]))
+    .onUpdate((entity: Record<typeof source, string>) => nameKey(entity[source]));
 
 export const idProperty = () =>
   p

@@ -1,12 +1,13 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { idProperty, timestampProperties } from './base';
+import { idProperty, nameKeyProperty, timestampProperties } from './base';
 
 export const Department = defineEntity({
   name: 'Department',
   tableName: 'departments',
   properties: {
     id: idProperty(),
-    name: p.string().length(100).unique(),
+    name: p.string().length(100),
+    nameKey: nameKeyProperty('name', 100).unique(),
     color: p.string().length(7).nullable(),
     ...timestampProperties,
   },

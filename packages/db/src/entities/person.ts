@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { idProperty, timestampProperties } from './base';
+import { idProperty, nameKeyProperty, timestampProperties } from './base';
 import { Department } from './department';
 
 /** Most to least powerful; DESIGN.md's role table. */
@@ -18,17 +18,19 @@ export type PersonKind = (typeof PERSON_KINDS)[number];
 export const Person = defineEntity({
   name: 'Person',
   tableName: 'people',
-  // Bot names are unique among bots; people may share a display name.
+  // Bot names are unique among bots, whatever their case; people may share a display name.
   uniques: [
     {
-      name: 'people_bot_name_unique',
-      expression: "create unique index people_bot_name_unique on people (name) where kind = 'bot'",
+      name: 'people_bot_name_key_unique',
+      expression:
+        "create unique index people_bot_name_key_unique on people (name_key) where kind = 'bot'",
     },
   ],
   properties: {
     id: idProperty(),
     kind: p.string().length(8).$type<PersonKind>().index(),
     name: p.string().length(100),
+    nameKey: nameKeyProperty('name', 100),
     email: p.string().length(254).nullable().unique(),
     /** Lazy: only loaded where a password is checked, never by a plain find. */
     passwordHash: p.string().lazy(true, false).nullable(),

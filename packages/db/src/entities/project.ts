@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { idProperty, timestampProperties } from './base';
+import { idProperty, nameKeyProperty, timestampProperties } from './base';
 import { Person } from './person';
 
 export const Project = defineEntity({
@@ -7,7 +7,8 @@ export const Project = defineEntity({
   tableName: 'projects',
   properties: {
     id: idProperty(),
-    name: p.string().length(100).unique(),
+    name: p.string().length(100),
+    nameKey: nameKeyProperty('name', 100).unique(),
     /** Tasks may be assigned to bots only when this is on (agent workflows). */
     botCollaboration: p.boolean().default(false),
     /** The project's team: who, beyond admins, may see it. */

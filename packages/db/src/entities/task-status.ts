@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { idProperty, timestampProperties } from './base';
+import { idProperty, nameKeyProperty, timestampProperties } from './base';
 
 /** A step of a task's life: todo, wip, wfa (waiting for approval), retake, done, or the studio's own. */
 export const TaskStatus = defineEntity({
@@ -7,8 +7,10 @@ export const TaskStatus = defineEntity({
   tableName: 'task_statuses',
   properties: {
     id: idProperty(),
-    name: p.string().length(100).unique(),
-    shortName: p.string().length(20).unique(),
+    name: p.string().length(100),
+    nameKey: nameKeyProperty('name', 100).unique(),
+    shortName: p.string().length(20),
+    shortNameKey: nameKeyProperty('shortName', 20).unique(),
     isDone: p.boolean().default(false),
     color: p.string().length(7).nullable(),
     ...timestampProperties,

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { idProperty, timestampProperties } from './base';
+import { idProperty, nameKeyProperty, timestampProperties } from './base';
 import { Department } from './department';
 
 export const ENTITY_KINDS = ['asset', 'shot'] as const;
@@ -11,7 +11,8 @@ export const TaskType = defineEntity({
   tableName: 'task_types',
   properties: {
     id: idProperty(),
-    name: p.string().length(100).unique(),
+    name: p.string().length(100),
+    nameKey: nameKeyProperty('name', 100).unique(),
     department: () => p.manyToOne(Department).ref().deleteRule('restrict'),
     forEntity: p.string().length(8).$type<EntityKind>(),
     ...timestampProperties,
