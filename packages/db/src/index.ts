@@ -2,6 +2,7 @@ export type { EventSubscriber, FilterQuery, FlushEventArgs } from '@mikro-orm/co
 export { raw, ref } from '@mikro-orm/core';
 export * from './checkpointer';
 export * from './database-url';
+export * from './database-errors';
 export * from './entities';
 export * from './name-key';
 export * from './notifications';
