@@ -1,4 +1,5 @@
 import superjson from 'superjson';
+import { assertShallow } from './input-depth';
 
 /**
  * superjson's `serialize`, byte for byte, for what the API answers almost
@@ -156,6 +157,13 @@ function isArrayIndex(key: string) {
 
 /** The router's transformer: superjson, with the fast `serialize` for output. */
 export const transformer = {
-  input: superjson,
+  input: {
+    serialize: superjson.serialize.bind(superjson),
+    // Depth is checked before superjson walks the input (and its meta) recursively.
+    deserialize: (payload: Parameters<typeof superjson.deserialize>[0]) => {
+      assertShallow(payload);
+      return superjson.deserialize(payload);
+    },
+  },
   output: { serialize, deserialize: superjson.deserialize.bind(superjson) },
 };
