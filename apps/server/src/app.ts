@@ -37,6 +37,11 @@ export interface BuildServerOptions {
   requestTimeoutMs?: number;
   /** Single calls take the lean path through tRPC (`lean-trpc.ts`); false sends all through the adapter. */
   leanCalls?: boolean;
+  /**
+   * `TRUST_PROXY`: which peers' X-Forwarded-For / X-Forwarded-Proto give `req.ip` and
+   * `req.protocol` (the rate limit, the sign-in throttle, the cookie's Secure flag). Off by default.
+   */
+  trustProxy?: boolean | string[];
 }
 
 export async function buildServer({
@@ -46,12 +51,14 @@ export async function buildServer({
   adminDir = DEFAULT_ADMIN_DIR,
   requestTimeoutMs = REQUEST_TIMEOUT_MS,
   leanCalls = true,
+  trustProxy = false,
 }: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     // One line per request (below), not Fastify's two.
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy,
     // Node checks request timeouts only every 30 s by default; every second keeps the limit honest.
     serverFactory: (handler) =>
       createServer(

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiConfig } from '@clapper/api';
@@ -6,6 +7,50 @@ import { z } from 'zod';
 // An empty variable counts as unset, as in most twelve-factor apps.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** proxy-addr's names for the usual private ranges, which Fastify takes among addresses. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range (address/prefix length) or a named range. */
+function isProxyRange(entry: string) {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = address.includes('%') ? 0 : isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Fastify's `trustProxy`: `true`/`false`, or the proxies to trust as a
+ * comma-separated list of addresses and CIDR ranges. A hop count is refused:
+ * Fastify 5 ignores one (it cannot tell the proxy from a client), so it would
+ * look set and do nothing.
+ */
+const ZTrustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): boolean | string[] => {
+    const flag = value.toLowerCase();
+    if (flag === 'true' || flag === 'false') return flag === 'true';
+    if (/^\d+$/.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a hop count (${value}) is not supported by Fastify 5: give true or the load balancer's addresses or CIDR ranges`,
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((entry) => entry.trim());
+    const bad = entries.filter((entry) => !isProxyRange(entry));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false or comma-separated IP addresses / CIDR ranges; not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const ZEnv = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 3000),
@@ -19,6 +64,8 @@ const ZEnv = z.object({
   CLAPPER_RATE_LIMIT: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 1200),
   /** Where the built web admin is; defaults to apps/admin/dist beside this app. */
   CLAPPER_ADMIN_DIR: optional(z.string()),
+  /** Off by default: X-Forwarded-For / X-Forwarded-Proto are then ignored. */
+  TRUST_PROXY: optional(ZTrustProxy).transform((v) => v ?? false),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ).transform((v) => v ?? 'info'),

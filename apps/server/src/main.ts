@@ -48,6 +48,7 @@ const app = await buildServer({
   logger,
   rateLimitPerMinute: env.CLAPPER_RATE_LIMIT,
   adminDir: env.CLAPPER_ADMIN_DIR ?? DEFAULT_ADMIN_DIR,
+  trustProxy: env.TRUST_PROXY,
 });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

@@ -2,6 +2,7 @@
  * Shared test helpers: a real server on a free loopback port over a fresh
  * database of the run's dialect, typed clients, sign-in and people.
  */
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   type ApiConfig,
@@ -63,6 +64,8 @@ export interface StartTestServerOptions {
   requestTimeoutMs?: number;
   /** false: every call goes through tRPC's own adapter (to compare with the lean path). */
   leanCalls?: boolean;
+  /** `TRUST_PROXY` as `loadEnv` parses it; off by default. */
+  trustProxy?: boolean | string[];
 }
 
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
@@ -95,6 +98,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     adminDir: options.adminDir ?? null,
     requestTimeoutMs: options.requestTimeoutMs,
     leanCalls: options.leanCalls,
+    trustProxy: options.trustProxy,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -184,6 +188,34 @@ export async function createUser(
   });
   await em.flush();
   return { id: person.id, email, password };
+}
+
+/** Every row of every table, by table: where a leak would show. */
+export async function tableRows(server: Pick<TestServer, 'orm'>) {
+  const em = server.orm.em.fork();
+  const tables: Record<string, Record<string, unknown>[]> = {};
+  for (const meta of Object.values(server.orm.getMetadata().getAll())) {
+    if (meta.embeddable || meta.virtual || !meta.tableName) continue;
+    tables[meta.tableName] = await em.getConnection().execute(`select * from ${meta.tableName}`);
+  }
+  return tables;
+}
+
+/** The whole database as one string, to search for a secret. */
+export const databaseDump = async (server: Pick<TestServer, 'orm'>) =>
+  JSON.stringify(await tableRows(server));
+
+/**
+ * A hash of the database's content, to check a refused call changed nothing; the throttled
+ * last-use times, which any authenticated call may touch, are left out.
+ */
+export async function databaseDigest(server: Pick<TestServer, 'orm'>) {
+  const hash = createHash('sha256');
+  for (const [table, rows] of Object.entries(await tableRows(server))) {
+    const kept = rows.map(({ last_used_at: _, ...row }) => JSON.stringify(row)).sort();
+    hash.update(table).update(JSON.stringify(kept));
+  }
+  return hash.digest('hex');
 }
 
 /** Sends a raw tRPC HTTP request, for what a typed client cannot express. */
