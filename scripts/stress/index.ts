@@ -15,7 +15,7 @@ const RUNS: Record<string, () => Promise<Section>> = {
     id: 'attacks',
     title: 'Attacks',
     method:
-      'The HTTP attack suite (apps/server/test/attacks.test.ts: guessed keys, replays, bots of every role on user-only routes, escalation, mass assignment, token leaks into logs and the database, slow requests), the forged-token suite (tokens.test.ts) and the fast-check fuzzing of every procedure (fuzz.test.ts), run on SQLite and on PostgreSQL.',
+      'The HTTP attack suite (apps/server/test/attacks.test.ts: guessed keys, replays, bots of every role on user-only routes, escalation, mass assignment, token leaks into logs and the database, slow requests), the forged-token suite (tokens.test.ts), the hostile-input suite (hostile-input.test.ts: each test one hostile value or shape sent over HTTP to the procedures that take it), the proxy suite (trust-proxy.test.ts) and the fast-check fuzzing of every procedure (fuzz.test.ts, generated inputs for each procedure), run on SQLite and on PostgreSQL. One row per suite: its tests, counted by this run.',
     rows: await attacksRun(),
   }),
   load: async () => ({

@@ -6,6 +6,7 @@ import {
   createBot,
   createTestClient,
   createUser,
+  databaseDump,
   login,
   startTestServer,
   type TestServer,
@@ -462,14 +463,3 @@ describe('a change made elsewhere', () => {
     expect(await meError(token)).toMatchObject({ message: 'Bot is inactive' });
   });
 });
-
-/** Every row of every table, as text: where a leaked token would show. */
-async function databaseDump(server: TestServer): Promise<string> {
-  const em = server.orm.em.fork();
-  const tables = server.orm.getMetadata().getAll();
-  const rows: unknown[] = [];
-  for (const meta of Object.values(tables)) {
-    rows.push(await em.getConnection().execute(`select * from ${meta.tableName}`));
-  }
-  return JSON.stringify(rows);
-}

@@ -1,12 +1,12 @@
 // Generated inputs, valid-looking and not, for every procedure: the server never
 // answers 500, and a call it rejects changes nothing in the database.
-import { createHash } from 'node:crypto';
 import {
   type Client,
   callableProcedures,
   createBot,
   createStudio,
   createTestClient,
+  databaseDigest,
   login,
   procedureInputs,
   rawTrpc,
@@ -45,22 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** The database's content, but for the throttled last-use times any authenticated call may touch. */
-async function digest() {
-  const em = server.orm.em.fork();
-  const hash = createHash('sha256');
-  for (const meta of Object.values(server.orm.getMetadata().getAll())) {
-    if (meta.embeddable || meta.virtual || !meta.tableName) continue;
-    const rows = (await em.getConnection().execute(`select * from ${meta.tableName}`)) as Record<
-      string,
-      unknown
-    >[];
-    const kept = rows.map(({ last_used_at: _, ...row }) => row);
-    kept.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    hash.update(meta.tableName).update(JSON.stringify(kept));
-  }
-  return hash.digest('hex');
-}
+const digest = () => databaseDigest(server);
 
 /** Outcomes by tRPC code ('OK' for success), to check the inputs reach past validation. */
 const tally = new Map<string, number>();

@@ -20,7 +20,28 @@ export function procedureInputs(ids: readonly string[]): fc.Arbitrary<unknown> {
     fc.uuid(),
     fc.string({ maxLength: 40 }),
   );
-  const text = fc.oneof(fc.stringMatching(/^[A-Za-z0-9 _-]{1,24}$/), fc.string({ maxLength: 300 }));
+  // Any code point, and the code units an attacker reaches for: lone surrogates, NUL and the
+  // other controls, bidirectional overrides, combining marks (a name in two compositions).
+  const hostileUnit = fc.oneof(
+    { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+    fc.constantFrom(
+      '\ud800',
+      '\udfff',
+      '\u0000',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\u202e',
+      '\u0301',
+      '\r\n',
+      '\t',
+    ),
+  );
+  const text = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9 _-]{1,24}$/),
+    fc.string({ maxLength: 300 }),
+    fc.string({ unit: hostileUnit, maxLength: 40 }),
+  );
   const day = fc.oneof(fc.constantFrom('2027-01-31', '2020-01-01', '9999-12-31'), fc.date(), text);
   const junk = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), text);
   const either = <T>(good: fc.Arbitrary<T>) =>
@@ -30,7 +51,7 @@ export function procedureInputs(ids: readonly string[]): fc.Arbitrary<unknown> {
     id,
     name: either(text),
     email: either(fc.oneof(fc.emailAddress(), fc.constant('admin@clapper.test'))),
-    password: either(fc.string({ maxLength: 20 })),
+    password: either(fc.oneof(fc.string({ maxLength: 20 }), text)),
     role: either(fc.constantFrom('admin', 'manager', 'supervisor', 'artist', 'client', 'vendor')),
     active: either(fc.boolean()),
     expiresAt: fc.oneof(day, fc.constant(null)),
