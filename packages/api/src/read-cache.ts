@@ -1,5 +1,5 @@
 import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
-import { TtlMap } from './ttl-map';
+import { LoadsInFlight, TtlMap } from './ttl-map';
 
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
 export interface CachedProject {
@@ -79,7 +79,11 @@ export class ReadCache {
       this.idsByName.delete(name);
     }
     const ticket = this.generation;
-    const project = await this.withTeam(await this.reads.projects.byName(name));
+    const project = await this.flightsOf<CachedProject | null>(this.idsByName).load(
+      name,
+      ticket,
+      async () => this.withTeam(await this.reads.projects.byName(name)),
+    );
     if (project) this.keep(ticket, this.projects, project.row.id, project);
     return project;
   }
@@ -156,9 +160,17 @@ export class ReadCache {
     const cached = map.get(key);
     if (cached !== undefined) return cached;
     const ticket = this.generation;
-    const value = await load();
+    const value = await this.flightsOf<T | null>(map).load(key, ticket, load);
     if (value !== null) this.keep(ticket, map, key, value);
     return value;
+  }
+
+  /** Loads under way, one set per map (or index) they fill. */
+  private readonly flights = new WeakMap<object, LoadsInFlight<unknown>>();
+  private flightsOf<T>(map: object): LoadsInFlight<T> {
+    let flights = this.flights.get(map);
+    if (!flights) this.flights.set(map, (flights = new LoadsInFlight()));
+    return flights as LoadsInFlight<T>;
   }
 
   /** A read that began before an invalidation is not kept after it. */

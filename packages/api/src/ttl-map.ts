@@ -43,3 +43,22 @@ export class TtlMap<V> {
     this.entries.clear();
   }
 }
+
+/**
+ * Concurrent misses for one key share one load, unless an invalidation came since it began
+ * (its ticket is then old): a burst of requests after an entry expires makes one query, not
+ * one per request, and a request after a revocation never joins a read from before it.
+ */
+export class LoadsInFlight<V> {
+  private readonly flights = new Map<string, { ticket: number; promise: Promise<V> }>();
+
+  load(key: string, ticket: number, load: () => Promise<V>): Promise<V> {
+    const flight = this.flights.get(key);
+    if (flight?.ticket === ticket) return flight.promise;
+    const promise = load().finally(() => {
+      if (this.flights.get(key)?.promise === promise) this.flights.delete(key);
+    });
+    this.flights.set(key, { ticket, promise });
+    return promise;
+  }
+}

@@ -140,10 +140,42 @@ describe('the authentication hot path', () => {
       countedServices.credentials.forgetPerson(bot.id);
       await call();
       expect(queries.some((q) => q.includes('people'))).toBe(true);
+
+      // A burst after the entry went: one read of the person, shared by every request.
+      countedServices.credentials.forgetPerson(bot.id);
+      queries.length = 0;
+      await Promise.all(Array.from({ length: 20 }, call));
+      expect(queries.filter((q) => /from people/i.test(q))).toHaveLength(1);
     } finally {
       await countedServices.close();
       await counted.close();
     }
+  });
+});
+
+describe('loads in flight', () => {
+  it('share one load between concurrent misses, but never across an invalidation', async () => {
+    const { LoadsInFlight } = await import('../src/ttl-map');
+    const flights = new LoadsInFlight<string>();
+    let loads = 0;
+    const releases: (() => void)[] = [];
+    const load = () =>
+      new Promise<string>((resolve) => {
+        const n = ++loads;
+        releases.push(() => resolve(`load ${n}`));
+      });
+    const first = flights.load('k', 0, load);
+    const joined = flights.load('k', 0, load);
+    const afterInvalidation = flights.load('k', 1, load);
+    expect(loads).toBe(2);
+    for (const release of releases) release();
+    expect(await Promise.all([first, joined, afterInvalidation])).toEqual([
+      'load 1',
+      'load 1',
+      'load 2',
+    ]);
+    await flights.load('k', 1, async () => 'later');
+    expect(await flights.load('k', 1, async () => 'again')).toBe('again');
   });
 });
 

@@ -82,35 +82,29 @@ function userWithLiveSession(
   return person;
 }
 
-async function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
-  const cached = credentials.person(id);
-  if (cached !== undefined) return cached;
-  const ticket = credentials.readTicket();
-  const person = await reads.people.byId(id);
-  const snapshot: PersonSnapshot | null = person && {
-    id: person.id,
-    kind: person.kind,
-    name: person.name,
-    role: person.role,
-    active: person.active,
-    expiresAt: person.expiresAt,
-    tokenId: person.tokenId,
-    previousTokenId: person.previousTokenId,
-    previousTokenValidUntil: person.previousTokenValidUntil,
-    departmentIds: person.departments.map((d) => d.id),
-    lastUsedAt: person.lastUsedAt,
-  };
-  credentials.putPerson(id, snapshot, ticket);
-  return snapshot;
+function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
+  return credentials.personThrough(id, async (): Promise<PersonSnapshot | null> => {
+    const person = await reads.people.byId(id);
+    return (
+      person && {
+        id: person.id,
+        kind: person.kind,
+        name: person.name,
+        role: person.role,
+        active: person.active,
+        expiresAt: person.expiresAt,
+        tokenId: person.tokenId,
+        previousTokenId: person.previousTokenId,
+        previousTokenValidUntil: person.previousTokenValidUntil,
+        departmentIds: person.departments.map((d) => d.id),
+        lastUsedAt: person.lastUsedAt,
+      }
+    );
+  });
 }
 
-async function loadSession({ reads, credentials }: AuthenticateDeps, id: string) {
-  const cached = credentials.session(id);
-  if (cached !== undefined) return cached;
-  const ticket = credentials.readTicket();
-  const snapshot = await reads.people.session(id);
-  credentials.putSession(id, snapshot, ticket);
-  return snapshot;
+function loadSession({ reads, credentials }: AuthenticateDeps, id: string) {
+  return credentials.sessionThrough(id, () => reads.people.session(id));
 }
 
 /** At most one write a minute per person, in an entity manager of its own so it never rides on a request's flush. */

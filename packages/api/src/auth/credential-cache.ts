@@ -1,5 +1,5 @@
 import type { PersonKind, Role } from '@clapper/db';
-import { TtlMap } from '../ttl-map';
+import { LoadsInFlight, TtlMap } from '../ttl-map';
 
 /** What authentication needs to know of a person, as last read from the database. */
 export interface PersonSnapshot {
@@ -45,6 +45,29 @@ export class CredentialCache {
 
   person(id: string): PersonSnapshot | null | undefined {
     return this.people.get(id);
+  }
+
+  private readonly personLoads = new LoadsInFlight<PersonSnapshot | null>();
+  private readonly sessionLoads = new LoadsInFlight<SessionSnapshot | null>();
+
+  /** The cached person, or `load`'s, shared with the misses of the same moment, then cached. */
+  async personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
+    const cached = this.people.get(id);
+    if (cached !== undefined) return cached;
+    const ticket = this.generation;
+    const person = await this.personLoads.load(id, ticket, load);
+    this.putPerson(id, person, ticket);
+    return person;
+  }
+
+  /** As `personThrough`, for a session. */
+  async sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
+    const cached = this.sessions.get(id);
+    if (cached !== undefined) return cached;
+    const ticket = this.generation;
+    const session = await this.sessionLoads.load(id, ticket, load);
+    this.putSession(id, session, ticket);
+    return session;
   }
 
   /** Call before reading the database; pass the result to `putPerson`/`putSession`. */
