@@ -169,7 +169,10 @@ export class ReadCache {
   private readonly flights = new WeakMap<object, LoadsInFlight<unknown>>();
   private flightsOf<T>(map: object): LoadsInFlight<T> {
     let flights = this.flights.get(map);
-    if (!flights) this.flights.set(map, (flights = new LoadsInFlight()));
+    if (!flights) {
+      flights = new LoadsInFlight();
+      this.flights.set(map, flights);
+    }
     return flights as LoadsInFlight<T>;
   }
 

@@ -1,8 +1,8 @@
 export type { EventSubscriber, FilterQuery, FlushEventArgs } from '@mikro-orm/core';
 export { raw, ref } from '@mikro-orm/core';
 export * from './checkpointer';
-export * from './database-url';
 export * from './database-errors';
+export * from './database-url';
 export * from './entities';
 export * from './name-key';
 export * from './notifications';
