@@ -2,6 +2,10 @@
  * `pnpm bot <file> [--url U] [--token T] [--dry-run] [--watch] [-- args…]`
  * `pnpm bot --init`
  *
+ * Only these options are accepted before `--` (`node:util` parseArgs, strict):
+ * anything else is exit 2 with the nearest known option; the script's own
+ * arguments go after `--`.
+ *
  * Authenticates with a bot token (CLAPPER_TOKEN from the environment, a .env
  * file, or --token), calls `auth.me`, says who and where on stderr, then runs
  * the script's default export (made with `defineScript`). Exit codes: 0 done,
@@ -10,12 +14,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import Module, { register } from 'node:module';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClapperClient } from '@clapper/client';
 import { aliases } from './alias-hooks.mjs';
-import { parseArgs, resolveConnection } from './config';
-import { describeScriptError, explainAuthFailure } from './failures';
+import { parseArgs, resolveConnection, UsageError } from './config';
+import { describeScriptError, explainAuthFailure, explainMalformedToken } from './failures';
 import { isClapperScript, type ScriptLogger } from './index';
 import { writeScriptTsconfig } from './init';
 
@@ -35,7 +39,8 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
+    if (error instanceof UsageError) return fail(error.message);
+    throw error;
   }
   if (args.help) {
     process.stderr.write(`${USAGE}\n`);
@@ -59,6 +64,8 @@ async function main(): Promise<number> {
       'no token: set CLAPPER_TOKEN (in the environment or a .env file) or pass --token; create one in the admin (Bots) or with `pnpm cli bots:create`',
     );
   }
+  const malformed = explainMalformedToken(token);
+  if (malformed) return fail(malformed);
   const client = createClapperClient({
     url,
     token,
@@ -132,9 +139,19 @@ function aliasForCommonJs() {
   };
 }
 
-/** Runs the script in a child process, and again each time the file changes. */
+/**
+ * Runs the script in a child process, and again each time the file changes.
+ * The folder is watched, not the file: an editor that saves by writing a new
+ * file and renaming it over the old one replaces the file watched.
+ */
 function watchAndRerun(file: string): Promise<number> {
-  const argv = process.argv.slice(1).filter((a) => a !== '--watch');
+  const [cli, ...given] = process.argv.slice(1);
+  const scriptArgsAt = given.indexOf('--');
+  // The child gets the same arguments but --watch (the script's own, after --, untouched).
+  const argv = [
+    cli!,
+    ...given.filter((a, i) => a !== '--watch' || (scriptArgsAt !== -1 && i > scriptArgsAt)),
+  ];
   let child: ReturnType<typeof spawn> | undefined;
   const start = () => {
     child?.kill('SIGTERM');
@@ -146,9 +163,14 @@ function watchAndRerun(file: string): Promise<number> {
   };
   start();
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(file, () => {
+  const name = basename(file);
+  const watcher = watch(dirname(file), (_event, changed) => {
+    // Without a name (some platforms), any change in the folder may be the script's.
+    if (changed && String(changed) !== name) return;
     clearTimeout(timer);
-    timer = setTimeout(start, 100);
+    timer = setTimeout(() => {
+      if (existsSync(file)) start();
+    }, 100);
   });
   return new Promise((done) => {
     const quit = () => {

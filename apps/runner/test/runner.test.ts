@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTokenService } from '@clapper/api';
 import {
   adminClient,
   type Client,
@@ -54,6 +56,15 @@ function bot(
   });
 }
 
+/** A loopback address where nothing listens: a port just freed. */
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
 let server: TestServer;
 let admin: Client;
 let studio: Awaited<ReturnType<typeof createStudio>>;
@@ -94,9 +105,21 @@ describe('pnpm bot', () => {
     const cases: [string, Record<string, string>, RegExp][] = [
       ['missing', { CLAPPER_URL: server.url }, /^clapper: no token: set CLAPPER_TOKEN/],
       ['malformed', { ...env, CLAPPER_TOKEN: 'not-a-token' }, /^clapper: the token is malformed/],
-      ['expired', { ...env, CLAPPER_TOKEN: expired.token }, /^clapper: the token has expired/],
-      ['revoked', { ...env, CLAPPER_TOKEN: revoked.token }, /^clapper: the token was revoked/],
-      ['inactive', { ...env, CLAPPER_TOKEN: inactive.token }, /^clapper: the bot is inactive/],
+      [
+        'expired',
+        { ...env, CLAPPER_TOKEN: expired.token },
+        /^clapper: the token has expired \(bot_expired\)/,
+      ],
+      [
+        'revoked',
+        { ...env, CLAPPER_TOKEN: revoked.token },
+        /^clapper: the token was revoked by a regeneration \(token_revoked\)/,
+      ],
+      [
+        'inactive',
+        { ...env, CLAPPER_TOKEN: inactive.token },
+        /^clapper: the bot is inactive \(bot_inactive\)/,
+      ],
       [
         'unreachable',
         { CLAPPER_URL: 'http://127.0.0.1:9', CLAPPER_TOKEN: token },
@@ -113,7 +136,69 @@ describe('pnpm bot', () => {
       expect(run.stderr.trim().split('\n'), label).toHaveLength(1);
       expect(run.stderr, label).toMatch(line);
     });
-  });
+  }, 60_000);
+
+  it('tells a malformed token, an unreachable server and a refused token apart, by the reason code', async () => {
+    // What `pnpm cli bots:create > bot.token` writes without -s: pnpm's banner, then the token.
+    const banner = `\n> clapper@ cli ${repo}\n> tsx apps/server/src/cli.ts bots:create --name X\n\n${token}\n`;
+    const nowhere = await closedPortUrl();
+    // A well-formed token signed by another server's key.
+    const foreign = await createTokenService({ secret: 'another-server-'.repeat(4) }).issue({
+      personId: crypto.randomUUID(),
+      tokenId: crypto.randomUUID(),
+      kind: 'bot',
+    });
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        'malformed (banner before the token)',
+        { ...env, CLAPPER_TOKEN: banner },
+        /^clapper: the token is malformed: CLAPPER_TOKEN \(or --token\) holds other text around the token/,
+      ],
+      [
+        'unreachable',
+        { CLAPPER_URL: nowhere, CLAPPER_TOKEN: token },
+        new RegExp(
+          `^clapper: cannot reach Clapper at ${nowhere} \\(connection refused\\): start the server`,
+        ),
+      ],
+      [
+        'refused',
+        { ...env, CLAPPER_TOKEN: foreign },
+        new RegExp(`^clapper: the token was not issued by ${server.url} \\(bad_signature\\):`),
+      ],
+    ];
+    const runs = await Promise.all(
+      cases.map(([, e]) => bot([join(examples, 'get-project.ts')], { env: e })),
+    );
+    runs.forEach((run, i) => {
+      const [label, , line] = cases[i]!;
+      expect(run.code, label).toBe(2);
+      expect(run.stdout, label).toBe('');
+      expect(run.stderr.trim().split('\n'), label).toHaveLength(1);
+      expect(run.stderr, label).toMatch(line);
+    });
+  }, 60_000);
+
+  it('refuses an option it does not know, naming the nearest one, and runs nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-strict-'));
+    try {
+      await writeFile(
+        join(dir, 'publish.ts'),
+        `import { defineScript } from '@clapper/runner';
+export default defineScript(async () => { console.log('ran'); });`,
+      );
+      const run = await bot(['publish.ts', '--dryrun'], { env, cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('clapper: unknown option --dryrun (did you mean --dry-run?)\n');
+      // After --, the same word is the script's own argument.
+      const passed = await bot(['publish.ts', '--', '--dryrun'], { env, cwd: dir });
+      expect(passed.code, passed.stderr).toBe(0);
+      expect(passed.stdout).toBe('ran\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('exits 1 with the error when the script throws', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'clapper-script-'));
@@ -347,7 +432,7 @@ describe('example scripts', () => {
     expect(output).toContain('[info] stopped after 1 comments');
   }, 30_000);
 
-  it('--watch runs the script again when it changes', async () => {
+  it('--watch runs the script again when it changes, saved in place or renamed over it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'clapper-watch-'));
     const script = (n: number) => `import { defineScript } from '@clapper/runner';
 export default defineScript(async () => { console.log('version ${n}'); });`;
@@ -368,7 +453,7 @@ export default defineScript(async () => { console.log('version ${n}'); });`;
       });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       const waitFor = async (text: string) => {
-        const deadline = Date.now() + 15_000;
+        const deadline = Date.now() + 30_000;
         while (!output.includes(text) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 50));
         return output.includes(text);
@@ -376,10 +461,16 @@ export default defineScript(async () => { console.log('version ${n}'); });`;
       expect(await waitFor('version 1')).toBe(true);
       await writeFile(join(dir, 'watched.ts'), script(2));
       expect(await waitFor('version 2'), output).toBe(true);
+      // Atomic saves, as many editors make them: a new file renamed over the script, twice.
+      for (const n of [3, 4]) {
+        await writeFile(join(dir, `.watched.ts.${n}.tmp`), script(n));
+        await rename(join(dir, `.watched.ts.${n}.tmp`), join(dir, 'watched.ts'));
+        expect(await waitFor(`version ${n}`), output).toBe(true);
+      }
       child.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 120_000);
 });

@@ -59,7 +59,7 @@ function tooManyRequests(req: FastifyRequest, message: string) {
       json: {
         message,
         code: -32029,
-        data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path, field: null },
+        data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path, field: null, reason: null },
       },
     },
   });

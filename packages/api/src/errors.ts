@@ -9,6 +9,43 @@ export type DomainErrorCode =
   | 'BAD_REQUEST'
   | 'TOO_MANY_REQUESTS';
 
+/**
+ * Why a caller was refused (`error.data.reason`), for clients to act on without
+ * reading the message: authentication's refusals (`UNAUTHORIZED`) and the
+ * user-only and role guards (`FORBIDDEN`). Every other error has none (`null`).
+ */
+export const REFUSAL_REASONS = [
+  /** No `Authorization` header and no session cookie. */
+  'no_credential',
+  /** Not a JWT, or its claims are not a Clapper token's. */
+  'malformed_token',
+  /** A JWT whose signature this server's key does not verify. */
+  'bad_signature',
+  /** A JWT signed with an algorithm other than the server's (`alg: none` included). */
+  'algorithm_refused',
+  /** The token's own `exp` has passed. */
+  'token_expired',
+  /** The bot's expiry date has passed (or was moved into the past). */
+  'bot_expired',
+  /** A bot token replaced by a regeneration (after its grace period). */
+  'token_revoked',
+  'bot_inactive',
+  'bot_deleted',
+  'user_inactive',
+  /** A user token naming no user. */
+  'user_deleted',
+  /** The session was signed out, ended by a password change, or never existed. */
+  'session_ended',
+  'session_expired',
+  /** `auth.login` with an unknown email or a wrong password. */
+  'invalid_credentials',
+  /** A bot on a route limited to real users. */
+  'user_only_route',
+  /** A caller whose role the route does not admit. */
+  'role_forbidden',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
 /** The one error type of the domain; `toTRPCError` maps it for the wire. */
 export class DomainError extends Error {
   constructor(
@@ -16,14 +53,18 @@ export class DomainError extends Error {
     message: string,
     /** The input field at fault, for forms to show the message in place. */
     readonly field?: string,
+    /** Why the caller was refused (`error.data.reason`). */
+    readonly reason?: RefusalReason,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 }
 
-export const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
-export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+export const unauthorized = (message: string, reason: RefusalReason) =>
+  new DomainError('UNAUTHORIZED', message, undefined, reason);
+export const forbidden = (message: string, reason?: RefusalReason) =>
+  new DomainError('FORBIDDEN', message, undefined, reason);
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const badRequest = (field: string, message: string) =>
   new DomainError('BAD_REQUEST', `${field}: ${message}`, field);

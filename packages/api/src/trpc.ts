@@ -1,17 +1,17 @@
 /**
- * 1. init: superjson, and an error formatter that names the field at fault
+ * 1. init: superjson, and an error formatter that names the field at fault and the refusal's reason
  * 2. middlewares: domain errors to tRPC codes, authentication, bots kept off user-only routes
  * 3. procedures: public, authed, userOnly, and role guards
  * @see https://trpc.io/docs/server/procedures
  */
 import type { Em, Role } from '@clapper/db';
-import { experimental_standaloneMiddleware, initTRPC, TRPCError } from '@trpc/server';
+import { experimental_standaloneMiddleware, initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Principal } from './auth/principal';
 import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
-import { DomainError, toTRPCError } from './errors';
+import { DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
 import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
@@ -26,8 +26,12 @@ const t = initTRPC.context<Context>().create({
     ping: { enabled: true, intervalMs: 10_000 },
     client: { reconnectAfterInactivityMs: 20_000 },
   },
+  // The single place `data` is shaped, for tRPC's adapter and the server's lean path alike:
+  // every error has `field` and `reason`, each null when it has none.
   errorFormatter({ shape, error }) {
     const { cause } = error;
+    const reason: RefusalReason | null =
+      cause instanceof DomainError ? (cause.reason ?? null) : null;
     if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
       const issues = cause.issues.map((issue) => ({
         field: issue.path.map(String).join('.') || 'input',
@@ -36,14 +40,18 @@ const t = initTRPC.context<Context>().create({
       return {
         ...shape,
         message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
-        data: { ...shape.data, field: issues[0]?.field ?? null, issues },
+        data: { ...shape.data, field: issues[0]?.field ?? null, reason, issues },
       };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
-      return { ...shape, message: 'Internal server error', data: { ...shape.data, field: null } };
+      return {
+        ...shape,
+        message: 'Internal server error',
+        data: { ...shape.data, field: null, reason: null },
+      };
     }
     const field = cause instanceof DomainError ? (cause.field ?? null) : null;
-    return { ...shape, data: { ...shape.data, field } };
+    return { ...shape, data: { ...shape.data, field, reason } };
   },
 });
 
@@ -169,19 +177,16 @@ export const publicUserOnlyProcedure = publicProcedure.use(async ({ ctx, path, n
 
 function refuseBots(principal: Principal, path: string) {
   if (principal.kind === 'bot') {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: `${path} is limited to real users: bots cannot call it`,
-    });
+    throw forbidden(`${path} is limited to real users: bots cannot call it`, 'user_only_route');
   }
 }
 
 function assertRole(roles: readonly Role[], role: Role, path: string) {
   if (!roles.includes(role)) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: `${path} needs the role ${roles.join(' or ')}; you are ${role}`,
-    });
+    throw forbidden(
+      `${path} needs the role ${roles.join(' or ')}; you are ${role}`,
+      'role_forbidden',
+    );
   }
 }
 

@@ -2,7 +2,7 @@
  * The typed Clapper client for scripts and other apps. Only the router's
  * *type* is imported: no server code is loaded at run time.
  */
-import type { AppRouter, RouterInputs, RouterOutputs } from '@clapper/api';
+import type { AppRouter, RefusalReason, RouterInputs, RouterOutputs } from '@clapper/api';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -14,7 +14,7 @@ import {
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 
-export type { AppRouter, RouterInputs, RouterOutputs };
+export type { AppRouter, RefusalReason, RouterInputs, RouterOutputs };
 export type ClapperClient = TRPCClient<AppRouter>;
 
 export interface ClapperClientOptions {
@@ -66,13 +66,21 @@ export function createClapperClient({
   });
 }
 
-/** A failed call: the tRPC code (`UNAUTHORIZED`, `FORBIDDEN`, …), the server's message, and the field at fault. */
+/** What the server puts in a failed call's `error.data`, typed from the router's error formatter. */
+type ErrorData = TRPCClientError<AppRouter>['data'];
+
+/**
+ * A failed call: the tRPC code (`UNAUTHORIZED`, `FORBIDDEN`, …), the server's
+ * message, the field at fault, and for a refused credential or route, why
+ * (`reason`, e.g. `token_revoked`; null otherwise).
+ */
 export class ClapperError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly field: string | null = null,
     readonly httpStatus: number | null = null,
+    readonly reason: RefusalReason | null = null,
   ) {
     super(message);
     this.name = 'ClapperError';
@@ -82,14 +90,13 @@ export class ClapperError extends Error {
   static from(error: unknown): ClapperError {
     if (error instanceof ClapperError) return error;
     if (error instanceof TRPCClientError) {
-      const data = error.data as
-        | { code?: string; field?: string | null; httpStatus?: number }
-        | undefined;
+      const data = error.data as Partial<NonNullable<ErrorData>> | null | undefined;
       return new ClapperError(
         data?.code ?? 'NETWORK',
         error.message,
         data?.field ?? null,
         data?.httpStatus ?? null,
+        data?.reason ?? null,
       );
     }
     return new ClapperError('NETWORK', error instanceof Error ? error.message : String(error));

@@ -26,7 +26,10 @@ export async function authenticate(
   credential: string | null,
 ): Promise<Principal> {
   if (!credential) {
-    throw unauthorized('Not signed in: send "Authorization: Bearer <token>" or sign in');
+    throw unauthorized(
+      'Not signed in: send "Authorization: Bearer <token>" or sign in',
+      'no_credential',
+    );
   }
   const claims = await deps.tokens.verify(credential);
   const found = await loadPerson(deps, claims.sub);
@@ -52,10 +55,14 @@ function botThatMayAct(
   claims: TokenClaims,
   at: Date,
 ): PersonSnapshot {
-  if (person?.kind !== 'bot') throw unauthorized('Bot no longer exists');
-  if (!isCurrentBotToken(person, claims.jti, at)) throw unauthorized('Token revoked');
-  if (!person.active) throw unauthorized('Bot is inactive');
-  if (person.expiresAt && endOfDayUtc(person.expiresAt) <= at) throw unauthorized('Token expired');
+  if (person?.kind !== 'bot') throw unauthorized('Bot no longer exists', 'bot_deleted');
+  if (!isCurrentBotToken(person, claims.jti, at)) {
+    throw unauthorized('Token revoked', 'token_revoked');
+  }
+  if (!person.active) throw unauthorized('Bot is inactive', 'bot_inactive');
+  if (person.expiresAt && endOfDayUtc(person.expiresAt) <= at) {
+    throw unauthorized('Token expired', 'bot_expired');
+  }
   return person;
 }
 
@@ -73,12 +80,14 @@ function userWithLiveSession(
   session: SessionSnapshot | null,
   at: Date,
 ): PersonSnapshot {
-  if (person?.kind !== 'user') throw unauthorized('User no longer exists');
+  if (person?.kind !== 'user') throw unauthorized('User no longer exists', 'user_deleted');
   if (!session || session.personId !== person.id || session.revokedAt) {
-    throw unauthorized('Session ended: sign in again');
+    throw unauthorized('Session ended: sign in again', 'session_ended');
   }
-  if (session.expiresAt <= at) throw unauthorized('Session expired: sign in again');
-  if (!person.active) throw unauthorized('User is inactive');
+  if (session.expiresAt <= at) {
+    throw unauthorized('Session expired: sign in again', 'session_expired');
+  }
+  if (!person.active) throw unauthorized('User is inactive', 'user_inactive');
   return person;
 }
 

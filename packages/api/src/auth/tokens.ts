@@ -1,7 +1,7 @@
 import type { PersonKind } from '@clapper/db';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { unauthorized } from '../errors';
+import { type RefusalReason, unauthorized } from '../errors';
 
 /** HMAC algorithms we sign with; anything else in a token header, `none` included, is refused. */
 export const TOKEN_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
@@ -71,13 +71,13 @@ export function createTokenService({
 
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) {
-        throw unauthorized('Malformed token: expected a Clapper API token');
+        throw unauthorized('Malformed token: expected a Clapper API token', 'malformed_token');
       }
       const known = verified.get(token);
       if (known) {
         if (known.exp !== undefined && known.exp * 1000 <= Date.now()) {
           verified.delete(token);
-          throw unauthorized('Token expired');
+          throw unauthorized('Token expired', 'token_expired');
         }
         return known;
       }
@@ -85,11 +85,15 @@ export function createTokenService({
       try {
         ({ payload } = await jwtVerify(token, await key, { algorithms }));
       } catch (error) {
-        throw unauthorized(reasonFor(error));
+        throw unauthorized(...refusalFor(error));
       }
       const claims = ZClaims.safeParse(payload);
-      if (!claims.success)
-        throw unauthorized('Malformed token: its claims are not a Clapper token');
+      if (!claims.success) {
+        throw unauthorized(
+          'Malformed token: its claims are not a Clapper token',
+          'malformed_token',
+        );
+      }
       if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
       verified.set(token, Object.freeze(claims.data));
       return claims.data;
@@ -97,9 +101,13 @@ export function createTokenService({
   };
 }
 
-function reasonFor(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'Token expired';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'Token algorithm not allowed';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'Invalid token signature';
-  return 'Malformed token: expected a Clapper API token';
+function refusalFor(error: unknown): [message: string, reason: RefusalReason] {
+  if (error instanceof errors.JWTExpired) return ['Token expired', 'token_expired'];
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return ['Token algorithm not allowed', 'algorithm_refused'];
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return ['Invalid token signature', 'bad_signature'];
+  }
+  return ['Malformed token: expected a Clapper API token', 'malformed_token'];
 }

@@ -29,10 +29,10 @@ export const authRouter = router({
       : await verifyDecoyPassword(input.password);
     if (!user || !passwordOk) {
       services.logins.failed(input.email);
-      throw unauthorized(BAD_CREDENTIALS);
+      throw unauthorized(BAD_CREDENTIALS, 'invalid_credentials');
     }
     services.logins.succeeded(input.email);
-    if (!user.active) throw unauthorized('User is inactive');
+    if (!user.active) throw unauthorized('User is inactive', 'user_inactive');
 
     const expiresAt = new Date(services.now().getTime() + services.config.sessionTtlMs);
     const session = em.create(Session, { id: newId(), person: user, expiresAt });
@@ -70,8 +70,13 @@ export const authRouter = router({
 
   me: readProcedure.query(async ({ ctx }) => {
     const person = await ctx.services.reads.people.byId(ctx.principal.id);
-    if (!person)
-      throw unauthorized(`${ctx.principal.kind === 'bot' ? 'Bot' : 'User'} no longer exists`);
+    if (!person) {
+      const bot = ctx.principal.kind === 'bot';
+      throw unauthorized(
+        `${bot ? 'Bot' : 'User'} no longer exists`,
+        bot ? 'bot_deleted' : 'user_deleted',
+      );
+    }
     return personView(person, ctx.services.now());
   }),
 

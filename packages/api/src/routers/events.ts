@@ -11,6 +11,7 @@ import {
 } from '../domain/event-visibility';
 import { MAX_INT, ZId } from '../domain/schemas';
 import { text } from '../domain/text';
+import { toTRPCError } from '../errors';
 import { toPage, ZLimit } from '../pagination';
 import { readProcedure, router } from '../trpc';
 
@@ -85,7 +86,10 @@ export const eventsRouter = router({
 
     /** Each batch re-checks the credential (from the cache) and what the caller may read. */
     async function* emit(rows: EventRow[]) {
-      const principal = await authenticate(services, transport.credential);
+      // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
+      const principal = await authenticate(services, transport.credential).catch((error) => {
+        throw toTRPCError(error) ?? error;
+      });
       const visible = await isVisibleFilter(new Access(services, principal), () =>
         services.reads.tasks.idsAssignedTo(principal.id),
       );
