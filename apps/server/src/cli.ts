@@ -1,13 +1,20 @@
 /**
  * Provisioning without the web admin, like Kitsu's `zou create-bot`:
  *   pnpm cli admin:create --email <email> --password <password> [--name <name>]
- *   pnpm cli bots:create --name <name> [--role <role>] [--department <name or id>]… [--expires YYYY-MM-DD] [--inactive]
+ *   pnpm cli bots:create --name <name> [--role <role>] [--department <name or id>]… [--project <name>]…
+ *                        [--expires YYYY-MM-DD] [--inactive] [--out <file> [--force]]
  *   pnpm cli bots:list
  *   pnpm cli bots:regenerate (--name <name> | --id <id>) [--grace <minutes>]
+ *   pnpm cli projects:add-member --project <name> (--bot <name> | --email <email>)
+ *   pnpm cli projects:remove-member --project <name> (--bot <name> | --email <email>)
  *   pnpm cli demo
- * Tokens go alone to stdout, for piping into a secret store; everything else to stderr.
+ * Tokens go alone to stdout, for piping into a secret store (`pnpm -s cli …`, so
+ * pnpm prints no banner there), or with `--out` to a new file of mode 0600;
+ * everything else goes to stderr.
  * Works on the database of DATABASE_URL; a running server sees the change within a second.
  */
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type ApiServices,
@@ -16,23 +23,30 @@ import {
   createApiServices,
   DEMO_PROJECT,
   DomainError,
+  projects,
   seedDemo,
   users,
   ZCreateBotInput,
   ZCreateUserInput,
+  ZProjectMemberInput,
   ZRegenerateTokenInput,
 } from '@clapper/api';
-import { Department, type Em, openDatabase, Person } from '@clapper/db';
+import { Department, type Em, inTransaction, openDatabase, Person, Project } from '@clapper/db';
 import type { z } from 'zod';
 import { apiConfigFromEnv, loadEnv } from './env';
 import { prepareDatabase } from './start';
 
 const USAGE = `usage: pnpm cli <command> [options]
   admin:create     --email <email> --password <password> [--name <name>]
-  bots:create      --name <name> [--role <role>] [--department <name or id>]... [--expires YYYY-MM-DD] [--inactive]
+  bots:create      --name <name> [--role <role>] [--department <name or id>]... [--project <name>]...
+                   [--expires YYYY-MM-DD] [--inactive] [--out <file> [--force]]
   bots:list
   bots:regenerate  (--name <name> | --id <id>) [--grace <minutes>]
-  demo             seed the demo production MyProduction`;
+  projects:add-member     --project <name> (--bot <name> | --email <email>)
+  projects:remove-member  --project <name> (--bot <name> | --email <email>)
+  demo             seed the demo production MyProduction
+A token goes alone to stdout (use \`pnpm -s cli\` when redirecting it: no pnpm banner),
+or with --out to a new file of mode 0600 (--force replaces an existing one).`;
 
 /** Bad usage or input: exit 2 with one line. */
 class UsageError extends Error {}
@@ -45,6 +59,10 @@ const { positionals, values } = parseArgs({
     name: { type: 'string' },
     role: { type: 'string' },
     department: { type: 'string', multiple: true },
+    project: { type: 'string', multiple: true },
+    bot: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
     expires: { type: 'string' },
     inactive: { type: 'boolean' },
     id: { type: 'string' },
@@ -69,6 +87,7 @@ const commands: Record<string, Command> = {
 
   async 'bots:create'(deps) {
     const departmentIds = await departmentIdsFor(deps.em, values.department ?? []);
+    const teams = await projectsNamed(deps.em, values.project ?? []);
     const input = parse(ZCreateBotInput, {
       name: values.name,
       role: values.role,
@@ -76,11 +95,34 @@ const commands: Record<string, Command> = {
       expiresAt: values.expires,
       active: !values.inactive,
     });
-    const { bot, token } = await bots.createBot(deps, null, input);
-    process.stderr.write(
-      `Created bot "${bot.name}" (${bot.id}), role ${bot.role}, expires ${bot.expiresAt ?? 'never'}. The token below is not shown again:\n`,
-    );
-    process.stdout.write(`${token}\n`);
+    // Claimed before anything is created: a file that cannot be written leaves no bot behind.
+    const out = values.out === undefined ? null : await TokenFile.claim(values.out, values.force);
+    if (!out && values.force) throw new UsageError('--force only goes with --out <file>');
+    try {
+      // The bot and its teams in one transaction: all of it, or (on any error) none.
+      const { bot, token } = await inTransaction(deps.em, async () => {
+        const created = await bots.createBot(deps, null, input);
+        for (const project of teams) {
+          const member = { projectId: project.id, personId: created.bot.id };
+          await projects.addMember(deps, null, parse(ZProjectMemberInput, member));
+        }
+        return created;
+      });
+      const onTeams = teams.length ? `, on the team of ${teams.map((p) => p.name).join(', ')}` : '';
+      const created = `Created bot "${bot.name}" (${bot.id}), role ${bot.role}, expires ${bot.expiresAt ?? 'never'}${onTeams}.`;
+      if (out) {
+        await out.commit(token);
+        process.stderr.write(
+          `${created} Its token is in ${out.path} (mode 0600) and is not shown again.\n`,
+        );
+      } else {
+        process.stderr.write(`${created} The token below is not shown again:\n`);
+        process.stdout.write(`${token}\n`);
+      }
+    } catch (error) {
+      await out?.discard();
+      throw error;
+    }
   },
 
   async 'bots:list'(deps) {
@@ -91,6 +133,7 @@ const commands: Record<string, Command> = {
       rows.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+    const teams = await teamsByPerson(deps.services);
     console.table(
       rows.map((b) => ({
         id: b.id,
@@ -99,9 +142,34 @@ const commands: Record<string, Command> = {
         active: b.active,
         expires: b.expiresAt ?? 'never',
         departments: b.departments.map((d) => d.name).join(', '),
+        teams: (teams.get(b.id) ?? []).join(', '),
         lastUsed: b.lastUsedAt?.toISOString() ?? 'never',
       })),
     );
+  },
+
+  async 'projects:add-member'(deps) {
+    const { input, who, project } = await memberInput(deps.em);
+    const { changed } = await projects.addMember(deps, null, input);
+    process.stderr.write(
+      changed
+        ? `Added ${who} to the team of ${project}.\n`
+        : `${who} is on the team of ${project} already; nothing to do.\n`,
+    );
+  },
+
+  async 'projects:remove-member'(deps) {
+    const { input, who, project } = await memberInput(deps.em);
+    try {
+      await projects.removeMember(deps, null, input);
+    } catch (error) {
+      // The API's message names its input field; here, say who and where.
+      if (error instanceof DomainError && error.field === 'personId') {
+        throw new DomainError(error.code, `${who} is not on the team of ${project}`, 'personId');
+      }
+      throw error;
+    }
+    process.stderr.write(`Removed ${who} from the team of ${project}.\n`);
   },
 
   async demo({ em, services }) {
@@ -147,6 +215,105 @@ async function departmentIdsFor(em: Em, namesOrIds: string[]): Promise<string[]>
     ids.push(found.id);
   }
   return ids;
+}
+
+/** Projects by exact name, all found before anything is written. */
+async function projectsNamed(em: Em, names: string[]): Promise<{ id: string; name: string }[]> {
+  const found = [];
+  for (const name of new Set(names)) {
+    const project = await em.findOne(Project, { name });
+    if (!project) throw new UsageError(`project: no project is named "${name}"`);
+    found.push({ id: project.id, name: project.name });
+  }
+  return found;
+}
+
+/** `--project` and one of `--bot`/`--email`, as `projects.addMember`/`removeMember` take them. */
+async function memberInput(em: Em) {
+  if (values.project?.length !== 1) throw new UsageError('give one --project <name>');
+  if ((values.bot === undefined) === (values.email === undefined)) {
+    throw new UsageError('give --bot <name> or --email <email> (one of them)');
+  }
+  const [project] = await projectsNamed(em, values.project);
+  let person: { id: string } | null;
+  let who: string;
+  if (values.bot !== undefined) {
+    person = await em.findOne(Person, { kind: 'bot', name: values.bot });
+    if (!person) throw new UsageError(`bot: no bot is named "${values.bot}"`);
+    who = `bot "${values.bot}"`;
+  } else {
+    const email = parse(ZCreateUserInput.shape.email, values.email);
+    person = await em.findOne(Person, { kind: 'user', email });
+    if (!person) throw new UsageError(`email: no user has the email "${email}"`);
+    who = `user ${email}`;
+  }
+  const input = parse(ZProjectMemberInput, { projectId: project!.id, personId: person.id });
+  return { input, who, project: project!.name };
+}
+
+/** The names of the projects whose team each person is on, from the hot reads. */
+async function teamsByPerson(services: ApiServices): Promise<Map<string, string[]>> {
+  const teams = new Map<string, string[]>();
+  const pageSize = 500;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await services.reads.projects.page('all', cursor, pageSize);
+    const members = await services.reads.projects.teams(page.map((p) => p.id));
+    for (const project of page) {
+      for (const member of members.get(project.id) ?? []) {
+        teams.set(member.id, [...(teams.get(member.id) ?? []), project.name]);
+      }
+    }
+    if (page.length < pageSize) break;
+    cursor = page.at(-1)!.id;
+  }
+  for (const names of teams.values()) names.sort();
+  return teams;
+}
+
+/**
+ * `--out <file>`: the token alone and a newline, in a file only its owner may
+ * read (0600). The file is created before the bot (so a bad path or an existing
+ * file refuses before anything is written) and removed again if creating fails.
+ * An existing file is refused unless `--force`, which replaces it whole (a new
+ * file renamed over it: never a partly written token). A relative path is taken
+ * from where the command was typed (pnpm runs scripts from the checkout's root).
+ */
+class TokenFile {
+  private constructor(
+    readonly path: string,
+    private readonly target: string,
+    private readonly written: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async claim(path: string, force = false): Promise<TokenFile> {
+    if (!path) throw new UsageError('out: give a file name');
+    const target = resolve(process.env.INIT_CWD || process.cwd(), path);
+    const written = force ? `${target}.${process.pid}.tmp` : target;
+    try {
+      return new TokenFile(path, target, written, await open(written, 'wx', 0o600));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        throw new UsageError(`out: ${path} exists; pass --force to replace it`);
+      }
+      throw new UsageError(`out: cannot create ${path} (${code ?? (error as Error).message})`);
+    }
+  }
+
+  async commit(token: string) {
+    await this.handle.chmod(0o600); // whatever the umask
+    await this.handle.writeFile(`${token}\n`);
+    await this.handle.sync();
+    await this.handle.close();
+    if (this.written !== this.target) await rename(this.written, this.target);
+  }
+
+  async discard() {
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.written).catch(() => undefined);
+  }
 }
 
 async function botIdByName(em: Em, name: string | undefined): Promise<string> {

@@ -1,10 +1,19 @@
 import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Department, openDatabase } from '@clapper/db';
 import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import {
+  type Client,
+  checkoutFolder,
   createTestClient,
+  createUser,
   login,
+  readmeSection,
+  shell,
+  shellLines,
   startTestServer,
   type TestServer,
   trpcError,
@@ -19,10 +28,15 @@ const secret = 'cli-test-secret-0123456789-abcdefghijklmnop';
 let db: TestDatabase;
 let server: TestServer;
 
-function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Run = { code: number | null; stdout: string; stderr: string };
+
+const run = (...args: string[]) => runOn(db.url, args);
+
+/** The CLI on the database at `url`; `env` adds to the environment (INIT_CWD, as pnpm sets it). */
+function runOn(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(tsx, [cli, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url, CLAPPER_SECRET: secret },
+      env: { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -184,4 +198,293 @@ describe('pnpm cli', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: A bot named "Publisher" already exists\n');
   });
+});
+
+/** One line holding a JWT, and nothing else. */
+const TOKEN_FILE = /^[\w-]+\.[\w-]+\.[\w-]+\n$/;
+
+/** Retries `check` until it passes: a running server hears of a CLI change within about a second. */
+async function eventually(check: () => Promise<void>, ms = 3000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The row of `bots:list`'s table that names `bot`. */
+async function botsListRow(bot: string) {
+  const list = await run('bots:list');
+  expect(list.code, list.stderr).toBe(0);
+  return list.stdout.split('\n').find((line) => line.includes(`'${bot}'`)) ?? '';
+}
+
+describe('pnpm cli: teams and token files', () => {
+  let admin: Client;
+  let dir: string;
+  const teams: Record<string, { id: string; name: string }> = {};
+
+  beforeAll(async () => {
+    admin = createTestClient(
+      server,
+      await login(server, { email: 'td@studio.test', password: 'td-password-1' }),
+    );
+    for (const name of ['Team A', 'Team B', 'Team C']) {
+      teams[name] = await admin.projects.create.mutate({ name });
+    }
+    dir = await mkdtemp(join(tmpdir(), 'clapper-cli-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('bots:create --project puts the bot on each team; --out writes the token alone to a new 0600 file', async () => {
+    const file = join(dir, 'teamed.token');
+    const result = await run(
+      'bots:create',
+      '--name',
+      'Teamed',
+      '--project',
+      'Team A',
+      '--project',
+      'Team B',
+      '--out',
+      file,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('on the team of Team A, Team B');
+    expect(result.stderr).toContain(`Its token is in ${file} (mode 0600)`);
+    const content = await readFile(file, 'utf8');
+    expect(content).toMatch(TOKEN_FILE);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const token = content.trim();
+    const bot = createTestClient(server, token);
+    const me = await bot.auth.me.query();
+    expect(me).toMatchObject({ kind: 'bot', name: 'Teamed' });
+    expect((await bot.projects.byName.query({ name: 'Team A' })).id).toBe(teams['Team A']!.id);
+    expect((await bot.projects.byName.query({ name: 'Team B' })).id).toBe(teams['Team B']!.id);
+    expect(await trpcError(bot.projects.byName.query({ name: 'Team C' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    // Recorded as the API's call would be, by the system.
+    const events = await admin.events.list.query({ projectId: teams['Team A']!.id, limit: 5 });
+    expect(events.items).toContainEqual(
+      expect.objectContaining({
+        type: 'project.member_added',
+        actorKind: 'system',
+        actorName: 'system',
+        targetId: me.id,
+        data: { name: 'Teamed', kind: 'bot' },
+      }),
+    );
+    expect(await botsListRow('Teamed')).toContain("'Team A, Team B'");
+  }, 120_000);
+
+  it('--out takes a relative path from where the command was typed, refuses an existing file, and --force replaces it', async () => {
+    const typedIn = { INIT_CWD: dir };
+    const first = await runOn(
+      db.url,
+      ['bots:create', '--name', 'Filed', '--out', 'filed.token'],
+      typedIn,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const path = join(dir, 'filed.token');
+    const token = await readFile(path, 'utf8');
+    expect(token).toMatch(TOKEN_FILE);
+
+    const refused = await runOn(
+      db.url,
+      ['bots:create', '--name', 'Twice', '--out', 'filed.token'],
+      typedIn,
+    );
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('error: out: filed.token exists; pass --force to replace it\n');
+    expect(await readFile(path, 'utf8')).toBe(token);
+    expect(await botsListRow('Twice')).toBe(''); // nothing created
+
+    await chmod(path, 0o644);
+    const forced = await runOn(
+      db.url,
+      ['bots:create', '--name', 'Twice', '--out', 'filed.token', '--force'],
+      typedIn,
+    );
+    expect(forced.code, forced.stderr).toBe(0);
+    const replaced = await readFile(path, 'utf8');
+    expect(replaced).toMatch(TOKEN_FILE);
+    expect(replaced).not.toBe(token);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await createTestClient(server, replaced.trim()).auth.me.query()).name).toBe('Twice');
+  }, 120_000);
+
+  it('projects:add-member and remove-member change a team by bot name or user email, as the API does', async () => {
+    const created = await run('bots:create', '--name', 'Member');
+    const bot = createTestClient(server, created.stdout.trim());
+    const user = await createUser(server);
+    const teamC = teams['Team C']!;
+    const teamNames = async () =>
+      (await admin.projects.get.query({ id: teamC.id })).team.map((p) => p.name).sort();
+    // The running server has read the team (and cached it) before the CLI changes it.
+    expect(await trpcError(bot.projects.byName.query({ name: 'Team C' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await teamNames()).toEqual([]);
+
+    const byBot = await run('projects:add-member', '--project', 'Team C', '--bot', 'Member');
+    expect(byBot, byBot.stderr).toMatchObject({ code: 0, stdout: '' });
+    expect(byBot.stderr).toBe('Added bot "Member" to the team of Team C.\n');
+    const byEmail = await run(
+      'projects:add-member',
+      '--project',
+      'Team C',
+      '--email',
+      user.email.toUpperCase(),
+    );
+    expect(byEmail.stderr).toBe(`Added user ${user.email} to the team of Team C.\n`);
+    await eventually(async () => {
+      expect((await bot.projects.byName.query({ name: 'Team C' })).id).toBe(teamC.id);
+      expect(await teamNames()).toHaveLength(2);
+    });
+    const again = await run('projects:add-member', '--project', 'Team C', '--bot', 'Member');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('on the team of Team C already; nothing to do');
+
+    for (const who of [
+      ['--bot', 'Member'],
+      ['--email', user.email],
+    ]) {
+      const removed = await run('projects:remove-member', '--project', 'Team C', ...who);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(removed.stderr).toMatch(
+        /^Removed (bot "Member"|user .*) from the team of Team C\.\n$/,
+      );
+    }
+    await eventually(async () => {
+      expect(await trpcError(bot.projects.byName.query({ name: 'Team C' }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      expect(await teamNames()).toEqual([]);
+    });
+    const events = await admin.events.list.query({ projectId: teamC.id, limit: 10 });
+    expect(events.items.map((e) => [e.type, e.actorKind, e.targetId])).toEqual([
+      ['project.member_removed', 'system', user.id],
+      ['project.member_removed', 'system', decodeJwt(created.stdout.trim()).sub],
+      ['project.member_added', 'system', user.id],
+      ['project.member_added', 'system', decodeJwt(created.stdout.trim()).sub],
+      ['project.created', 'user', teamC.id],
+    ]);
+
+    const notMember = await run('projects:remove-member', '--project', 'Team C', '--bot', 'Member');
+    expect(notMember).toMatchObject({ code: 1, stdout: '' });
+    expect(notMember.stderr).toBe('error: bot "Member" is not on the team of Team C\n');
+  }, 120_000);
+
+  it('refuses an unknown project, bot or email, or a missing flag, with one line, creating nothing', async () => {
+    const file = join(dir, 'never.token');
+    const cases: [string[], RegExp][] = [
+      [
+        [
+          'bots:create',
+          '--name',
+          'Orphan',
+          '--project',
+          'Team A',
+          '--project',
+          'Nowhere',
+          '--out',
+          file,
+        ],
+        /^error: project: no project is named "Nowhere"\n$/,
+      ],
+      [
+        ['projects:add-member', '--project', 'Nowhere', '--bot', 'Member'],
+        /^error: project: no project is named "Nowhere"\n$/,
+      ],
+      [
+        ['projects:add-member', '--project', 'Team A', '--bot', 'Ghost'],
+        /^error: bot: no bot is named "Ghost"\n$/,
+      ],
+      [
+        ['projects:remove-member', '--project', 'Team A', '--email', 'ghost@studio.test'],
+        /^error: email: no user has the email "ghost@studio.test"\n$/,
+      ],
+      [
+        ['projects:add-member', '--project', 'Team A', '--email', 'not-an-email'],
+        /^error: input: must be an email address\n$/,
+      ],
+      [['projects:add-member', '--bot', 'Member'], /^error: give one --project <name>\n$/],
+      [
+        ['projects:add-member', '--project', 'Team A'],
+        /^error: give --bot <name> or --email <email>/,
+      ],
+      [
+        [
+          'projects:remove-member',
+          '--project',
+          'Team A',
+          '--bot',
+          'Member',
+          '--email',
+          'td@studio.test',
+        ],
+        /^error: give --bot <name> or --email <email>/,
+      ],
+    ];
+    const before = await admin.events.list.query({ limit: 1 });
+    const results = await Promise.all(cases.map(([args]) => run(...args)));
+    results.forEach((result, i) => {
+      const [args, message] = cases[i]!;
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout, args.join(' ')).toBe('');
+      expect(result.stderr, args.join(' ')).toMatch(message);
+    });
+    expect(await botsListRow('Orphan')).toBe('');
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await admin.events.list.query({ limit: 1 })).items[0]!.id).toBe(before.items[0]!.id);
+  }, 120_000);
+});
+
+describe("README's command lines that write a token", () => {
+  /** Every `pnpm … cli …` line of README.md that sends a token to a file, by code block. */
+  const blocks = ['Create one', 'Scripting with bots'].map((section) =>
+    shellLines(readmeSection(section)).filter((line) =>
+      /^pnpm\b.*\bcli\b.*(--out\s+\S+|>\s*\S+)\s*$/.test(line),
+    ),
+  );
+
+  it('are there: bots:create --out in both sections, a redirected bots:regenerate', () => {
+    expect(blocks.flat().filter((l) => /bots:create .*--out /.test(l))).toHaveLength(2);
+    expect(blocks.flat().filter((l) => /bots:regenerate .*>/.test(l))).toHaveLength(1);
+    expect(blocks[1]!.join('\n')).toMatch(/--project MyProduction/);
+  });
+
+  it('leave exactly one token in the file, typed as they are in a folder of the checkout', async () => {
+    for (const lines of blocks) {
+      // Each section from a fresh database holding the demo production (its Lighting and MyProduction).
+      const fresh = await createTestDatabase();
+      const folder = await checkoutFolder('readme-cli');
+      try {
+        const demo = await runOn(fresh.url, ['demo']);
+        expect(demo.code, demo.stderr).toBe(0);
+        for (const line of lines) {
+          const run = await shell(line, {
+            cwd: folder,
+            env: { DATABASE_URL: fresh.url, CLAPPER_SECRET: secret },
+          });
+          expect(run.code, `${line}\n${run.stderr}`).toBe(0);
+          const file = join(folder, /(?:--out\s+|>\s*)(\S+)\s*$/.exec(line)![1]!);
+          const content = await readFile(file, 'utf8');
+          expect(content, line).toMatch(TOKEN_FILE);
+          expect(decodeJwt(content.trim()), line).toMatchObject({ typ: 'bot' });
+          if (line.includes('--out')) expect((await stat(file)).mode & 0o777, line).toBe(0o600);
+        }
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+        await fresh.dispose();
+      }
+    }
+  }, 240_000);
 });

@@ -16,10 +16,12 @@ export { type Context, createContextInner, noTransport, type RequestTransport } 
 // The domain operations behind the routers, for tools that act without HTTP (the CLI).
 export * as bots from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
+export * as projects from './domain/projects';
 export { endOfDayUtc } from './domain/time';
 export * as users from './domain/users';
-export { DomainError } from './errors';
+export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
 export * from './root';
 export { ZCreateBotInput, ZRegenerateTokenInput } from './routers/bots.schema';
+export { ZProjectMemberInput } from './routers/projects.schema';
 export { ZCreateUserInput } from './routers/users.schema';
 export { type ApiServices, createApiServices } from './services';

@@ -10,6 +10,7 @@ import {
   type AppRouter,
   createApiServices,
   hashPassword,
+  type RefusalReason,
   type RouterInputs,
   type RouterOutputs,
 } from '@clapper/api';
@@ -32,6 +33,16 @@ import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 
 export { callableProcedures, procedureInputs } from './inputs';
+export {
+  CHECKOUT,
+  type CodeBlock,
+  checkoutFolder,
+  codeBlocks,
+  readmeSection,
+  type ShellRun,
+  shell,
+  shellLines,
+} from './readme';
 
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 
@@ -275,22 +286,25 @@ export interface CaughtTrpcError {
   httpStatus: number | undefined;
   message: string;
   field: string | null | undefined;
+  /** Why a credential or route refused the caller (`error.data.reason`), null for other errors. */
+  reason: RefusalReason | null | undefined;
 }
 
-/** Awaits a call that must fail and returns its tRPC code, HTTP status, message and field. */
+/** Awaits a call that must fail and returns its tRPC code, HTTP status, message, field and reason. */
 export async function trpcError(call: Promise<unknown>): Promise<CaughtTrpcError> {
   try {
     await call;
   } catch (error) {
     if (!(error instanceof TRPCClientError)) throw error;
     const data = error.data as
-      | { code?: string; httpStatus?: number; field?: string | null }
+      | { code?: string; httpStatus?: number; field?: string | null; reason?: RefusalReason | null }
       | undefined;
     return {
       code: data?.code,
       httpStatus: data?.httpStatus,
       message: error.message,
       field: data?.field,
+      reason: data?.reason,
     };
   }
   throw new Error('expected the call to fail, but it succeeded');

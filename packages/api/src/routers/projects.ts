@@ -1,15 +1,15 @@
-import { type Em, type IProject, Person, Project, projectRowOf, teamRowsOf } from '@clapper/db';
+import { type Em, type IProject, Project, projectRowOf, teamRowsOf } from '@clapper/db';
 import { z } from 'zod';
+import { addMember, removeMember } from '../domain/projects';
 import { ZId, ZName } from '../domain/schemas';
 import { assertNameFree } from '../domain/unique-names';
-import { badRequest } from '../errors';
 import { flushWithEvent } from '../events';
 import { toPage, ZPage } from '../pagination';
 import { type CachedProject, deepFreeze } from '../read-cache';
 import { authedProcedure, readProcedure, router } from '../trpc';
 import { projectView } from '../views/production';
+import { ZProjectMemberInput } from './projects.schema';
 
-const ZMemberInput = z.object({ projectId: ZId, personId: ZId });
 const NOBODY = { inTeam: false, inDepartment: false, assigned: false };
 
 const cachedViews = new WeakMap<CachedProject, ReturnType<typeof projectView>>();
@@ -93,47 +93,15 @@ export const projectsRouter = router({
       return viewOf(em, project);
     }),
 
-  addMember: authedProcedure.input(ZMemberInput).mutation(async ({ ctx, input }) => {
-    const { em, access, principal } = ctx;
-    await access.project(input.projectId, 'changeProject');
-    const project = await em.findOneOrFail(
-      Project,
-      { id: input.projectId },
-      { populate: ['team'] },
-    );
-    const person = await em.findOne(Person, { id: input.personId });
-    if (!person) throw badRequest('personId', 'no user or bot has this id');
-    if (!project.team.contains(person)) {
-      project.team.add(person);
-      await flushWithEvent(em, principal, {
-        type: 'project.member_added',
-        projectId: project.id,
-        targetType: 'person',
-        targetId: person.id,
-        data: { name: person.name, kind: person.kind },
-      });
-    }
-    return viewOf(em, project);
+  addMember: authedProcedure.input(ZProjectMemberInput).mutation(async ({ ctx, input }) => {
+    await ctx.access.project(input.projectId, 'changeProject');
+    const { project } = await addMember(ctx, ctx.principal, input);
+    return viewOf(ctx.em, project);
   }),
 
-  removeMember: authedProcedure.input(ZMemberInput).mutation(async ({ ctx, input }) => {
-    const { em, access, principal } = ctx;
-    await access.project(input.projectId, 'changeProject');
-    const project = await em.findOneOrFail(
-      Project,
-      { id: input.projectId },
-      { populate: ['team'] },
-    );
-    const person = project.team.getItems().find((p) => p.id === input.personId);
-    if (!person) throw badRequest('personId', 'is not on this project team');
-    project.team.remove(person);
-    await flushWithEvent(em, principal, {
-      type: 'project.member_removed',
-      projectId: project.id,
-      targetType: 'person',
-      targetId: person.id,
-      data: { name: person.name, kind: person.kind },
-    });
-    return viewOf(em, project);
+  removeMember: authedProcedure.input(ZProjectMemberInput).mutation(async ({ ctx, input }) => {
+    await ctx.access.project(input.projectId, 'changeProject');
+    const { project } = await removeMember(ctx, ctx.principal, input);
+    return viewOf(ctx.em, project);
   }),
 });
