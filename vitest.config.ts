@@ -6,11 +6,23 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Packages whose tests need a database run once per dialect. */
 const dialects = ['sqlite', 'postgres'] as const;
-const withDatabase = (name: string, root: string): TestProjectInlineConfiguration[] =>
+const withDatabase = (
+  name: string,
+  root: string,
+  exclude: string[] = [],
+): TestProjectInlineConfiguration[] =>
   dialects.map((dialect) => ({
     extends: true,
-    test: { name: `${name}:${dialect}`, root: dir(root), env: { CLAPPER_TEST_DIALECT: dialect } },
+    test: {
+      name: `${name}:${dialect}`,
+      root: dir(root),
+      env: { CLAPPER_TEST_DIALECT: dialect },
+      exclude: ['**/node_modules/**', ...exclude],
+    },
   }));
+
+/** The server's tests that need no database (build, start, logs, provisioning): run once. */
+const serverTooling = ['test/start-build.test.ts', 'test/logger.test.ts', 'test/provision.test.ts'];
 
 export default defineConfig({
   test: {
@@ -23,7 +35,18 @@ export default defineConfig({
     projects: [
       ...withDatabase('db', './packages/db'),
       { extends: true, test: { name: 'api', root: dir('./packages/api') } },
-      ...withDatabase('server', './apps/server'),
+      ...withDatabase('server', './apps/server', serverTooling),
+      {
+        // Not `extends`: the root's include would be merged into this one.
+        test: {
+          name: 'server:tooling',
+          root: dir('./apps/server'),
+          include: serverTooling,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          env: { CLAPPER_TEST_DIALECT: 'sqlite' },
+        },
+      },
       ...withDatabase('runner', './apps/runner'),
       // The admin talks to the API only: its browser tests run on the default SQLite.
       {

@@ -7,6 +7,7 @@ import { printSection, type Section, writeSections } from '../lib/report';
 import { adminBench } from './admin';
 import { apiBench } from './api';
 import { bulkBench } from './bulk';
+import { startBench } from './start';
 import { tokensBench } from './tokens';
 
 const BENCHES: Record<string, () => Promise<Section>> = {
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Section>> = {
   tokens: tokensBench,
   bulk: bulkBench,
   admin: adminBench,
+  start: startBench,
 };
 
 const FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));

@@ -8,13 +8,16 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../apps/server/dist/main.mjs', import.meta.url));
-const BUILD = fileURLToPath(new URL('../../apps/server/build.ts', import.meta.url));
+const BUILD = fileURLToPath(new URL('../build.ts', import.meta.url));
 
 let built = false;
-/** The server bundle `pnpm start` runs, built once per run from the current sources. */
+/** The server bundle `pnpm start` runs, up to date with the current sources (built if not). */
 function ensureServerBuilt() {
   if (built) return;
-  execFileSync(process.execPath, ['--import', 'tsx', BUILD], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', BUILD, 'server', '--if-needed'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   built = true;
 }
 

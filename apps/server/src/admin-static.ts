@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-/** Serves the built admin at `/`, with the single-page app's index for its client-side routes. */
+/**
+ * Serves the built admin at `/`, with the single-page app's index for its client-side routes.
+ * Each request looks its file up by path under `dir` (the wildcard route): `pnpm start` and
+ * `pnpm build` swap a new build in while servers run (scripts/lib/publish.ts), and a list of
+ * files taken at start (`wildcard: false`) would miss the new build's assets. Dotfiles (the
+ * build stamp) are not served.
+ */
 export async function registerAdmin(app: FastifyInstance, dir: string | null) {
   if (!dir || !existsSync(join(dir, 'index.html'))) {
     app.get('/', async () => ({
@@ -16,7 +22,8 @@ export async function registerAdmin(app: FastifyInstance, dir: string | null) {
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/',
-    wildcard: false,
+    wildcard: true,
+    dotfiles: 'ignore',
     index: 'index.html',
   });
   app.setNotFoundHandler((req, reply) => {

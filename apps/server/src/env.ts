@@ -69,6 +69,8 @@ const ZEnv = z.object({
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ).transform((v) => v ?? 'info'),
+  /** Unset: pretty lines on a terminal, JSON otherwise (logger.ts). */
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -3,7 +3,7 @@ import { type Em, openDatabase } from '@clapper/db';
 import closeWithGrace from 'close-with-grace';
 import { buildServer, DEFAULT_ADMIN_DIR } from './app';
 import { apiConfigFromEnv, loadEnv } from './env';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { prepareDatabase } from './start';
 
 const env = (() => {
@@ -14,7 +14,10 @@ const env = (() => {
     process.exit(1);
   }
 })();
-const logger = createLogger({ level: env.LOG_LEVEL });
+const logger = createLogger({
+  level: env.LOG_LEVEL,
+  format: logFormatFor(env.LOG_FORMAT, process.stdout.isTTY === true),
+});
 
 const orm = await openDatabase(env.DATABASE_URL);
 const { migrations, secret, firstAdmin } = await prepareDatabase(orm, {
