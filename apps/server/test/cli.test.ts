@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import {
   createUser,
   login,
   readmeSection,
+  runProcess,
   shell,
   shellLines,
   startTestServer,
@@ -34,20 +34,8 @@ const run = (...args: string[]) => runOn(db.url, args);
 
 /** The CLI on the database at `url`; `env` adds to the environment (INIT_CWD, as pnpm sets it). */
 function runOn(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(tsx, [cli, ...args], {
-      env: { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  return runProcess(tsx, [cli, ...args], {
+    env: { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env },
   });
 }
 
@@ -157,6 +145,7 @@ describe('pnpm cli', () => {
     });
   });
 
+  // Three CLI runs, each starting tsx and the ORM: slow on a loaded machine.
   it('demo seeds MyProduction once: 3 assets, 2 sequences of 5 shots, their tasks, 3 artists', async () => {
     const first = await run('demo');
     expect(first.code, first.stderr).toBe(0);
@@ -191,7 +180,7 @@ describe('pnpm cli', () => {
     await admin.projects.addMember.mutate({ projectId: project.id, personId: botId });
     const reader = createTestClient(server, bot.stdout.trim());
     expect((await reader.projects.byName.query({ name: 'MyProduction' })).id).toBe(project.id);
-  });
+  }, 90_000);
 
   it('refuses a second bot of the same name', async () => {
     const result = await run('bots:create', '--name', 'Publisher');

@@ -33,6 +33,7 @@ import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 
 export { callableProcedures, procedureInputs } from './inputs';
+export { type ProcessRun, runProcess } from './processes';
 export {
   CHECKOUT,
   type CodeBlock,

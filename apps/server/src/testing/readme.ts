@@ -2,11 +2,11 @@
  * README.md as tests read it: a section's code blocks and shell lines, run as a
  * user types them, so the documentation and its tests cannot drift apart.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './processes';
 
 /** The checkout's root, where README.md is. */
 export const CHECKOUT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -74,25 +74,14 @@ export interface ShellRun {
 }
 
 /** One command line through `sh -c`, as typed in `cwd`; the environment is this process's plus `env`. */
-export function shell(
+export async function shell(
   line: string,
   { cwd, env = {} }: { cwd: string; env?: Record<string, string> },
 ): Promise<ShellRun> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', line], {
-      cwd,
-      // pnpm sets INIT_CWD itself, to where the command was typed.
-      env: { ...process.env, INIT_CWD: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ line, code, stdout, stderr }));
+  const run = await runProcess('sh', ['-c', line], {
+    cwd,
+    // pnpm sets INIT_CWD itself, to where the command was typed.
+    env: { ...process.env, INIT_CWD: '', ...env },
   });
+  return { line, ...run };
 }
