@@ -26,14 +26,7 @@ export async function addMember(
   if (!person) throw badRequest('personId', 'no user or bot has this id');
   if (project.team.contains(person)) return { project, person, changed: false };
   project.team.add(person);
-  await flushWithEvent(em, actor, {
-    type: 'project.member_added',
-    projectId: project.id,
-    targetType: 'person',
-    targetId: person.id,
-    data: { name: person.name, kind: person.kind },
-  });
-  return { project, person, changed: true };
+  return saveMemberChange(em, actor, 'project.member_added', project, person);
 }
 
 /** Takes a user or bot off the team; BAD_REQUEST on `personId` for one not on it. */
@@ -46,8 +39,19 @@ export async function removeMember(
   const person = project.team.getItems().find((p) => p.id === personId);
   if (!person) throw badRequest('personId', 'is not on this project team');
   project.team.remove(person);
+  return saveMemberChange(em, actor, 'project.member_removed', project, person);
+}
+
+/** Writes a team change with its event, in one flush. */
+async function saveMemberChange(
+  em: Em,
+  actor: Actor,
+  type: 'project.member_added' | 'project.member_removed',
+  project: IProject,
+  person: IPerson,
+): Promise<MemberChange> {
   await flushWithEvent(em, actor, {
-    type: 'project.member_removed',
+    type,
     projectId: project.id,
     targetType: 'person',
     targetId: person.id,
