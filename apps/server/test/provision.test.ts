@@ -9,10 +9,14 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SCRIPT = `${ROOT}scripts/provision.sh`;
 
 function provision(env: Record<string, string>, asUser?: string) {
-  const command = asUser ? ['runuser', '-u', asUser, '--', 'bash', SCRIPT] : ['bash', SCRIPT];
+  // Another user may not be able to read the checkout (a private temporary folder): the
+  // script goes in on stdin.
+  const command = asUser ? ['runuser', '-u', asUser, '--', 'bash', '-s'] : ['bash', SCRIPT];
   const run = spawnSync(command[0]!, command.slice(1), {
     env: { ...process.env, ...env },
     encoding: 'utf8',
+    cwd: '/',
+    input: asUser ? readFileSync(SCRIPT, 'utf8') : undefined,
   });
   return { code: run.status, out: `${run.stdout}${run.stderr}`.trim() };
 }
