@@ -3,7 +3,7 @@ import { utimesSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@clapper/db/testing';
-import { BENCH_ADMIN, freePort, ROOT } from '../lib/processes';
+import { BENCH_ADMIN, freePort, ROOT, shellEnv } from '../lib/processes';
 import { fmt, median, type Row, type Section } from '../lib/report';
 
 const RUNS = 7;
@@ -38,7 +38,7 @@ async function timeToHealthy(command: string, args: string[], env: Record<string
   const started = performance.now();
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: shellEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
@@ -152,7 +152,7 @@ export async function startBench(): Promise<Section> {
     return {
       id: 'start',
       title: 'Start',
-      method: `Wall time from spawning a command to the first 200 from its \`GET /healthz\` (polled every 5 ms), median of ${RUNS} runs interleaved with the baseline, on one SQLite database migrated by an earlier start, logging at warn; each run is killed once it answers. The baseline is a bare \`node:http\` server started with \`node -e\`, answering every request, measured the same way. \`pnpm start\` is \`node scripts/start.mjs\` (is a build missing or older than its sources?) then the server; the rebuild row (median of ${REBUILDS}) touches apps/server/src/admin-static.ts first, so the start rebuilds the server bundle (not the admin) before serving.`,
+      method: `Wall time from spawning a command to the first 200 from its \`GET /healthz\` (polled every 5 ms), median of ${RUNS} runs interleaved with the baseline, on one SQLite database migrated by an earlier start, logging at warn; each run is killed once it answers. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower). The baseline is a bare \`node:http\` server started with \`node -e\`, answering every request, measured the same way. \`pnpm start\` is \`node scripts/start.mjs\` (is a build missing or older than its sources?) then the server; the rebuild row (median of ${REBUILDS}) touches apps/server/src/admin-static.ts first, so the start rebuilds the server bundle (not the admin) before serving.`,
       rows,
       notes: [
         '`pnpm start` = pnpm itself + the build check + the server; what is over the server alone is pnpm starting, the check costs about a bare node start. Before, every start built the admin (Vite, seconds) and the bundle.',

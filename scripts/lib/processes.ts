@@ -29,6 +29,26 @@ const START_FLAGS =
     }
   ).scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
 
+/**
+ * The environment of the shell a user types `pnpm …` in: this process's, without what pnpm set
+ * for the script that runs it (`npm_*` and `pnpm_*` variables, INIT_CWD, node_modules/.bin on
+ * PATH). A pnpm started with pnpm's own `pnpm_config_*` variables reads them as settings and
+ * starts measurably slower than one typed in a terminal; timing that would misstate `pnpm bot`
+ * and `pnpm start`.
+ */
+export function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(npm|pnpm)_/i.test(name) || name === 'INIT_CWD') continue;
+    env[name] = value;
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => !dir.endsWith('node_modules/.bin'))
+    .join(':');
+  return { ...env, ...extra };
+}
+
 export const BENCH_ADMIN = { email: 'bench@clapper.test', password: 'bench-password-1' };
 
 export async function freePort(): Promise<number> {
