@@ -1,6 +1,7 @@
 /**
- * `pnpm build` (the admin and the server bundle), `pnpm build:admin`, `pnpm build:server`, and
- * what `pnpm start` runs when a build is missing or stale (`--if-needed`, from scripts/start.mjs).
+ * `pnpm build` (the admin, the server bundle and the runner), `pnpm build:admin`,
+ * `pnpm build:server`, `pnpm build:runner`, and what `pnpm start` and `pnpm bot` run when a build
+ * is missing or stale (`--if-needed`, from scripts/start.mjs and apps/runner/bin/bot.mjs).
  *
  * A target builds into a fresh directory beside its build (`dist.tmp-*`), under a lock file
  * (`dist.lock`), and scripts/lib/publish.ts swaps the result in without ever removing what a
@@ -8,7 +9,7 @@
  * that waited for the lock looks again and builds only if the build is still stale, so two
  * `pnpm start` at once build once.
  *
- *   tsx scripts/build.ts [admin] [server] [--if-needed] [--dist DIR]
+ *   tsx scripts/build.ts [admin] [server] [runner] [--if-needed] [--dist DIR]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,11 +53,9 @@ async function buildAdmin(into: string) {
   );
 }
 
-/** esbuild (apps/server/build.ts); fails if the bundle read a file the staleness check skips. */
-async function buildServer(into: string) {
-  const { bundleServer } = await import('../apps/server/build');
-  const inputs = await bundleServer(into);
-  const roots = TARGETS.server.sources.map((source) => join(ROOT, source));
+/** Fails if a bundle read a file that `name`'s staleness check does not look at. */
+function assertWatched(name: TargetName, inputs: string[]) {
+  const roots = TARGETS[name].sources.map((source) => join(ROOT, source));
   const unwatched = inputs.filter(
     (file) =>
       !file.split(sep).includes('node_modules') &&
@@ -64,14 +63,27 @@ async function buildServer(into: string) {
   );
   if (unwatched.length > 0) {
     throw new Error(
-      `the server bundle reads ${unwatched.map((f) => relative(ROOT, f)).join(', ')}, which \`pnpm start\` does not watch: add them to TARGETS.server.sources in scripts/lib/build-state.mjs`,
+      `the ${name} bundle reads ${unwatched.map((f) => relative(ROOT, f)).join(', ')}, which its staleness check does not watch: add them to TARGETS.${name}.sources in scripts/lib/build-state.mjs`,
     );
   }
+}
+
+/** esbuild (apps/server/build.ts). */
+async function buildServer(into: string) {
+  const { bundleServer } = await import('../apps/server/build');
+  assertWatched('server', await bundleServer(into));
+}
+
+/** esbuild (apps/runner/build.ts). */
+async function buildRunner(into: string) {
+  const { bundleRunner } = await import('../apps/runner/build');
+  assertWatched('runner', await bundleRunner(into));
 }
 
 const BUILDERS: Record<TargetName, (into: string) => Promise<void>> = {
   admin: buildAdmin,
   server: buildServer,
+  runner: buildRunner,
 };
 
 async function build(name: TargetName, out: string, reason: string) {

@@ -11,10 +11,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { outDir, ROOT, TARGET_NAMES, whyBuild } from './lib/build-state.mjs';
+import { outDir, ROOT, whyBuild } from './lib/build-state.mjs';
 
 const { values } = parseArgs({ options: { dist: { type: 'string' } } });
-const stale = TARGET_NAMES.filter((name) => whyBuild(name, outDir(name, values.dist)));
+/** @type {import('./lib/build-state.mjs').TargetName[]} */
+const SERVED = ['admin', 'server'];
+const stale = SERVED.filter((name) => whyBuild(name, outDir(name, values.dist)));
 if (stale.length > 0) {
   const build = spawnSync(
     process.execPath,

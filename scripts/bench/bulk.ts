@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ROOT, startServerProcess } from '../lib/processes';
+import { ROOT, shellEnv, startServerProcess } from '../lib/processes';
 import { fmt, median, type Row, type Section } from '../lib/report';
 import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 
@@ -16,7 +16,7 @@ function timed(command: string, args: string[], env: Record<string, string> = {}
     const started = performance.now();
     const child = spawn(command, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: shellEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -45,19 +45,13 @@ const bot = (file: string, url: string, token: string) =>
 const botWithoutPnpm = (file: string, url: string, token: string) =>
   timed(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'apps/runner/src/cli.ts',
-      script(file),
-      '--url',
-      url,
-      '--',
-      '--project',
-      BENCH_PROJECT,
-    ],
+    ['apps/runner/bin/bot.mjs', script(file), '--url', url, '--', '--project', BENCH_PROJECT],
     { CLAPPER_TOKEN: token },
   );
+
+/** What the runner's start spends in tsx's loader (its hooks thread and CommonJS hooks). */
+const tsxLoader = () =>
+  timed(process.execPath, ['--input-type=module', '-e', "await import('tsx')"]);
 
 /** 10,000 tasks and 10,000 comments through `pnpm bot`, and what starting the runner costs. */
 export async function bulkBench(): Promise<Section> {
@@ -78,11 +72,15 @@ export async function bulkBench(): Promise<Section> {
     const node: number[] = [];
     const pnpmOnly: number[] = [];
     const direct: number[] = [];
+    const loader: number[] = [];
+    // Builds the runner if its build is stale, so no row below pays for a build.
+    await timed(process.execPath, ['apps/runner/bin/bot.mjs', '--help']);
     for (let i = 0; i < STARTS; i++) {
       node.push((await timed(process.execPath, ['-e', '0'])).ms);
       runner.push((await bot('noop.ts', server.url, studio.botToken)).ms);
       pnpmOnly.push((await timed('pnpm', ['--silent', 'exec', 'node', '-e', '0'])).ms);
       direct.push((await botWithoutPnpm('noop.ts', server.url, studio.botToken)).ms);
+      loader.push((await tsxLoader()).ms);
     }
     const runnerMs = median(runner);
     const nodeMs = median(node);
@@ -112,20 +110,27 @@ export async function bulkBench(): Promise<Section> {
         ratio: median(pnpmOnly) / nodeMs,
       },
       {
-        name: 'of which the runner: what `pnpm bot` runs, without pnpm (tsx, imports, auth.me)',
+        name: 'of which the runner: what `pnpm bot` runs, without pnpm (`node apps/runner/bin/bot.mjs`)',
         value: `${fmt(median(direct))} ms`,
         baseline: `${fmt(nodeMs)} ms (node -e 0)`,
         ratio: median(direct) / nodeMs,
       },
+      {
+        name: "of which tsx's loader: `node -e \"await import('tsx')\"`",
+        value: `${fmt(median(loader))} ms`,
+        baseline: `${fmt(nodeMs)} ms (node -e 0)`,
+        ratio: median(loader) / nodeMs,
+      },
     ];
+    const over = (ms: number) => `${fmt(ms - nodeMs)} ms`;
     return {
       id: 'bulk',
       title: 'Bulk work and runner start',
-      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`; the split: \`pnpm --silent exec node -e 0\` (pnpm's own start) and the command \`pnpm bot\` runs, run without pnpm (\`node --import tsx apps/runner/src/cli.ts\`), interleaved.`,
+      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`; the split: \`pnpm --silent exec node -e 0\` (pnpm's own start), the command \`pnpm bot\` runs, without pnpm (apps/runner/bin/bot.mjs: the build check, then the runner's bundle, which starts tsx's loader while \`auth.me\` is in flight), and tsx's loader alone, interleaved. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower).`,
       rows,
       notes: [
         'History (2026-11-28, not measured by this run): before `tasks.createMany`, the same script called `tasks.create` once per task, and each call re-checked the entity, type, project and team; the bulk call checks each distinct one once and writes in one transaction.',
-        'pnpm starting is most of a runner start: the issue-13 target of 600 ms over `node -e 0` cannot be met through `pnpm bot` while pnpm alone costs more than that; `pnpm bot` now runs `node --import tsx` rather than the tsx CLI, which started a second node process.',
+        `Over \`node -e 0\`, pnpm's own start is ${over(median(pnpmOnly))} and the runner ${over(median(direct))}, of which tsx's loader is ${over(median(loader))}: the rest is loading the runner's bundle (one file with the client, tRPC and superjson, built by \`pnpm build:runner\` or by \`pnpm bot\` when stale) and \`auth.me\`.`,
       ],
     };
   } finally {

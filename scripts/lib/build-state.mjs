@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Whether the admin and the server bundle are up to date with their sources. Plain JavaScript,
- * so `pnpm start` can ask with a bare `node` (tsx's loader would add half a second to every
- * start); scripts/build.ts builds, scripts/start.mjs only asks.
+ * Whether the admin, the server bundle and the runner's build are up to date with their
+ * sources. Plain JavaScript, so `pnpm start` and `pnpm bot` can ask with a bare `node` (tsx's
+ * loader would add to every start); scripts/build.ts builds, scripts/start.mjs and
+ * apps/runner/bin/bot.mjs only ask.
  *
  * A build is up to date when its entry file exists and its stamp (written last, after a
  * successful build) records sources at least as new as the newest source now. The stamp
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** @typedef {'admin' | 'server'} TargetName */
+/** @typedef {'admin' | 'server' | 'runner'} TargetName */
 /**
  * @typedef {object} Target
  * @property {string} out the build's directory, from the checkout's root
@@ -46,11 +47,25 @@ export const TARGETS = {
     sources: [
       'apps/server/src',
       'apps/server/build.ts',
+      'scripts/lib/bundle.ts',
       'apps/server/package.json',
       'packages/api/src',
       'packages/api/package.json',
       'packages/db/src',
       'packages/db/package.json',
+      'pnpm-lock.yaml',
+    ],
+  },
+  runner: {
+    out: 'apps/runner/dist',
+    entry: 'cli.mjs',
+    sources: [
+      'apps/runner/src',
+      'apps/runner/build.ts',
+      'apps/runner/package.json',
+      'packages/client/src',
+      'packages/client/package.json',
+      'scripts/lib/bundle.ts',
       'pnpm-lock.yaml',
     ],
   },

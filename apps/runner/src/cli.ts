@@ -15,11 +15,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import Module, { register } from 'node:module';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createClapperClient } from '@clapper/client';
-import { aliases } from './alias-hooks.mjs';
+import { pathToFileURL } from 'node:url';
+import * as clientModule from '@clapper/client';
 import { parseArgs, resolveConnection, UsageError } from './config';
 import { describeScriptError, explainAuthFailure, explainMalformedToken } from './failures';
+import * as runnerModule from './index';
 import { isClapperScript, type ScriptLogger } from './index';
 import { writeScriptTsconfig } from './init';
 
@@ -28,6 +28,15 @@ const USAGE = `usage: pnpm bot <script.ts> [--url URL] [--token TOKEN] [--dry-ru
 
 // pnpm runs root scripts in the repository; INIT_CWD is where the user typed the command.
 const cwd = process.env.INIT_CWD ?? process.cwd();
+
+/**
+ * Built into apps/runner/dist (apps/runner/build.ts) and run from there by bin/bot.mjs: a
+ * script's `@clapper/runner` and `@clapper/client` are the build's own entries beside this one.
+ */
+const aliases = {
+  '@clapper/runner': new URL('./index.mjs', import.meta.url).href,
+  '@clapper/client': new URL('./client.mjs', import.meta.url).href,
+};
 
 const fail = (message: string, code = 2): never => {
   process.stderr.write(`clapper: ${message}\n`);
@@ -66,27 +75,36 @@ async function main(): Promise<number> {
   }
   const malformed = explainMalformedToken(token);
   if (malformed) return fail(malformed);
-  const client = createClapperClient({
+  const client = clientModule.createClapperClient({
     url,
     token,
     headers: args.dryRun ? { 'x-clapper-dry-run': '1' } : {},
   });
-  let me: Awaited<ReturnType<typeof client.auth.me.query>>;
-  try {
-    me = await client.auth.me.query();
-  } catch (error) {
-    return fail(explainAuthFailure(error, url));
-  }
+  // Asked before tsx's loader starts, so the answer travels while the loader's thread starts.
+  const signedIn = client.auth.me.query().then(
+    (me) => ({ me }),
+    (error: unknown) => ({ error }),
+  );
+  // The script is TypeScript: tsx's hooks compile it (and what it imports) from here on; the
+  // alias hook, registered last, runs first.
+  await import('tsx');
+  register(new URL('./alias-hooks.mjs', import.meta.url), { data: { aliases } });
+  aliasForCommonJs();
+  const answer = await signedIn;
+  if ('error' in answer) return fail(explainAuthFailure(answer.error, url));
+  const { me } = answer;
   const who = me.kind === 'bot' ? `bot "${me.name}"` : `user ${me.email} (not a bot)`;
   process.stderr.write(
     `clapper: ${relative(cwd, file) || file} as ${who}, role ${me.role}, on ${url}${args.dryRun ? ' (dry run: nothing is saved)' : ''}\n`,
   );
 
-  // Scripts outside this checkout import @clapper/runner and @clapper/client from it.
-  register(new URL('./alias-hooks.mjs', import.meta.url));
-  aliasForCommonJs();
   const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  if (!isClapperScript(module.default)) {
+  // A script compiled to CommonJS (a folder without `"type": "module"`) arrives as its
+  // `module.exports`, whose `default` is the script's default export.
+  const script = isClapperScript(module.default)
+    ? module.default
+    : (module.default as { default?: unknown } | undefined)?.default;
+  if (!isClapperScript(script)) {
     return fail(`${file} has no default export made with defineScript() from '@clapper/runner'`);
   }
 
@@ -107,7 +125,7 @@ async function main(): Promise<number> {
     error: (m) => process.stderr.write(`[error] ${m}\n`),
   };
   try {
-    await module.default.run({
+    await script.run({
       client,
       bot: me,
       args: args.scriptArgs,
@@ -123,19 +141,19 @@ async function main(): Promise<number> {
 }
 
 /**
- * In a folder without `"type": "module"`, tsx compiles a script to CommonJS,
- * whose `require` does not pass through module hooks: map the aliases there too.
+ * In a folder without `"type": "module"`, tsx compiles a script to CommonJS, whose `require`
+ * does not pass through module hooks, and would compile the build's files again as copies of
+ * their own (another `ClapperError` class): `require` gets the modules this process runs.
  */
 function aliasForCommonJs() {
-  const cjs = Module as unknown as {
-    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  const cjs = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const original = cjs._load;
+  const loaded: Record<string, unknown> = {
+    '@clapper/runner': runnerModule,
+    '@clapper/client': clientModule,
   };
-  const original = cjs._resolveFilename;
-  const paths = Object.fromEntries(
-    Object.entries(aliases).map(([name, url]) => [name, fileURLToPath(url)]),
-  ) as Record<string, string>;
-  cjs._resolveFilename = function (request, ...rest) {
-    return original.call(this, paths[request] ?? request, ...rest);
+  cjs._load = function (request, ...rest) {
+    return Object.hasOwn(loaded, request) ? loaded[request] : original.call(this, request, ...rest);
   };
 }
 

@@ -217,7 +217,9 @@ export default defineScript(async ({ client, bot, args }) => {
   const shots = await client.shots.list.query({ projectId: project.id });
   const other = createClapperClient({ url: '${server.url}' });
   const refused = await other.auth.me.query().catch((e: unknown) => ClapperError.from(e).code);
-  console.log(JSON.stringify({ bot: bot.name, shots: shots.items.length, anonymous: refused }));
+  // The runner's own client throws what the script's ClapperError knows (one copy of the client).
+  const missing = await client.projects.byName.query({ name: 'No such project' }).catch((e: unknown) => ClapperError.from(e).code);
+  console.log(JSON.stringify({ bot: bot.name, shots: shots.items.length, anonymous: refused, missing }));
 });`,
       );
       const run = await bot(['count-shots.ts', '--', studio.project.name], { cwd: dir });
@@ -226,7 +228,14 @@ export default defineScript(async ({ client, bot, args }) => {
         bot: 'Pipeline',
         shots: 1,
         anonymous: 'UNAUTHORIZED',
+        missing: 'NOT_FOUND',
       });
+      // The same script as an ES module (tsx compiled it to CommonJS above).
+      await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+      const asModule = await bot(['count-shots.ts', '--', studio.project.name], { cwd: dir });
+      expect(asModule.code, asModule.stderr).toBe(0);
+      expect(JSON.parse(asModule.stdout)).toMatchObject({ shots: 1, missing: 'NOT_FOUND' });
+      await rm(join(dir, 'package.json'));
 
       const init = await bot(['--init'], { cwd: dir });
       expect(init.code).toBe(0);
@@ -378,10 +387,10 @@ describe('example scripts', () => {
   }, 30_000);
 
   it('watch-comments.ts stops cleanly on Ctrl-C (SIGINT), reporting what it saw', async () => {
-    // Through tsx, which is what `pnpm bot` runs, so the signal reaches the runner as Ctrl-C would.
+    // The command `pnpm bot` runs, so the signal reaches the runner as Ctrl-C would.
     const child = spawn(
-      join(repo, 'node_modules/.bin/tsx'),
-      [join(repo, 'apps/runner/src/cli.ts'), join(examples, 'watch-comments.ts')],
+      process.execPath,
+      [join(repo, 'apps/runner/bin/bot.mjs'), join(examples, 'watch-comments.ts')],
       {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -425,8 +434,8 @@ export default defineScript(async () => { console.log('version ${n}'); });`;
     try {
       await writeFile(join(dir, 'watched.ts'), script(1));
       const child = spawn(
-        join(repo, 'node_modules/.bin/tsx'),
-        [join(repo, 'apps/runner/src/cli.ts'), '--watch', 'watched.ts'],
+        process.execPath,
+        [join(repo, 'apps/runner/bin/bot.mjs'), '--watch', 'watched.ts'],
         {
           cwd: dir,
           env: { ...process.env, ...env, INIT_CWD: dir },

@@ -261,3 +261,24 @@ describe('a running server', () => {
     }
   });
 });
+
+describe('pnpm bot: build', () => {
+  // apps/runner/dist itself, as `pnpm bot` uses it: builds publish atomically under a lock, so
+  // the runner's own tests may start scripts meanwhile.
+  const BOT = join(ROOT, 'apps/runner/bin/bot.mjs');
+  const RUNNER_SOURCE = join(ROOT, 'apps/runner/src/config.ts');
+
+  it('runs the runner from its build, rebuilt first once a source is newer', async () => {
+    touch(RUNNER_SOURCE);
+    const first = await run([BOT, '--help']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/runner built .*apps\/runner\/src\/config\.ts changed/);
+    expect(first.stderr).toContain('usage: pnpm bot <script.ts>');
+    const built = statSync(join(ROOT, `apps/runner/dist/${STAMP}`)).mtimeMs;
+
+    const again = await run([BOT, '--help']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/built/);
+    expect(statSync(join(ROOT, `apps/runner/dist/${STAMP}`)).mtimeMs).toBe(built);
+  }, 120_000);
+});
