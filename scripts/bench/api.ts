@@ -102,6 +102,20 @@ function cpuMicros(pid: number) {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
 }
 
+/**
+ * Waits until the server has been idle (under a twentieth of a core) for 200 ms, up to 10 s:
+ * each row starts from a quiet server rather than behind the previous row's (or the seed's)
+ * write-ahead-log checkpoint and garbage collection.
+ */
+async function settle(pid: number) {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const before = cpuMicros(pid);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (cpuMicros(pid) - before < 10_000 || performance.now() > deadline) return;
+  }
+}
+
 const describe = (m: Measured) =>
   `${fmt(m.rps)} req/s · p50 ${fmt(m.p50)} ms · p99 ${fmt(m.p99)} ms · ${m.errors} errors`;
 
@@ -194,6 +208,7 @@ async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured
     const rows: Row[] = [];
     for (const load of loads(studio.projectId, studio.taskIds[0]!)) {
       await assertOk(server.url, load, headers);
+      await settle(server.pid);
       // Measured right before and right after each row, and averaged: a shared machine's
       // speed drifts within a run, and the row should be judged against its own minutes.
       const before = await baseline();
@@ -275,7 +290,7 @@ export async function apiBench(): Promise<Section> {
   return {
     id: 'api',
     title: 'API throughput',
-    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
+    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. Before each row the bench waits (up to 10 s) for the server to be idle for 200 ms, so no row starts behind the previous one's checkpoint or garbage collection. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
     rows,
   };
 }
