@@ -13,6 +13,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { registerAdmin } from './admin-static';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
@@ -56,7 +57,7 @@ export async function buildServer({
   const app = Fastify({
     loggerInstance: logger,
     // One line per request (below), not Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
     // Node checks request timeouts only every 30 s by default; every second keeps the limit honest.

@@ -74,6 +74,8 @@ describe('first start of the real server (src/main.ts)', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(first.output()).toMatch(/shutting down/);
+      // A newcomer's first start prints no library warnings (Fastify's FSTDEP023 did).
+      expect(first.output()).not.toMatch(/Warning|FSTDEP/);
 
       // Second start on the same database: no new admin, same stored secret, so the token still works.
       const second = await startMain({ DATABASE_URL: db.url });
