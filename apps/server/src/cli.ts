@@ -129,7 +129,13 @@ const commands: Record<string, Command> = {
     const rows = [];
     let cursor: string | undefined;
     do {
-      const page = await bots.listBots(deps.services, { cursor, limit: 500 });
+      const page = await bots.listBots(deps.services, {
+        cursor,
+        limit: 500,
+        withinDays: 14,
+        sort: 'createdAt',
+        order: 'asc',
+      });
       rows.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -14,6 +14,7 @@ import {
   type Orm,
   openDatabase,
   openHotReads,
+  type PeopleOrder,
   Person,
   Project,
   personRowOf,
@@ -184,8 +185,23 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
         orderBy: { id: 'asc' },
       },
     );
-    expect(await reads.people.page('bot', undefined, 10)).toEqual(bots.map(personRowOf));
-    expect(await reads.people.page('bot', bots[0]!.id, 10)).toEqual(bots.slice(1).map(personRowOf));
+    const list = (cursor?: string, order: PeopleOrder = { sort: 'createdAt', desc: false }) =>
+      reads.people.list('bot', {}, order, { cursor, take: 10, today: '2026-01-01' });
+    expect(await list()).toEqual({
+      rows: bots.map(personRowOf),
+      total: bots.length,
+      cursorFound: true,
+    });
+    expect((await list(bots[0]!.id)).rows).toEqual(bots.slice(1).map(personRowOf));
+    const byName = await fresh().find(
+      Person,
+      { kind: 'bot' },
+      { populate: ['departments', 'createdBy'], orderBy: [{ nameKey: 'desc' }, { id: 'desc' }] },
+    );
+    expect((await list(undefined, { sort: 'name', desc: true })).rows).toEqual(
+      byName.map(personRowOf),
+    );
+    expect((await list(newId())).cursorFound).toBe(false);
   });
 
   it('reads a session as the ORM does', async () => {

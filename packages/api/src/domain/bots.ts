@@ -5,14 +5,13 @@ import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../ro
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import { changeRecorder, type DomainDeps, listPeople } from './people';
+import { changeRecorder, type DomainDeps } from './people';
+import { listPeople, type PeopleListInput } from './people-list';
 import { addDays, endOfDayUtc, utcDay } from './time';
 import { assertNameFree } from './unique-names';
 
-export const listBots = (
-  services: Pick<ApiServices, 'reads' | 'now'>,
-  page: { cursor?: string; limit: number },
-) => listPeople(services, 'bot', page);
+export const listBots = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
+  listPeople(services, 'bot', input);
 
 export async function getBot({ em, services }: DomainDeps, id: string): Promise<PersonView> {
   return personViewOf(em, await findBot(em, id), services.now());

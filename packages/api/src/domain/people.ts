@@ -1,5 +1,4 @@
 import type { Em, IPerson, PersonKind } from '@clapper/db';
-import { type Page, toPage } from '../pagination';
 import type { ApiServices } from '../services';
 import { type PersonView, personView } from '../views/person';
 import { findDepartments } from './departments';
@@ -8,17 +7,6 @@ import { findDepartments } from './departments';
 export interface DomainDeps {
   em: Em;
   services: ApiServices;
-}
-
-/** Users or bots, oldest first, a page at a time (ids are time-ordered), from the hot reads. */
-export async function listPeople(
-  services: Pick<ApiServices, 'reads' | 'now'>,
-  kind: PersonKind,
-  { cursor, limit }: { cursor?: string; limit: number },
-): Promise<Page<PersonView>> {
-  const page = toPage(await services.reads.people.page(kind, cursor, limit + 1), limit);
-  const now = services.now();
-  return { ...page, items: page.items.map((p) => personView(p, now)) };
 }
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;

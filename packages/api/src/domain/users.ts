@@ -6,13 +6,12 @@ import type { CreateUserInput, UpdateUserInput } from '../routers/users.schema';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import { changeRecorder, type DomainDeps, listPeople } from './people';
+import { changeRecorder, type DomainDeps } from './people';
+import { listPeople, type PeopleListInput } from './people-list';
 import { assertSeatAvailable } from './seats';
 
-export const listUsers = (
-  services: Pick<ApiServices, 'reads' | 'now'>,
-  page: { cursor?: string; limit: number },
-) => listPeople(services, 'user', page);
+export const listUsers = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
+  listPeople(services, 'user', input);
 
 export async function createUser(
   { em, services }: DomainDeps,

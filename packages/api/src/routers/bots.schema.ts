@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { ZPeopleListInput } from '../domain/people-list';
 import { ZDay, ZDepartmentIds, ZId, ZName, ZRole } from '../domain/schemas';
-import { ZPage } from '../pagination';
 
 export const ZCreateBotInput = z.object({
   name: ZName,
@@ -37,4 +37,4 @@ export type RegenerateTokenInput = z.infer<typeof ZRegenerateTokenInput>;
 
 export const ZBotIdInput = z.object({ id: ZId });
 
-export const ZListBotsInput = z.object({ ...ZPage }).default({ limit: 100 });
+export const ZListBotsInput = ZPeopleListInput;

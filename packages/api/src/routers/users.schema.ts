@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { ZPeopleListInput } from '../domain/people-list';
 import { ZDepartmentIds, ZId, ZName, ZRole } from '../domain/schemas';
-import { ZPage } from '../pagination';
 import { ZEmail, ZPassword } from './auth.schema';
 
 export const ZCreateUserInput = z.object({
@@ -25,4 +25,4 @@ export const ZUpdateUserInput = z.object({
 });
 export type UpdateUserInput = z.infer<typeof ZUpdateUserInput>;
 
-export const ZListUsersInput = z.object({ ...ZPage }).default({ limit: 100 });
+export const ZListUsersInput = ZPeopleListInput;

@@ -11,6 +11,7 @@ export type { EntityFilter, EntityRow } from './entities';
 export type { EventFilter, EventRow, EventVisibility } from './events';
 export * from './from-entities';
 export type { PersonRow, SessionRow } from './people';
+export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
 export type { ProjectRow, TeamMemberRow } from './projects';
 export type { CommentRow, TaskFilter, TaskRow, TaskStatusRow } from './tasks';
 

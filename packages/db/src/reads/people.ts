@@ -1,5 +1,12 @@
 import type { PersonKind, Role } from '../entities/person';
 import type { ReadConnection } from './connection';
+import {
+  countPeople,
+  type PeopleFilter,
+  type PeopleOrder,
+  peoplePage,
+  peopleWhere,
+} from './people-list';
 import { toBool, toDate, toDateOrNull } from './values';
 
 /** A person as the API shows and authenticates them: no password hash, ever. */
@@ -85,16 +92,27 @@ export function peopleReads(db: ReadConnection) {
       return person ?? null;
     },
 
-    /** A page of users or bots in id order (`limit + 1` rows, for the next cursor). */
-    async page(kind: PersonKind, cursor: string | undefined, take: number): Promise<PersonRow[]> {
-      const raws = cursor
-        ? await db.all<RawPerson>(`${PERSON} where p.kind = ? and p.id > ? order by p.id limit ?`, [
-            kind,
-            cursor,
-            take,
-          ])
-        : await db.all<RawPerson>(`${PERSON} where p.kind = ? order by p.id limit ?`, [kind, take]);
-      return withDepartments(raws);
+    /**
+     * A page of users or bots matching `filter`, in `order` (`limit + 1` rows, for the next
+     * cursor), and how many match in all; `cursorFound` is false when the cursor's person is gone.
+     */
+    async list(
+      kind: PersonKind,
+      filter: PeopleFilter,
+      order: PeopleOrder,
+      page: { cursor: string | undefined; take: number; today: string },
+    ): Promise<{ rows: PersonRow[]; total: number; cursorFound: boolean }> {
+      const where = peopleWhere(db, kind, filter, page.today);
+      const { rows, cursorFound } = await peoplePage<RawPerson>(
+        db,
+        PERSON,
+        where,
+        order,
+        page.cursor,
+        page.take,
+      );
+      const [people, total] = await Promise.all([withDepartments(rows), countPeople(db, where)]);
+      return { rows: people, total, cursorFound };
     },
 
     async session(id: string): Promise<SessionRow | null> {
