@@ -1,6 +1,5 @@
-import type { Em, IPerson, PersonKind } from '@clapper/db';
+import type { Em, IPerson } from '@clapper/db';
 import type { ApiServices } from '../services';
-import { type PersonView, personView } from '../views/person';
 import { findDepartments } from './departments';
 
 /** What every domain operation works with: this request's entity manager and the server's services. */
