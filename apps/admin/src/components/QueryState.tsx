@@ -1,7 +1,14 @@
 import { Alert, Center, Loader } from '@mantine/core';
-import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { messageOf } from '../errors';
+
+/** What QueryState reads of a query, plain or infinite. */
+interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+}
 
 /** A loader while a query runs, its error if it fails, else the page. */
 export function QueryState<T>({
@@ -9,7 +16,7 @@ export function QueryState<T>({
   label,
   children,
 }: {
-  query: UseQueryResult<T, unknown>;
+  query: QueryLike<T>;
   label: string;
   children: (data: T) => ReactNode;
 }) {
@@ -27,5 +34,5 @@ export function QueryState<T>({
       </Alert>
     );
   }
-  return <>{children(query.data)}</>;
+  return <>{children(query.data as T)}</>;
 }

@@ -1,5 +1,11 @@
 import { ActionIcon, Button, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Person, useTRPC } from '../../api';
 import { ConfirmModal } from '../../components/ConfirmModal';
@@ -10,6 +16,8 @@ import { QueryState } from '../../components/QueryState';
 import { type IssuedToken, TokenModal } from '../../components/TokenModal';
 import { ago } from '../../components/when';
 import { messageOf } from '../../errors';
+import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
+import { SOON_DAYS, usePeopleListParams } from '../../lists/list-params';
 import { BotActivityDrawer } from './BotActivityDrawer';
 import { BotFormModal } from './BotFormModal';
 import { RegenerateTokenModal } from './RegenerateTokenModal';
@@ -19,7 +27,18 @@ type Form = { opened: false } | { opened: true; bot: Person | null };
 export function BotsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const bots = useQuery(trpc.bots.list.queryOptions({ limit: 100 }));
+  // Newest first: a bot just created is the first row.
+  const params = usePeopleListParams({ sort: 'createdAt', order: 'desc' });
+  const bots = useInfiniteQuery(
+    trpc.bots.list.infiniteQueryOptions(params.input, {
+      getNextPageParam: (last) => last.nextCursor,
+      placeholderData: keepPreviousData,
+    }),
+  );
+  const everyBot = useQuery(trpc.bots.list.queryOptions({ limit: 1 }));
+  const expiringSoon = useQuery(
+    trpc.bots.list.queryOptions({ limit: 1, expiry: 'soon', withinDays: SOON_DAYS }),
+  );
   const [form, setForm] = useState<Form>({ opened: false });
   const [issued, setIssued] = useState<IssuedToken | null>(null);
   const [regenerating, setRegenerating] = useState<Person | null>(null);
@@ -40,77 +59,111 @@ export function BotsPage() {
   return (
     <>
       <PageHeader title="Bots">
+        {everyBot.data && expiringSoon.data && (
+          <Text size="sm" c="dimmed" data-testid="bot-totals">
+            {everyBot.data.total} bots · {expiringSoon.data.total} expiring within {SOON_DAYS} days
+          </Text>
+        )}
         <Button onClick={() => setForm({ opened: true, bot: null })}>New bot</Button>
       </PageHeader>
+      <ListFilters params={params} label="bots" withExpiry />
       <QueryState query={bots} label="bots">
-        {({ items }) =>
-          items.length === 0 ? (
-            <Text c="dimmed">
-              No bots yet. A bot is a user for scripts: it holds an API token instead of a password.
-            </Text>
-          ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table highlightOnHover aria-label="Bots" verticalSpacing="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Role</Table.Th>
-                    <Table.Th>Departments</Table.Th>
-                    <Table.Th>Active</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                    <Table.Th>Last used</Table.Th>
-                    <Table.Th>Created by</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((bot) => (
-                    <Table.Tr key={bot.id} data-bot={bot.name}>
-                      <Table.Td fw={500}>{bot.name}</Table.Td>
-                      <PersonCells
-                        person={bot}
-                        saveActive={(active) => update.mutateAsync({ id: bot.id, active })}
-                      />
-                      <Table.Td>
-                        <ExpiryCell expiresAt={bot.expiresAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{ago(bot.lastUsedAt)}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
-                              ⋯
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <Menu.Item onClick={() => setForm({ opened: true, bot })}>
-                              Edit
-                            </Menu.Item>
-                            <Menu.Item onClick={() => setRegenerating(bot)}>
-                              Regenerate token
-                            </Menu.Item>
-                            <Menu.Item onClick={() => setWatching(bot)}>Activity</Menu.Item>
-                            <Menu.Divider />
-                            <Menu.Item color="red" onClick={() => setDeleting(bot)}>
-                              Delete
-                            </Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
-                      </Table.Td>
+        {({ pages }) => {
+          const items = pages.flatMap((page) => page.items);
+          const total = pages[0]?.total ?? 0;
+          if (items.length === 0) {
+            return (
+              <Text c="dimmed">
+                {everyBot.data?.total === 0
+                  ? 'No bots yet. A bot is a user for scripts: it holds an API token instead of a password.'
+                  : 'No bot matches these filters.'}
+              </Text>
+            );
+          }
+          return (
+            <>
+              <Table.ScrollContainer minWidth={900}>
+                <Table highlightOnHover aria-label="Bots" verticalSpacing="sm">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <SortHeader params={params} column="name">
+                        Name
+                      </SortHeader>
+                      <SortHeader params={params} column="role">
+                        Role
+                      </SortHeader>
+                      <Table.Th>Departments</Table.Th>
+                      <SortHeader params={params} column="active">
+                        Active
+                      </SortHeader>
+                      <SortHeader params={params} column="expiresAt">
+                        Expires
+                      </SortHeader>
+                      <SortHeader params={params} column="lastUsedAt">
+                        Last used
+                      </SortHeader>
+                      <SortHeader params={params} column="createdAt">
+                        Created by
+                      </SortHeader>
+                      <Table.Th>
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
                     </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )
-        }
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((bot) => (
+                      <Table.Tr key={bot.id} data-bot={bot.name}>
+                        <Table.Td fw={500}>{bot.name}</Table.Td>
+                        <PersonCells
+                          person={bot}
+                          saveActive={(active) => update.mutateAsync({ id: bot.id, active })}
+                        />
+                        <Table.Td>
+                          <ExpiryCell expiresAt={bot.expiresAt} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{ago(bot.lastUsedAt)}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Menu position="bottom-end" withinPortal>
+                            <Menu.Target>
+                              <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
+                                ⋯
+                              </ActionIcon>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <Menu.Item onClick={() => setForm({ opened: true, bot })}>
+                                Edit
+                              </Menu.Item>
+                              <Menu.Item onClick={() => setRegenerating(bot)}>
+                                Regenerate token
+                              </Menu.Item>
+                              <Menu.Item onClick={() => setWatching(bot)}>Activity</Menu.Item>
+                              <Menu.Divider />
+                              <Menu.Item color="red" onClick={() => setDeleting(bot)}>
+                                Delete
+                              </Menu.Item>
+                            </Menu.Dropdown>
+                          </Menu>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <ShowMore
+                shown={items.length}
+                total={total}
+                hasMore={bots.hasNextPage}
+                loading={bots.isFetchingNextPage}
+                onMore={() => bots.fetchNextPage()}
+              />
+            </>
+          );
+        }}
       </QueryState>
 
       <BotFormModal

@@ -1,5 +1,6 @@
 import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Project, useTRPC } from '../../api';
 import { FormError } from '../../components/FormError';
@@ -9,8 +10,20 @@ import { messageOf } from '../../errors';
 export function TeamModal({ project, onClose }: { project: Project | null; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const users = useQuery({ ...trpc.users.list.queryOptions({ limit: 100 }), enabled: !!project });
-  const bots = useQuery({ ...trpc.bots.list.queryOptions({ limit: 100 }), enabled: !!project });
+  // The server searches every person and bot (a studio has hundreds): 20 of each per search.
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 200);
+  const input = { limit: 20, q: q || undefined, sort: 'name', order: 'asc' } as const;
+  const users = useQuery({
+    ...trpc.users.list.queryOptions(input),
+    enabled: !!project,
+    placeholderData: keepPreviousData,
+  });
+  const bots = useQuery({
+    ...trpc.bots.list.queryOptions(input),
+    enabled: !!project,
+    placeholderData: keepPreviousData,
+  });
   const [personId, setPersonId] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries();
   const add = useMutation(
@@ -18,6 +31,7 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
       onSuccess: async () => {
         await refresh();
         setPersonId(null);
+        setSearch('');
       },
     }),
   );
@@ -65,6 +79,11 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
                 value={personId}
                 onChange={setPersonId}
                 searchable
+                searchValue={search}
+                onSearchChange={setSearch}
+                // The server has filtered already, on more than the names shown.
+                filter={({ options }) => options}
+                nothingFoundMessage={q ? `No one named like "${q}"` : 'Type a name'}
                 style={{ flex: 1 }}
                 data-autofocus
               />

@@ -1,0 +1,94 @@
+import type { RouterInputs } from '@clapper/api';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useSearchParams } from 'react-router';
+import type { Role } from '../api';
+import { ROLE_LABELS } from '../roles';
+
+// tRPC types an input with defaults as optional (`void`).
+type PeopleListInput = NonNullable<Exclude<RouterInputs['bots']['list'], void>>;
+export type PeopleSort = NonNullable<PeopleListInput['sort']>;
+export type Expiry = NonNullable<PeopleListInput['expiry']>;
+
+/** Within this many days counts as "expiring soon", in the filter and the totals line. */
+export const SOON_DAYS = 14;
+
+// Records, so a role or a sort added on the server fails the build until it is listed here.
+const SORTS: Record<PeopleSort, true> = {
+  name: true,
+  role: true,
+  active: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  createdAt: true,
+};
+const isRole = (value: string | null): value is Role =>
+  value !== null && Object.hasOwn(ROLE_LABELS, value);
+const isSort = (value: string | null): value is PeopleSort =>
+  value !== null && Object.hasOwn(SORTS, value);
+
+/**
+ * A people table's search, filters and sort, kept in the page's URL (so a filtered view is a
+ * link, and survives a reload), and the list input they make. The search is sent a quarter of
+ * a second after the last key.
+ */
+export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' | 'desc' }) {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const [debouncedQ] = useDebouncedValue(q, 250);
+  const roleParam = params.get('role');
+  const role = isRole(roleParam) ? roleParam : null;
+  const active = params.get('active');
+  const expiry = (['expired', 'never', 'soon'] as const).find((e) => e === params.get('expiry'));
+  const sortParam = params.get('sort');
+  const sort = isSort(sortParam) ? sortParam : defaults.sort;
+  const orderParam = params.get('order');
+  const order = orderParam === 'asc' || orderParam === 'desc' ? orderParam : defaults.order;
+
+  const set = (name: string, value: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value === null || value === '') next.delete(name);
+        else next.set(name, value);
+        return next;
+      },
+      { replace: true },
+    );
+
+  const input = {
+    limit: 50,
+    q: debouncedQ.trim() || undefined,
+    role: role ?? undefined,
+    active: active === 'true' ? true : active === 'false' ? false : undefined,
+    expiry,
+    withinDays: SOON_DAYS,
+    sort,
+    order,
+  } satisfies PeopleListInput;
+
+  return {
+    q,
+    role,
+    active,
+    expiry: expiry ?? null,
+    sort,
+    order,
+    input,
+    set,
+    /** Sorts by `column`, or turns the order round when it is the sort already. */
+    sortBy: (column: PeopleSort) => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          const again = sort === column;
+          next.set('sort', column);
+          next.set('order', again && order === 'asc' ? 'desc' : 'asc');
+          return next;
+        },
+        { replace: true },
+      );
+    },
+  };
+}
+
+export type PeopleListParams = ReturnType<typeof usePeopleListParams>;

@@ -1,0 +1,106 @@
+/**
+ * The admin with 207 bots (issue #14): every bot reachable, searched, filtered and sorted by
+ * the server, filters kept in the URL, totals on the page, and the team picker able to add any
+ * bot, not only the first 100.
+ */
+import { adminClient, startTestServer, type TestServer } from '@clapper/server/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
+
+const BOTS = 207;
+const EXPIRING = 12;
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+const name = (i: number) => `render-${String(i).padStart(3, '0')}`;
+
+beforeAll(async () => {
+  server = await startTestServer({ adminDir: ADMIN_DIST });
+  const admin = await adminClient(server);
+  for (let i = 0; i < BOTS; i++) {
+    await admin.bots.create.mutate({
+      name: name(i),
+      // The first twelve expire within the fortnight; the rest in a year.
+      expiresAt: utcDayFromNow(i < EXPIRING ? 1 + i : 365),
+    });
+  }
+  await admin.projects.create.mutate({ name: 'Big Show' });
+  browser = await launchChromium();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${server.url}/bots`);
+  await signIn(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const table = () => page.getByRole('table', { name: 'Bots' });
+const rowNames = () =>
+  table()
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.bot ?? ''));
+
+describe('the Bots page with 207 bots', () => {
+  it('shows the totals and the newest bots first, then pages through every bot', async () => {
+    await page.getByTestId('bot-totals').waitFor();
+    expect(await page.getByTestId('bot-totals').textContent()).toBe(
+      `${BOTS} bots · ${EXPIRING} expiring within 14 days`,
+    );
+    await expect.poll(rowNames).toHaveLength(50);
+    expect((await rowNames())[0]).toBe(name(BOTS - 1));
+    expect(await page.getByText(`Showing 50 of ${BOTS}`).count()).toBe(1);
+    for (const shown of [100, 150, 200, BOTS]) {
+      await page.getByRole('button', { name: 'Show more' }).click();
+      await expect.poll(rowNames).toHaveLength(shown);
+    }
+    expect(new Set(await rowNames()).size).toBe(BOTS);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+  });
+
+  it('searches on the server, keeps the search in the URL, and a reload keeps it', async () => {
+    await page.getByLabel('Search bots').fill('RENDER-15');
+    await expect.poll(rowNames).toEqual(Array.from({ length: 10 }, (_, i) => name(159 - i)));
+    expect(new URL(page.url()).searchParams.get('q')).toBe('RENDER-15');
+    await page.reload();
+    await expect.poll(rowNames).toHaveLength(10);
+    expect(await page.getByLabel('Search bots').inputValue()).toBe('RENDER-15');
+    expect(await page.getByText('Showing 10 of 10').count()).toBe(1);
+  });
+
+  it('filters by expiry and sorts by a column header, both kept in the URL', async () => {
+    await page.goto(`${server.url}/bots?expiry=soon`);
+    await expect.poll(rowNames).toHaveLength(EXPIRING);
+    await page.getByRole('button', { name: /^Expires/ }).click();
+    await expect.poll(rowNames).toEqual(Array.from({ length: EXPIRING }, (_, i) => name(i)));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('expiresAt');
+    await page.getByRole('button', { name: /^Expires/ }).click();
+    await expect.poll(async () => (await rowNames())[0]).toBe(name(EXPIRING - 1));
+    expect(new URL(page.url()).searchParams.get('order')).toBe('desc');
+    await page.getByRole('combobox', { name: 'Expiry' }).click();
+    await page.getByRole('option', { name: 'Expired' }).click();
+    await page.getByText('No bot matches these filters.').waitFor();
+  });
+
+  it('the team picker finds and adds a bot past the first 100', async () => {
+    await page.goto(`${server.url}/projects`);
+    await page.getByRole('button', { name: 'Team of Big Show' }).click();
+    const team = page.getByRole('dialog', { name: 'Team of Big Show' });
+    await team.getByRole('combobox', { name: 'Add to the team' }).fill('render-180');
+    await page.getByRole('option', { name: name(180) }).click();
+    await team.getByRole('button', { name: 'Add' }).click();
+    await team.getByRole('table', { name: 'Team' }).getByText(name(180)).waitFor();
+    const admin = await adminClient(server);
+    const project = await admin.projects.byName.query({ name: 'Big Show' });
+    expect(project.team.map((m) => m.name)).toEqual([name(180)]);
+  });
+});
