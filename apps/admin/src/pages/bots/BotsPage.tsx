@@ -102,9 +102,7 @@ export function BotsPage() {
                       <SortHeader params={params} column="lastUsedAt">
                         Last used
                       </SortHeader>
-                      <SortHeader params={params} column="createdAt">
-                        Created by
-                      </SortHeader>
+                      <Table.Th>Created by</Table.Th>
                       <Table.Th>
                         <VisuallyHidden>Actions</VisuallyHidden>
                       </Table.Th>
