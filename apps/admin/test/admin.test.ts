@@ -45,6 +45,7 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 760 },
     reducedMotion: 'reduce',
   });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -127,6 +128,25 @@ describe('the web admin, in Chromium, against the real server', () => {
     });
     expect(me.departments.map((d) => d.name).sort()).toEqual(['Animation', 'Lighting']);
 
+    // The one-time token cannot be lost by a stray key or click.
+    await page.keyboard.press('Escape');
+    await page.mouse.click(5, 5);
+    expect(await tokenModal.isVisible()).toBe(true);
+    // Done before anything was copied asks first; going back keeps the token on screen.
+    await tokenModal.getByRole('button', { name: 'Done' }).click();
+    await tokenModal.getByRole('alert').filter({ hasText: 'has not been copied' }).waitFor();
+    await tokenModal.getByRole('button', { name: 'Back to the token' }).click();
+    expect(await tokenModal.getByLabel('API token').inputValue()).toBe(token);
+    // What to paste into a script's folder, and a check from a shell, each with the token.
+    expect(await tokenModal.getByLabel('.env for pnpm bot', { exact: true }).textContent()).toBe(
+      `CLAPPER_URL=${server.url}\nCLAPPER_TOKEN=${token}`,
+    );
+    expect(await tokenModal.getByLabel('Check it with curl', { exact: true }).textContent()).toBe(
+      `curl -s -H 'Authorization: Bearer ${token}' ${server.url}/trpc/auth.me`,
+    );
+    // Copied: the clipboard holds the token, and Done closes at once.
+    await tokenModal.getByRole('button', { name: 'Copy token' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await tokenModal.getByRole('button', { name: 'Done' }).click();
     await tokenModal.waitFor({ state: 'hidden' });
     const row = botRow('publisher');
@@ -157,6 +177,7 @@ describe('the web admin, in Chromium, against the real server', () => {
     expect(await trpcError(meAs(token))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await meAs(fresh)).name).toBe('publisher');
     await tokenModal.getByRole('button', { name: 'Done' }).click();
+    await tokenModal.getByRole('button', { name: 'Close without copying' }).click();
     await tokenModal.waitFor({ state: 'hidden' });
   });
 
