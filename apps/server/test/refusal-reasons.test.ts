@@ -70,10 +70,12 @@ const situations: Record<
   token_expired: {
     code: 'UNAUTHORIZED',
     call: async () => {
-      const { token } = await createBot(server);
+      // A user's session token: a bot's expiry is its row's (bot_expired), never its token's.
+      const user = await createUser(server);
+      const { token } = await createTestClient(server).auth.login.mutate(user);
       const { sub, jti } = await claimsOf(token);
       const now = Math.floor(Date.now() / 1000);
-      const expired = await new SignJWT({ typ: 'bot' })
+      const expired = await new SignJWT({ typ: 'user' })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(String(sub))
         .setJti(String(jti))

@@ -68,18 +68,51 @@ describe('forged and broken tokens are UNAUTHORIZED, never a 500', () => {
     expect(await meWith(forged)).toMatchObject(unauthorized('Invalid token signature'));
   });
 
-  it('refuses a token whose exp has passed', async () => {
-    const bot = await createBot(server);
-    const em = server.orm.em.fork();
-    const person = await em.findOneOrFail(Person, { id: bot.bot.id });
-    const expired = await new SignJWT({ typ: 'bot' })
+  const signed = (claims: { typ: 'user' | 'bot'; sub: string; jti: string; exp: number }) =>
+    new SignJWT({ typ: claims.typ })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(person.id)
-      .setJti(person.tokenId!)
+      .setSubject(claims.sub)
+      .setJti(claims.jti)
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(claims.exp)
       .sign(new TextEncoder().encode(server.secret));
+
+  it("refuses a user's token whose exp has passed", async () => {
+    const user = await createUser(server);
+    const { token } = await createTestClient(server).auth.login.mutate({
+      email: user.email,
+      password: user.password,
+    });
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    const expired = await signed({
+      typ: 'user',
+      sub: user.id,
+      jti,
+      exp: Math.floor(Date.now() / 1000) - 3600,
+    });
     expect(await meWith(expired)).toMatchObject(unauthorized('Token expired'));
+  });
+
+  it("a bot's expiry is its row's: an exp in its token is ignored, the row's date decides at once", async () => {
+    const admin = await adminClient(server);
+    const bot = await createBot(server);
+    const person = await server.orm.em.fork().findOneOrFail(Person, { id: bot.bot.id });
+    // A token issued when bots carried their expiry in `exp`, which has passed since.
+    const old = await signed({
+      typ: 'bot',
+      sub: person.id,
+      jti: person.tokenId!,
+      exp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    expect((await createTestClient(server, old).auth.me.query()).id).toBe(person.id);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await admin.bots.update.mutate({ id: person.id, expiresAt: yesterday });
+    expect(await meWith(old)).toMatchObject({
+      ...unauthorized('Token expired'),
+      reason: 'bot_expired',
+    });
+    await admin.bots.update.mutate({ id: person.id, expiresAt: '2099-12-31' });
+    expect((await createTestClient(server, old).auth.me.query()).id).toBe(person.id);
   });
 
   it('refuses a well-signed token whose claims are not ours', async () => {

@@ -7,7 +7,7 @@ import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
 import { changeRecorder, type DomainDeps } from './people';
 import { listPeople, type PeopleListInput } from './people-list';
-import { addDays, endOfDayUtc, utcDay } from './time';
+import { addDays, utcDay } from './time';
 import { assertNameFree } from './unique-names';
 
 export const listBots = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
@@ -170,12 +170,7 @@ function assertWithinMaxLifetime(services: ApiServices, expiresAt: string | null
   }
 }
 
-/** The `exp` claim matches the expiry: through the end of that day, UTC. */
+/** No `exp` claim: the bot's expiry in the database is the only one (see auth/tokens.ts). */
 function issueBotToken(services: ApiServices, bot: IPerson, tokenId: string) {
-  return services.tokens.issue({
-    personId: bot.id,
-    tokenId,
-    kind: 'bot',
-    expiresAt: bot.expiresAt ? endOfDayUtc(bot.expiresAt) : null,
-  });
+  return services.tokens.issue({ personId: bot.id, tokenId, kind: 'bot' });
 }
