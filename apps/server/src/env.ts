@@ -61,6 +61,9 @@ const ZEnv = z.object({
   CLAPPER_ADMIN_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
   CLAPPER_SEAT_LIMIT: optional(z.coerce.number().int().min(1)),
   CLAPPER_BOT_MAX_LIFETIME_DAYS: optional(z.coerce.number().int().min(1)),
+  CLAPPER_BOT_DEFAULT_EXPIRY_DAYS: optional(z.coerce.number().int().min(0).max(36_500)).transform(
+    (v) => v ?? 365,
+  ),
   CLAPPER_RATE_LIMIT: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 1200),
   /** Where the built web admin is; defaults to apps/admin/dist beside this app. */
   CLAPPER_ADMIN_DIR: optional(z.string()),
@@ -101,5 +104,6 @@ export function apiConfigFromEnv(env: Env): Partial<ApiConfig> {
   return {
     seatLimit: env.CLAPPER_SEAT_LIMIT ?? null,
     botMaxLifetimeDays: env.CLAPPER_BOT_MAX_LIFETIME_DAYS ?? null,
+    botDefaultExpiryDays: env.CLAPPER_BOT_DEFAULT_EXPIRY_DAYS,
   };
 }

@@ -62,10 +62,20 @@ describe('CLAPPER_BOT_MAX_LIFETIME_DAYS=30', () => {
 
   it('requires an expiry at most 30 days ahead, on create and on update', async () => {
     const admin = await adminClient(server);
-    expect(await trpcError(admin.bots.create.mutate({ name: 'forever' }))).toMatchObject({
+    expect(
+      await trpcError(admin.bots.create.mutate({ name: 'forever', expiresAt: null })),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'expiresAt',
       message: expect.stringContaining('at most 30 days'),
+    });
+    // Named no expiry, a bot gets the studio default, held to the maximum.
+    const defaulted = await admin.bots.create.mutate({ name: 'defaulted' });
+    expect(defaulted.bot.expiresAt).toBe(day(30));
+    expect(await admin.bots.defaults.query()).toEqual({
+      days: 30,
+      expiresAt: day(30),
+      maxLifetimeDays: 30,
     });
     expect(
       await trpcError(admin.bots.create.mutate({ name: 'too long', expiresAt: day(31) })),

@@ -69,10 +69,24 @@ describe('bots.create', () => {
     expect(await databaseDump(server)).not.toContain(token);
   });
 
-  it('defaults the role to artist, departments to none, and never expires without an expiry', async () => {
+  it("defaults the role to artist, departments to none, and the expiry to the studio's (365 days)", async () => {
     const { bot, token } = await admin.bots.create.mutate({ name: 'Defaults bot' });
-    expect(bot).toMatchObject({ role: 'artist', departments: [], active: true, expiresAt: null });
+    const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    expect(bot).toMatchObject({
+      role: 'artist',
+      departments: [],
+      active: true,
+      expiresAt: inAYear,
+    });
     expect(decodeJwt(token).exp).toBeUndefined();
+    expect(await admin.bots.defaults.query()).toEqual({
+      days: 365,
+      expiresAt: inAYear,
+      maxLifetimeDays: null,
+    });
+    // Never, when asked for.
+    const never = await admin.bots.create.mutate({ name: 'Forever bot', expiresAt: null });
+    expect(never.bot.expiresAt).toBeNull();
   });
 
   it('accepts today as the expiry: the token is good through the end of the day', async () => {

@@ -6,6 +6,8 @@ export interface ApiConfig {
   seatLimit: number | null;
   /** When set, every bot needs an expiry at most this many days ahead. */
   botMaxLifetimeDays: number | null;
+  /** A new bot given no expiry expires this many days ahead (within the maximum); 0: never. */
+  botDefaultExpiryDays: number;
   /**
    * How long a verified credential's person and session are trusted without
    * reading the database again. Changes made through this server are seen at
@@ -33,6 +35,7 @@ export const defaultApiConfig: ApiConfig = {
   sessionTtlMs: 14 * 24 * 60 * 60 * 1000,
   seatLimit: null,
   botMaxLifetimeDays: null,
+  botDefaultExpiryDays: 365,
   credentialCacheTtlMs: 1000,
   readCacheTtlMs: 1000,
   eventPollMs: 500,

@@ -88,6 +88,13 @@ export function procedureInputs(ids: readonly string[]): fc.Arbitrary<unknown> {
     ),
     after: either(fc.integer({ min: -1, max: 3_000_000_000 })),
     order: either(fc.constantFrom('asc', 'desc')),
+    q: either(text),
+    sort: either(
+      fc.constantFrom('name', 'role', 'active', 'expiresAt', 'lastUsedAt', 'createdAt', 'id'),
+    ),
+    expiry: either(fc.constantFrom('expired', 'never', 'soon')),
+    withinDays: either(fc.integer({ min: -1, max: 4000 })),
+    lastUsedBefore: either(day),
   };
   return fc.oneof(
     { weight: 6, arbitrary: fc.record(fields, { requiredKeys: [] }) },

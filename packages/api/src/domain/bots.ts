@@ -23,7 +23,9 @@ export async function createBot(
   input: CreateBotInput,
 ): Promise<{ bot: PersonView; token: string }> {
   const now = services.now();
-  const expiresAt = input.expiresAt ?? null;
+  // Omitted: the studio's default; null: never (where no maximum lifetime forbids it).
+  const expiresAt =
+    input.expiresAt === undefined ? botExpiryDefaults(services).expiresAt : input.expiresAt;
   if (expiresAt && expiresAt < utcDay(now)) {
     throw badRequest('expiresAt', `must not be in the past (today is ${utcDay(now)}, UTC)`);
   }
@@ -151,6 +153,23 @@ export async function findBot(em: Em, id: string): Promise<IPerson> {
 
 const assertBotNameFree = (em: Em, name: string, exceptId?: string) =>
   assertNameFree(em, Person, 'bot', name, { exceptId, among: { kind: 'bot' } });
+
+/**
+ * What a new bot gets when its creator names no expiry: `CLAPPER_BOT_DEFAULT_EXPIRY_DAYS` ahead,
+ * no later than `CLAPPER_BOT_MAX_LIFETIME_DAYS` allows (the admin shows it as a preset).
+ */
+export function botExpiryDefaults(services: Pick<ApiServices, 'config' | 'now'>) {
+  const { botDefaultExpiryDays, botMaxLifetimeDays } = services.config;
+  const days =
+    botMaxLifetimeDays && (botDefaultExpiryDays === 0 || botDefaultExpiryDays > botMaxLifetimeDays)
+      ? botMaxLifetimeDays
+      : botDefaultExpiryDays;
+  return {
+    days: days || null,
+    expiresAt: days ? addDays(utcDay(services.now()), days) : null,
+    maxLifetimeDays: botMaxLifetimeDays,
+  };
+}
 
 function assertWithinMaxLifetime(services: ApiServices, expiresAt: string | null, now: Date) {
   const maxDays = services.config.botMaxLifetimeDays;

@@ -1,4 +1,5 @@
 import {
+  botExpiryDefaults,
   createBot,
   deleteBot,
   getBot,
@@ -23,6 +24,8 @@ export const botsRouter = router({
   list: userOnlyRoleReadProcedure(...PEOPLE.manageBots)
     .input(ZListBotsInput)
     .query(({ ctx, input }) => listBots(ctx.services, input)),
+  /** The expiry a new bot gets when none is named, and the most it may have. */
+  defaults: botAdmin.query(({ ctx }) => botExpiryDefaults(ctx.services)),
   get: botAdmin.input(ZBotIdInput).query(({ ctx, input }) => getBot(ctx, input.id)),
   create: botAdmin
     .input(ZCreateBotInput)
