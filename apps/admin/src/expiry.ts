@@ -32,3 +32,9 @@ export function expiryLabel(expiry: Expiry): string | null {
       return null;
   }
 }
+
+/** `YYYY-MM-DD`, `days` after today in UTC (the server's calendar for expiry dates). */
+export const utcDaysAhead = (days: number, now = new Date()) =>
+  new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
+
+export const todayUtc = () => utcDaysAhead(0);

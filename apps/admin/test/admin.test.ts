@@ -100,6 +100,11 @@ describe('the web admin, in Chromium, against the real server', () => {
     await page.getByRole('button', { name: 'New bot' }).click();
     const form = dialog('New bot');
     await form.getByLabel('Name').fill('publisher');
+    // The studio's default is preselected; a date is one of the presets.
+    const presets = form.getByRole('combobox', { name: 'Expires' });
+    expect(await presets.inputValue()).toBe(`Studio default: 365 days (${utcDayFromNow(365)})`);
+    await presets.click();
+    await page.getByRole('option', { name: 'A date…' }).click();
     await form.getByLabel('Expiration date').fill(expiresAt);
     await page.keyboard.press('Tab'); // leaves the date field, closing its calendar
     await form.getByRole('combobox', { name: 'Departments' }).click();
@@ -179,6 +184,34 @@ describe('the web admin, in Chromium, against the real server', () => {
     await tokenModal.getByRole('button', { name: 'Done' }).click();
     await tokenModal.getByRole('button', { name: 'Close without copying' }).click();
     await tokenModal.waitFor({ state: 'hidden' });
+  });
+
+  it('moving an expiry into the past asks first; moved later, the same token works again', async () => {
+    await page.getByRole('button', { name: 'Actions for publisher' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const form = dialog('Edit bot publisher');
+    const date = form.getByLabel('Expiration date');
+    await date.fill(utcDayFromNow(-2));
+    await page.keyboard.press('Tab');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const confirm = dialog('Expire this bot now?');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain('refused from its next request');
+    // Cancelled: nothing saved.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    const admin = await adminClient(server);
+    const [bot] = (await admin.bots.list.query({ q: 'publisher' })).items;
+    expect(bot!.expiresAt).toBe(expiresAt);
+    // Confirmed: the bot's token is refused at once.
+    await form.getByRole('button', { name: 'Save' }).click();
+    await dialog('Expire this bot now?').getByRole('button', { name: 'Expire it now' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const current = (await admin.bots.regenerateToken.mutate({ id: bot!.id })).token;
+    expect(await trpcError(meAs(current))).toMatchObject({ reason: 'bot_expired' });
+    await admin.bots.update.mutate({ id: bot!.id, expiresAt });
+    expect((await meAs(current)).name).toBe('publisher');
+    token = current;
   });
 
   it('puts a server error next to the field it names, and works from the keyboard', async () => {

@@ -2,6 +2,7 @@ import type { RouterInputs } from '@clapper/api';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
 import type { Role } from '../api';
+import { EXPIRY_WARNING_DAYS } from '../expiry';
 import { ROLE_LABELS } from '../roles';
 
 // tRPC types an input with defaults as optional (`void`).
@@ -9,8 +10,8 @@ type PeopleListInput = NonNullable<Exclude<RouterInputs['bots']['list'], void>>;
 export type PeopleSort = NonNullable<PeopleListInput['sort']>;
 export type Expiry = NonNullable<PeopleListInput['expiry']>;
 
-/** Within this many days counts as "expiring soon", in the filter and the totals line. */
-export const SOON_DAYS = 14;
+/** Within this many days counts as "expiring soon": the filter, the totals line, the badges. */
+export const SOON_DAYS = EXPIRY_WARNING_DAYS;
 
 // Records, so a role or a sort added on the server fails the build until it is listed here.
 const SORTS: Record<PeopleSort, true> = {
