@@ -15,13 +15,21 @@ export function PersonCells({
   return (
     <>
       <Table.Td>
-        <Badge variant="light">{ROLE_LABELS[person.role]}</Badge>
+        {/* Never narrower than its word, however long the name beside it. */}
+        <Badge variant="light" miw="max-content">
+          {ROLE_LABELS[person.role]}
+        </Badge>
       </Table.Td>
       <Table.Td>
         <DepartmentBadges departments={person.departments} />
       </Table.Td>
       <Table.Td>
-        <RowSwitch label={`Active: ${person.name}`} checked={person.active} save={saveActive} />
+        <RowSwitch
+          label={`Active: ${person.name}`}
+          checked={person.active}
+          save={saveActive}
+          note={person.expired && person.active ? 'expired: refused' : undefined}
+        />
       </Table.Td>
     </>
   );

@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { PersonCells } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
 import { type IssuedToken, TokenModal } from '../../components/TokenModal';
+import { WideTable } from '../../components/WideTable';
 import { ago } from '../../components/when';
 import { messageOf } from '../../errors';
 import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
@@ -82,7 +83,7 @@ export function BotsPage() {
           }
           return (
             <>
-              <Table.ScrollContainer minWidth={900}>
+              <WideTable minWidth={900}>
                 <Table highlightOnHover aria-label="Bots" verticalSpacing="sm">
                   <Table.Thead>
                     <Table.Tr>
@@ -111,7 +112,11 @@ export function BotsPage() {
                   <Table.Tbody>
                     {items.map((bot) => (
                       <Table.Tr key={bot.id} data-bot={bot.name}>
-                        <Table.Td fw={500}>{bot.name}</Table.Td>
+                        <Table.Td maw={260}>
+                          <Text fw={500} truncate="end" title={bot.name}>
+                            {bot.name}
+                          </Text>
+                        </Table.Td>
                         <PersonCells
                           person={bot}
                           saveActive={(active) => update.mutateAsync({ id: bot.id, active })}
@@ -151,7 +156,7 @@ export function BotsPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </WideTable>
               <ShowMore
                 shown={items.length}
                 total={total}

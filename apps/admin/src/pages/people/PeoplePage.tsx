@@ -10,6 +10,7 @@ import { type Person, useTRPC } from '../../api';
 import { PageHeader } from '../../components/PageHeader';
 import { PersonCells } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
+import { WideTable } from '../../components/WideTable';
 import { ago } from '../../components/when';
 import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
 import { usePeopleListParams } from '../../lists/list-params';
@@ -51,7 +52,7 @@ export function PeoplePage() {
           if (items.length === 0) return <Text c="dimmed">No one matches these filters.</Text>;
           return (
             <>
-              <Table.ScrollContainer minWidth={800}>
+              <WideTable minWidth={800}>
                 <Table highlightOnHover aria-label="People" verticalSpacing="sm">
                   <Table.Thead>
                     <Table.Tr>
@@ -108,7 +109,7 @@ export function PeoplePage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </WideTable>
               <ShowMore
                 shown={items.length}
                 total={pages[0]?.total ?? 0}

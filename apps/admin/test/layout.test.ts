@@ -1,0 +1,90 @@
+/**
+ * Layout at the edges a studio meets (issue #14): a 100-character name, an expired bot, a row
+ * refusal that should not outlive its cause, and a 390-pixel-wide phone.
+ */
+import { adminClient, createUser, startTestServer, type TestServer } from '@clapper/server/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
+
+const LONG = `render${'x'.repeat(94)}`;
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  // One seat, the admin's: switching another user on is refused.
+  server = await startTestServer({ adminDir: ADMIN_DIST, config: { seatLimit: 1 } });
+  const admin = await adminClient(server);
+  await admin.bots.create.mutate({ name: LONG, role: 'supervisor' });
+  const old = await admin.bots.create.mutate({ name: 'old-sync', expiresAt: utcDayFromNow(1) });
+  await admin.bots.update.mutate({ id: old.bot.id, expiresAt: utcDayFromNow(-1) });
+  await createUser(server, { active: false });
+  browser = await launchChromium();
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${server.url}/bots`);
+  await signIn(page);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const row = (text: string) => page.getByRole('row').filter({ hasText: text });
+
+describe('the admin at the edges', () => {
+  it('truncates a long name, full on hover, without squeezing the role badge', async () => {
+    const name = row(LONG.slice(0, 20)).locator('td').first();
+    await name.waitFor();
+    expect((await name.boundingBox())!.width).toBeLessThanOrEqual(300);
+    expect(await name.locator('[title]').getAttribute('title')).toBe(LONG);
+    const badge = row(LONG.slice(0, 20)).getByText('Supervisor');
+    const fits = await badge.evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(fits).toBe(true);
+  });
+
+  it('greys the Active switch of an expired bot, saying why it is refused', async () => {
+    const expired = row('old-sync');
+    expect(await expired.textContent()).toContain('expired: refused');
+    expect(await row(LONG.slice(0, 20)).textContent()).not.toContain('expired: refused');
+  });
+
+  it('shows a row refusal under its switch, no wider than the column, then clears it', async () => {
+    await page.getByRole('link', { name: 'People' }).click();
+    const toggle = page.getByRole('switch', { name: /^Active: User/ });
+    await toggle.locator('xpath=..').click();
+    const error = page.locator('.mantine-Switch-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Seat limit reached');
+    expect((await error.boundingBox())!.width).toBeLessThanOrEqual(181);
+    // Gone by itself: the cause (a full seat limit) may pass meanwhile.
+    await error.waitFor({ state: 'detached', timeout: 9000 });
+    expect(await toggle.isChecked()).toBe(false);
+  });
+
+  it('at 390 pixels the table scrolls sideways, says so, and reaches the actions', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${server.url}/bots`);
+    await page.getByText('Scroll sideways for every column').waitFor();
+    const scroller = page.getByTestId('wide-table');
+    const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }));
+    expect(scrollWidth).toBeGreaterThan(clientWidth);
+    const actions = page.getByRole('button', { name: 'Actions for old-sync' });
+    await actions.scrollIntoViewIfNeeded();
+    const box = (await actions.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await actions.click();
+    await page.getByRole('menuitem', { name: 'Edit' }).waitFor();
+  });
+});
