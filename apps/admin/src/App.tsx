@@ -59,7 +59,7 @@ export function App() {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(createApiClient);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

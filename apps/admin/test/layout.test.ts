@@ -70,6 +70,28 @@ describe('the admin at the edges', () => {
     expect(await toggle.isChecked()).toBe(false);
   });
 
+  it('follows the system in dark mode, and a toggle overrides it across reloads', async () => {
+    const dark = await browser.newContext({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    try {
+      const tab = await dark.newPage();
+      await tab.goto(`${server.url}/bots`);
+      await signIn(tab);
+      const scheme = () => tab.locator('html').getAttribute('data-mantine-color-scheme');
+      expect(await scheme()).toBe('dark');
+      const background = () =>
+        tab.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor);
+      const darkBackground = await background();
+      await tab.getByRole('button', { name: 'Switch to light mode' }).click();
+      expect(await scheme()).toBe('light');
+      expect(await background()).not.toBe(darkBackground);
+      await tab.reload();
+      await tab.getByRole('button', { name: 'Switch to dark mode' }).waitFor();
+      expect(await scheme()).toBe('light');
+    } finally {
+      await dark.close();
+    }
+  });
+
   it('at 390 pixels the table scrolls sideways, says so, and reaches the actions', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${server.url}/bots`);

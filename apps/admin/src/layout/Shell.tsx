@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { NavLink as RouterLink, useLocation } from 'react-router';
 import { AccountMenu } from '../session/AccountMenu';
 import { useMe } from '../session/SessionGate';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
 
 const ADMIN_PAGES = [
   { to: '/bots', label: 'Bots' },
@@ -35,7 +36,10 @@ export function Shell({ children }: { children: ReactNode }) {
             />
             <Title order={3}>Clapper</Title>
           </Group>
-          <AccountMenu />
+          <Group gap="xs">
+            <ColorSchemeToggle />
+            <AccountMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Main menu">
