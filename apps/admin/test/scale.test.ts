@@ -91,6 +91,44 @@ describe('the Bots page with 207 bots', () => {
     await page.getByText('No bot matches these filters.').waitFor();
   });
 
+  it('bulk actions: select what a search shows, one confirmation naming the count, an event per bot', async () => {
+    const admin = await adminClient(server);
+    const before = (await admin.events.list.query({ limit: 1 })).items[0]!.id;
+    await page.goto(`${server.url}/bots?q=render-19`);
+    await expect.poll(rowNames).toHaveLength(10);
+    await page.getByRole('checkbox', { name: 'Select every bot shown' }).click();
+    const bar = page.getByRole('region', { name: 'Selected bots' });
+    expect(await bar.textContent()).toContain('10 bots selected');
+    await bar.getByRole('button', { name: 'Deactivate' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Deactivate 10 bots?' });
+    await confirm.getByRole('button', { name: 'Deactivate 10 bots' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await bar.waitFor({ state: 'detached' });
+    const inactive = await admin.bots.list.query({ q: 'render-19', active: false });
+    expect(inactive.items.map((b) => b.name).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => name(190 + i)),
+    );
+    // One audited event per bot, by the admin who asked.
+    const events = (await admin.events.list.query({ after: before, limit: 100, order: 'asc' }))
+      .items;
+    const updated = events.filter((e) => e.type === 'bot.updated');
+    expect(new Set(updated.map((e) => e.targetId))).toEqual(
+      new Set(inactive.items.map((b) => b.id)),
+    );
+    expect(updated.every((e) => e.actorName === 'Administrator')).toBe(true);
+
+    // Two of them deleted, after a confirmation that names two.
+    await page.getByRole('checkbox', { name: `Select ${name(198)}` }).click();
+    await page.getByRole('checkbox', { name: `Select ${name(199)}` }).click();
+    await bar.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete 2 bots?' })
+      .getByRole('button', { name: 'Delete 2 bots' })
+      .click();
+    await expect.poll(rowNames).toHaveLength(8);
+    expect((await admin.bots.list.query({ q: 'render-19' })).total).toBe(8);
+  });
+
   it('the team picker finds and adds a bot past the first 100', async () => {
     await page.goto(`${server.url}/projects`);
     await page.getByRole('button', { name: 'Team of Big Show' }).click();

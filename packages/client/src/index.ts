@@ -13,6 +13,9 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import { MAX_BATCH_ITEMS } from './limits';
+
+export { MAX_BATCH_ITEMS } from './limits';
 
 export type { AppRouter, RefusalReason, RouterInputs, RouterOutputs };
 export type ClapperClient = TRPCClient<AppRouter>;
@@ -27,9 +30,6 @@ export interface ClapperClientOptions {
   /** Extra headers on every request, e.g. `x-clapper-dry-run: 1`. */
   headers?: Record<string, string>;
 }
-
-/** Calls in one batched request; the server accepts at most 50. */
-export const MAX_BATCH_ITEMS = 50;
 
 /** Batched HTTP for queries and mutations, server-sent events for subscriptions, superjson. */
 export function createClapperClient({

@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
 import {
   keepPreviousData,
   useInfiniteQuery,
@@ -21,6 +21,7 @@ import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
 import { SOON_DAYS, usePeopleListParams } from '../../lists/list-params';
 import { BotActivityDrawer } from './BotActivityDrawer';
 import { BotFormModal } from './BotFormModal';
+import { BulkActions } from './BulkActions';
 import { RegenerateTokenModal } from './RegenerateTokenModal';
 
 type Form = { opened: false } | { opened: true; bot: Person | null };
@@ -45,6 +46,16 @@ export function BotsPage() {
   const [regenerating, setRegenerating] = useState<Person | null>(null);
   const [deleting, setDeleting] = useState<Person | null>(null);
   const [watching, setWatching] = useState<Person | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const select = (ids: string[], on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
 
   const refresh = () => queryClient.invalidateQueries();
   const update = useMutation(trpc.bots.update.mutationOptions({ onSuccess: refresh }));
@@ -68,6 +79,9 @@ export function BotsPage() {
         <Button onClick={() => setForm({ opened: true, bot: null })}>New bot</Button>
       </PageHeader>
       <ListFilters params={params} label="bots" withExpiry />
+      {selected.size > 0 && (
+        <BulkActions ids={[...selected]} onDone={() => setSelected(new Set())} />
+      )}
       <QueryState query={bots} label="bots">
         {({ pages }) => {
           const items = pages.flatMap((page) => page.items);
@@ -87,6 +101,22 @@ export function BotsPage() {
                 <Table highlightOnHover aria-label="Bots" verticalSpacing="sm">
                   <Table.Thead>
                     <Table.Tr>
+                      <Table.Th w={40}>
+                        <Checkbox
+                          aria-label="Select every bot shown"
+                          checked={items.every((b) => selected.has(b.id))}
+                          indeterminate={
+                            items.some((b) => selected.has(b.id)) &&
+                            !items.every((b) => selected.has(b.id))
+                          }
+                          onChange={(e) =>
+                            select(
+                              items.map((b) => b.id),
+                              e.currentTarget.checked,
+                            )
+                          }
+                        />
+                      </Table.Th>
                       <SortHeader params={params} column="name">
                         Name
                       </SortHeader>
@@ -112,6 +142,13 @@ export function BotsPage() {
                   <Table.Tbody>
                     {items.map((bot) => (
                       <Table.Tr key={bot.id} data-bot={bot.name}>
+                        <Table.Td>
+                          <Checkbox
+                            aria-label={`Select ${bot.name}`}
+                            checked={selected.has(bot.id)}
+                            onChange={(e) => select([bot.id], e.currentTarget.checked)}
+                          />
+                        </Table.Td>
                         <Table.Td maw={260}>
                           <Text fw={500} truncate="end" title={bot.name}>
                             {bot.name}
