@@ -6,7 +6,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useCallback, useState } from 'react';
 import { type Person, useTRPC } from '../../api';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ExpiryCell } from '../../components/ExpiryBadge';
@@ -47,18 +47,34 @@ export function BotsPage() {
   const [deleting, setDeleting] = useState<Person | null>(null);
   const [watching, setWatching] = useState<Person | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const select = (ids: string[], on: boolean) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      for (const id of ids) {
-        if (on) next.add(id);
-        else next.delete(id);
-      }
-      return next;
-    });
+  const select = useCallback(
+    (ids: string[], on: boolean) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        for (const id of ids) {
+          if (on) next.add(id);
+          else next.delete(id);
+        }
+        return next;
+      }),
+    [],
+  );
 
   const refresh = () => queryClient.invalidateQueries();
   const update = useMutation(trpc.bots.update.mutationOptions({ onSuccess: refresh }));
+  // Stable, so a row re-renders only when its bot or its checkbox changes, not on each key
+  // typed in the search box.
+  const { mutateAsync } = update;
+  const saveActive = useCallback(
+    (id: string, active: boolean) => mutateAsync({ id, active }),
+    [mutateAsync],
+  );
+  const act = useCallback((action: RowAction, bot: Person) => {
+    if (action === 'edit') setForm({ opened: true, bot });
+    else if (action === 'regenerate') setRegenerating(bot);
+    else if (action === 'activity') setWatching(bot);
+    else setDeleting(bot);
+  }, []);
   const remove = useMutation(
     trpc.bots.delete.mutationOptions({
       onSuccess: async () => {
@@ -141,55 +157,14 @@ export function BotsPage() {
                   </Table.Thead>
                   <Table.Tbody>
                     {items.map((bot) => (
-                      <Table.Tr key={bot.id} data-bot={bot.name}>
-                        <Table.Td>
-                          <Checkbox
-                            aria-label={`Select ${bot.name}`}
-                            checked={selected.has(bot.id)}
-                            onChange={(e) => select([bot.id], e.currentTarget.checked)}
-                          />
-                        </Table.Td>
-                        <Table.Td maw={260}>
-                          <Text fw={500} truncate="end" title={bot.name}>
-                            {bot.name}
-                          </Text>
-                        </Table.Td>
-                        <PersonCells
-                          person={bot}
-                          saveActive={(active) => update.mutateAsync({ id: bot.id, active })}
-                        />
-                        <Table.Td>
-                          <ExpiryCell expiresAt={bot.expiresAt} />
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{ago(bot.lastUsedAt)}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
-                                ⋯
-                              </ActionIcon>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setForm({ opened: true, bot })}>
-                                Edit
-                              </Menu.Item>
-                              <Menu.Item onClick={() => setRegenerating(bot)}>
-                                Regenerate token
-                              </Menu.Item>
-                              <Menu.Item onClick={() => setWatching(bot)}>Activity</Menu.Item>
-                              <Menu.Divider />
-                              <Menu.Item color="red" onClick={() => setDeleting(bot)}>
-                                Delete
-                              </Menu.Item>
-                            </Menu.Dropdown>
-                          </Menu>
-                        </Table.Td>
-                      </Table.Tr>
+                      <BotRow
+                        key={bot.id}
+                        bot={bot}
+                        selected={selected.has(bot.id)}
+                        onSelect={select}
+                        onAction={act}
+                        saveActive={saveActive}
+                      />
                     ))}
                   </Table.Tbody>
                 </Table>
@@ -237,3 +212,64 @@ export function BotsPage() {
     </>
   );
 }
+
+type RowAction = 'edit' | 'regenerate' | 'activity' | 'delete';
+
+const BotRow = memo(function BotRow({
+  bot,
+  selected,
+  onSelect,
+  onAction,
+  saveActive,
+}: {
+  bot: Person;
+  selected: boolean;
+  onSelect: (ids: string[], on: boolean) => void;
+  onAction: (action: RowAction, bot: Person) => void;
+  saveActive: (id: string, active: boolean) => Promise<unknown>;
+}) {
+  return (
+    <Table.Tr data-bot={bot.name}>
+      <Table.Td>
+        <Checkbox
+          aria-label={`Select ${bot.name}`}
+          checked={selected}
+          onChange={(e) => onSelect([bot.id], e.currentTarget.checked)}
+        />
+      </Table.Td>
+      <Table.Td maw={260}>
+        <Text fw={500} truncate="end" title={bot.name}>
+          {bot.name}
+        </Text>
+      </Table.Td>
+      <PersonCells person={bot} saveActive={(active) => saveActive(bot.id, active)} />
+      <Table.Td>
+        <ExpiryCell expiresAt={bot.expiresAt} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{ago(bot.lastUsedAt)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
+              ⋯
+            </ActionIcon>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => onAction('edit', bot)}>Edit</Menu.Item>
+            <Menu.Item onClick={() => onAction('regenerate', bot)}>Regenerate token</Menu.Item>
+            <Menu.Item onClick={() => onAction('activity', bot)}>Activity</Menu.Item>
+            <Menu.Divider />
+            <Menu.Item color="red" onClick={() => onAction('delete', bot)}>
+              Delete
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      </Table.Td>
+    </Table.Tr>
+  );
+});
