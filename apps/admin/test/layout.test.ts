@@ -42,7 +42,7 @@ const row = (text: string) => page.getByRole('row').filter({ hasText: text });
 
 describe('the admin at the edges', () => {
   it('truncates a long name, full on hover, without squeezing the role badge', async () => {
-    const name = row(LONG.slice(0, 20)).locator('td').first();
+    const name = row(LONG.slice(0, 20)).locator('td', { has: page.locator(`[title="${LONG}"]`) });
     await name.waitFor();
     expect((await name.boundingBox())!.width).toBeLessThanOrEqual(300);
     expect(await name.locator('[title]').getAttribute('title')).toBe(LONG);
