@@ -184,6 +184,18 @@ describe('the web admin, in Chromium, against the real server', () => {
     await tokenModal.getByRole('button', { name: 'Done' }).click();
     await tokenModal.getByRole('button', { name: 'Close without copying' }).click();
     await tokenModal.waitFor({ state: 'hidden' });
+
+    // The old token, refused above, is counted where the bot's admins look.
+    await server.services.refusals.flush();
+    await page.reload();
+    await page.getByRole('button', { name: 'Actions for publisher' }).click();
+    await page.getByRole('menuitem', { name: 'Activity' }).click();
+    const drawer = dialog('Activity of publisher');
+    const refused = drawer.getByRole('status').filter({ hasText: 'Refused' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/Refused 1 time since .* last: token revoked/);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
   });
 
   it('moving an expiry into the past asks first; moved later, the same token works again', async () => {
@@ -224,7 +236,7 @@ describe('the web admin, in Chromium, against the real server', () => {
     await page.keyboard.type('publisher');
     await page.keyboard.press('Enter');
     const name = form.getByLabel('Name');
-    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => name.getAttribute('aria-invalid'), { timeout: 5000 }).toBe('true');
     const describedBy = (await name.getAttribute('aria-describedby')) ?? '';
     const error = page.locator(
       `[id="${describedBy.split(' ').find((id) => id.endsWith('error'))}"]`,

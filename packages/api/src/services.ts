@@ -8,6 +8,7 @@ import {
 } from '@clapper/db';
 import { CredentialCache } from './auth/credential-cache';
 import { LoginThrottle } from './auth/login-throttle';
+import { RefusalLog } from './auth/refusal-log';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { Cluster } from './cluster';
 import { type ApiConfig, defaultApiConfig } from './config';
@@ -23,6 +24,8 @@ export interface ApiServices {
   cache: ReadCache;
   tokens: TokenService;
   credentials: CredentialCache;
+  /** Refused requests per bot, written at most once a minute each. */
+  refusals: RefusalLog;
   config: ApiConfig;
   /** The event log's reader for live subscriptions. */
   events: EventHub;
@@ -59,18 +62,22 @@ export function createApiServices({
   const events = new EventHub(reads, full.eventPollMs);
   const cluster = new Cluster(orm, { reads, credentials, cache, events });
   let checkpointer: Checkpointer | undefined;
+  let reportError: (error: unknown) => void = () => {};
+  const refusals = new RefusalLog(orm, (error) => reportError(error));
   return {
     orm,
     reads,
     cache,
     tokens: createTokenService({ secret }),
     credentials,
+    refusals,
     config: full,
     events,
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
     cluster,
     now,
     async start(onError) {
+      reportError = onError;
       await cluster.start(onError);
       if (dialectOf(orm) === 'sqlite') {
         const autocheckpoint = (pages: number) =>
@@ -85,6 +92,7 @@ export function createApiServices({
       }
     },
     async close() {
+      await refusals.flush();
       await cluster.close();
       await checkpointer?.stop();
       events.close();

@@ -1,8 +1,9 @@
 import { type HotReads, type Orm, Person } from '@clapper/db';
 import { endOfDayUtc } from '../domain/time';
-import { unauthorized } from '../errors';
+import { DomainError, unauthorized } from '../errors';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
 import type { Principal } from './principal';
+import { RECORDED_REFUSALS, type RefusalLog } from './refusal-log';
 import type { TokenClaims, TokenService } from './tokens';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -11,6 +12,7 @@ export interface AuthenticateDeps {
   orm: Orm;
   reads: HotReads;
   tokens: TokenService;
+  refusals?: RefusalLog;
   credentials: CredentialCache;
   now: () => Date;
 }
@@ -36,7 +38,7 @@ export async function authenticate(
   const at = deps.now();
   const person =
     claims.typ === 'bot'
-      ? botThatMayAct(found, claims, at)
+      ? recordingRefusals(deps, found, () => botThatMayAct(found, claims, at), at)
       : userWithLiveSession(found, await loadSession(deps, claims.jti), at);
 
   await touchLastUsed(deps.orm, person, at);
@@ -64,6 +66,23 @@ function botThatMayAct(
     throw unauthorized('Token expired', 'bot_expired');
   }
   return person;
+}
+
+/** A bot's own token refused (revoked, inactive, expired) is counted for its admins to see. */
+function recordingRefusals<T>(
+  { refusals }: AuthenticateDeps,
+  bot: PersonSnapshot | null,
+  check: () => T,
+  at: Date,
+): T {
+  try {
+    return check();
+  } catch (error) {
+    if (bot?.kind === 'bot' && error instanceof DomainError && error.reason) {
+      if (RECORDED_REFUSALS.has(error.reason)) refusals?.record(bot.id, error.reason, at);
+    }
+    throw error;
+  }
 }
 
 function isCurrentBotToken(bot: PersonSnapshot, tokenId: string, at: Date): boolean {

@@ -116,6 +116,11 @@ export async function regenerateBotToken(
         tokenIssuedAt: now,
         previousTokenId: graceUntil ? raw('token_id') : null,
         previousTokenValidUntil: graceUntil,
+        // A new token starts a new count: what is refused from here on is the old one.
+        refusedCount: 0,
+        refusedSince: null,
+        refusedLastAt: null,
+        refusedLastReason: null,
       },
     );
     recordEvent(tx, actor, {
@@ -126,6 +131,7 @@ export async function regenerateBotToken(
     });
   });
   services.credentials.forgetPerson(id);
+  services.refusals.forget(id);
   const token = await issueBotToken(services, bot, tokenId);
   return { token, tokenIssuedAt: now, previousTokenValidUntil: graceUntil };
 }

@@ -16,6 +16,8 @@ export function personView(person: PersonRow, now: Date) {
     expired: !!person.expiresAt && endOfDayUtc(person.expiresAt) <= now,
     tokenIssuedAt: person.tokenIssuedAt,
     lastUsedAt: person.lastUsedAt,
+    /** Bots: requests refused with its token (revoked, inactive, expired); null if none. */
+    refusals: person.refusals.count > 0 ? person.refusals : null,
     createdAt: person.createdAt,
     createdBy: person.createdBy,
   };

@@ -46,6 +46,14 @@ export const Person = defineEntity({
     previousTokenId: p.uuid().nullable(),
     previousTokenValidUntil: p.datetime().nullable(),
     lastUsedAt: p.datetime().nullable(),
+    /**
+     * Bots only: requests refused with this bot's well-signed token (revoked, inactive,
+     * expired) since `refusedSince`; added up in memory and written at most once a minute.
+     */
+    refusedCount: p.integer().default(0),
+    refusedSince: p.datetime().nullable(),
+    refusedLastAt: p.datetime().nullable(),
+    refusedLastReason: p.string().length(32).nullable(),
     createdBy: () => p.manyToOne(Person).nullable().ref().deleteRule('set null'),
     ...timestampProperties,
   },

@@ -51,6 +51,12 @@ export function personRowOf(p: IPerson): PersonRow {
     previousTokenId: p.previousTokenId ?? null,
     previousTokenValidUntil: p.previousTokenValidUntil ?? null,
     lastUsedAt: p.lastUsedAt ?? null,
+    refusals: {
+      count: p.refusedCount,
+      since: p.refusedSince ?? null,
+      lastAt: p.refusedLastAt ?? null,
+      lastReason: p.refusedLastReason ?? null,
+    },
     createdAt: p.createdAt,
     createdBy: creator ? { id: creator.id, name: creator.name, kind: creator.kind } : null,
     departments: p.departments

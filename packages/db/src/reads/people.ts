@@ -23,6 +23,8 @@ export interface PersonRow {
   previousTokenId: string | null;
   previousTokenValidUntil: Date | null;
   lastUsedAt: Date | null;
+  /** Bots: requests refused with a well-signed token, counted since `since`. */
+  refusals: { count: number; since: Date | null; lastAt: Date | null; lastReason: string | null };
   createdAt: Date;
   createdBy: { id: string; name: string; kind: PersonKind } | null;
   /** Ordered by id. */
@@ -39,10 +41,16 @@ export interface SessionRow {
 const PERSON = `select p.id, p.kind, p.name, p.email, p.role, p.active, p.expires_at as "expiresAt",
   p.token_id as "tokenId", p.token_issued_at as "tokenIssuedAt", p.previous_token_id as "previousTokenId",
   p.previous_token_valid_until as "previousTokenValidUntil", p.last_used_at as "lastUsedAt",
+  p.refused_count as "refusedCount", p.refused_since as "refusedSince",
+  p.refused_last_at as "refusedLastAt", p.refused_last_reason as "refusedLastReason",
   p.created_at as "createdAt", c.id as "creatorId", c.name as "creatorName", c.kind as "creatorKind"
   from people p left join people c on c.id = p.created_by_id`;
 
-type RawPerson = Omit<PersonRow, 'createdBy' | 'departments'> & {
+type RawPerson = Omit<PersonRow, 'createdBy' | 'departments' | 'refusals'> & {
+  refusedCount: number | string;
+  refusedSince: unknown;
+  refusedLastAt: unknown;
+  refusedLastReason: string | null;
   creatorId: string | null;
   creatorName: string | null;
   creatorKind: PersonKind | null;
@@ -74,6 +82,12 @@ export function peopleReads(db: ReadConnection) {
       previousTokenId: r.previousTokenId,
       previousTokenValidUntil: toDateOrNull(r.previousTokenValidUntil),
       lastUsedAt: toDateOrNull(r.lastUsedAt),
+      refusals: {
+        count: Number(r.refusedCount),
+        since: toDateOrNull(r.refusedSince),
+        lastAt: toDateOrNull(r.refusedLastAt),
+        lastReason: r.refusedLastReason,
+      },
       createdAt: toDate(r.createdAt),
       createdBy:
         r.creatorId === null

@@ -41,6 +41,20 @@ export const writes = {
     params: [statusId, updatedAt, taskId],
   }),
 
+  /** Adds `count` refusals of a bot's token, the last at `last` for `reason`. */
+  addBotRefusals: (
+    botId: string,
+    count: number,
+    first: Date,
+    last: Date,
+    reason: string,
+  ): Statement => ({
+    sql: `update people set refused_count = refused_count + ?,
+      refused_since = coalesce(refused_since, ?), refused_last_at = ?, refused_last_reason = ?
+      where id = ? and kind = 'bot'`,
+    params: [count, first, last, reason, botId],
+  }),
+
   setTaskDueDate: (taskId: string, dueDate: string | null, updatedAt: Date): Statement => ({
     sql: 'update tasks set due_date = ?, updated_at = ? where id = ?',
     params: [dueDate, updatedAt, taskId],

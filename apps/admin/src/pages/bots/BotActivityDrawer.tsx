@@ -4,7 +4,13 @@ import { type Person, useTRPC } from '../../api';
 import { dateTime } from '../../components/when';
 import { messageOf } from '../../errors';
 
-/** What a bot did, newest first, from the event log. */
+const REFUSAL_LABELS: Record<string, string> = {
+  token_revoked: 'token revoked',
+  bot_inactive: 'bot inactive',
+  bot_expired: 'bot expired',
+};
+
+/** What a bot did, newest first, from the event log; and what was refused with its token. */
 export function BotActivityDrawer({ bot, onClose }: { bot: Person | null; onClose: () => void }) {
   const trpc = useTRPC();
   const events = useQuery({
@@ -19,6 +25,17 @@ export function BotActivityDrawer({ bot, onClose }: { bot: Person | null; onClos
       size="xl"
       title={bot ? `Activity of ${bot.name}` : ''}
     >
+      {bot?.refusals && (
+        <Alert color="orange" title="Refused attempts" mb="md" role="status">
+          Refused {bot.refusals.count} {bot.refusals.count === 1 ? 'time' : 'times'}
+          {bot.refusals.since ? ` since ${dateTime(bot.refusals.since)}` : ''}
+          {bot.refusals.lastReason
+            ? ` — last: ${REFUSAL_LABELS[bot.refusals.lastReason] ?? bot.refusals.lastReason}`
+            : ''}
+          {bot.refusals.lastAt ? `, ${dateTime(bot.refusals.lastAt)}` : ''}. Someone still uses a
+          token this bot no longer accepts.
+        </Alert>
+      )}
       {events.isPending && <Loader role="status" aria-label="Loading activity" />}
       {events.isError && <Alert color="red">{messageOf(events.error)}</Alert>}
       {events.data && events.data.items.length === 0 && (

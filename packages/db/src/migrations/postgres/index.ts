@@ -4,10 +4,12 @@ import { Migration20261128122719_initial } from './Migration20261128122719_initi
 import { Migration20261128123953_bot_name_unique } from './Migration20261128123953_bot_name_unique';
 import { Migration20261128130926_production_domain } from './Migration20261128130926_production_domain';
 import { Migration20261129021957_case_insensitive_names } from './Migration20261129021957_case_insensitive_names';
+import { Migration20261129062226_bot_refusals } from './Migration20261129062226_bot_refusals';
 
 export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
   { name: 'Migration20261128123953_bot_name_unique', class: Migration20261128123953_bot_name_unique },
   { name: 'Migration20261128130926_production_domain', class: Migration20261128130926_production_domain },
   { name: 'Migration20261129021957_case_insensitive_names', class: Migration20261129021957_case_insensitive_names },
+  { name: 'Migration20261129062226_bot_refusals', class: Migration20261129062226_bot_refusals },
 ];

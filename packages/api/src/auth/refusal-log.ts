@@ -1,0 +1,95 @@
+import { type Orm, runStatements, writes } from '@clapper/db';
+import type { RefusalReason } from '../errors';
+
+/** The refusals worth telling an admin about: a bot's own, well-signed token turned away. */
+export const RECORDED_REFUSALS: ReadonlySet<RefusalReason> = new Set([
+  'token_revoked',
+  'bot_inactive',
+  'bot_expired',
+]);
+
+interface Pending {
+  count: number;
+  first: Date;
+  last: Date;
+  reason: RefusalReason;
+}
+
+/**
+ * Counts refused requests per bot in memory and writes each bot's count at most once per
+ * `intervalMs`: a script retrying a revoked token in a loop costs no write per request. A
+ * bot's first refusal in an interval is written at once, so the admin sees it; the rest are
+ * added up and written when the interval is over (or at `flush`, on shutdown).
+ */
+export class RefusalLog {
+  private readonly pending = new Map<string, Pending>();
+  private readonly lastWrite = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly onError: (error: unknown) => void = () => {},
+    private readonly intervalMs = 60_000,
+  ) {}
+
+  record(botId: string, reason: RefusalReason, at: Date) {
+    const entry = this.pending.get(botId);
+    if (entry) {
+      entry.count += 1;
+      entry.last = at;
+      entry.reason = reason;
+    } else {
+      this.pending.set(botId, { count: 1, first: at, last: at, reason });
+    }
+    // Writes are paced by the wall clock; `at` (the server's clock) is what is recorded.
+    const now = Date.now();
+    if (this.dueAt(botId) <= now) void this.write([botId], now);
+    else this.schedule();
+  }
+
+  /** Drops what a bot has pending: its count starts again (a new token). */
+  forget(botId: string) {
+    this.pending.delete(botId);
+  }
+
+  /** Writes every count not yet written (shutdown, tests). */
+  async flush() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.write([...this.pending.keys()], Date.now());
+  }
+
+  private dueAt(botId: string) {
+    return (this.lastWrite.get(botId) ?? Number.NEGATIVE_INFINITY) + this.intervalMs;
+  }
+
+  /** One timer, for the pending bot whose minute ends first; it writes whoever is due then. */
+  private schedule() {
+    if (this.timer || this.pending.size === 0) return;
+    const next = Math.min(...[...this.pending.keys()].map((id) => this.dueAt(id)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const now = Date.now();
+        const due = [...this.pending.keys()].filter((id) => this.dueAt(id) <= now);
+        void this.write(due, now).then(() => this.schedule());
+      },
+      Math.max(0, next - Date.now()),
+    ).unref();
+  }
+
+  private async write(botIds: string[], atMs: number) {
+    const statements = [];
+    for (const id of botIds) {
+      const entry = this.pending.get(id);
+      if (!entry) continue;
+      this.pending.delete(id);
+      this.lastWrite.set(id, atMs);
+      statements.push(
+        writes.addBotRefusals(id, entry.count, entry.first, entry.last, entry.reason),
+      );
+    }
+    if (statements.length === 0) return;
+    await runStatements(this.orm, statements).catch(this.onError);
+  }
+}
