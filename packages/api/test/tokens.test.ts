@@ -50,13 +50,13 @@ describe('token service', () => {
     }
   });
 
-  it('remembers a verified token, but still refuses it once it expires', async () => {
+  it("remembers a verified token, but still refuses a user's once it expires", async () => {
     // exp is in whole seconds: expire at the start of the second after next.
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
     const token = await tokens.issue({
       personId: randomUUID(),
       tokenId: randomUUID(),
-      kind: 'bot',
+      kind: 'user',
       expiresAt,
     });
     expect((await tokens.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
@@ -66,6 +66,18 @@ describe('token service', () => {
       code: 'UNAUTHORIZED',
       message: 'Token expired',
     });
+  });
+
+  it("leaves a bot token's expiry to its row: an exp it carries (older tokens) is not enforced", async () => {
+    const token = await tokens.issue({
+      personId: randomUUID(),
+      tokenId: randomUUID(),
+      kind: 'bot',
+      expiresAt: new Date(Date.now() - 3_600_000),
+    });
+    expect((await tokens.verify(token)).typ).toBe('bot');
+    // Remembered, and still not enforced.
+    expect((await tokens.verify(token)).typ).toBe('bot');
   });
 
   it('never lets a remembered token vouch for an altered one', async () => {

@@ -1,5 +1,7 @@
 import { Badge, Table } from '@mantine/core';
 import type { Person } from '../api';
+import { SortHeader } from '../lists/ListControls';
+import type { PeopleListParams } from '../lists/list-params';
 import { ROLE_LABELS } from '../roles';
 import { DepartmentBadges } from './DepartmentBadges';
 import { RowSwitch } from './RowSwitch';
@@ -31,6 +33,21 @@ export function PersonCells({
           note={person.expired && person.active ? 'expired: refused' : undefined}
         />
       </Table.Td>
+    </>
+  );
+}
+
+/** The headers of PersonCells' columns, Role and Active sorting the list. */
+export function PersonHeaders({ params }: { params: PeopleListParams }) {
+  return (
+    <>
+      <SortHeader params={params} column="role">
+        Role
+      </SortHeader>
+      <Table.Th>Departments</Table.Th>
+      <SortHeader params={params} column="active">
+        Active
+      </SortHeader>
     </>
   );
 }

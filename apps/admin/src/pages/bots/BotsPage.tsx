@@ -11,7 +11,7 @@ import { type Person, useTRPC } from '../../api';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ExpiryCell } from '../../components/ExpiryBadge';
 import { PageHeader } from '../../components/PageHeader';
-import { PersonCells } from '../../components/PersonCells';
+import { PersonCells, PersonHeaders } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
 import { type IssuedToken, TokenModal } from '../../components/TokenModal';
 import { WideTable } from '../../components/WideTable';
@@ -136,13 +136,7 @@ export function BotsPage() {
                       <SortHeader params={params} column="name">
                         Name
                       </SortHeader>
-                      <SortHeader params={params} column="role">
-                        Role
-                      </SortHeader>
-                      <Table.Th>Departments</Table.Th>
-                      <SortHeader params={params} column="active">
-                        Active
-                      </SortHeader>
+                      <PersonHeaders params={params} />
                       <SortHeader params={params} column="expiresAt">
                         Expires
                       </SortHeader>

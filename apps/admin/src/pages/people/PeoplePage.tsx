@@ -8,7 +8,7 @@ import {
 import { useState } from 'react';
 import { type Person, useTRPC } from '../../api';
 import { PageHeader } from '../../components/PageHeader';
-import { PersonCells } from '../../components/PersonCells';
+import { PersonCells, PersonHeaders } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
 import { WideTable } from '../../components/WideTable';
 import { ago } from '../../components/when';
@@ -60,13 +60,7 @@ export function PeoplePage() {
                         Name
                       </SortHeader>
                       <Table.Th>Email</Table.Th>
-                      <SortHeader params={params} column="role">
-                        Role
-                      </SortHeader>
-                      <Table.Th>Departments</Table.Th>
-                      <SortHeader params={params} column="active">
-                        Active
-                      </SortHeader>
+                      <PersonHeaders params={params} />
                       <SortHeader params={params} column="lastUsedAt">
                         Last seen
                       </SortHeader>
