@@ -233,6 +233,8 @@ describe('the web admin, in Chromium, against the real server', () => {
     const form = dialog('New bot');
     await form.waitFor();
     // The name field has the focus; a duplicate name comes back CONFLICT on `name`.
+    const focused = () => form.getByLabel('Name').evaluate((el) => el === document.activeElement);
+    await expect.poll(focused, { timeout: 5000 }).toBe(true);
     await page.keyboard.type('publisher');
     await page.keyboard.press('Enter');
     const name = form.getByLabel('Name');
