@@ -129,6 +129,25 @@ describe('the Bots page with 207 bots', () => {
     expect((await admin.bots.list.query({ q: 'render-19' })).total).toBe(8);
   });
 
+  it('the Departments page and the department picker show every department, past 100', async () => {
+    const admin = await adminClient(server);
+    for (let i = 0; i < 120; i++) {
+      await admin.departments.create.mutate({ name: `dept-${String(i).padStart(3, '0')}` });
+    }
+    await page.goto(`${server.url}/departments`);
+    const rows = page.getByRole('table', { name: 'Departments' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(120);
+    await page.goto(`${server.url}/bots`);
+    await page.getByRole('button', { name: 'New bot' }).click();
+    const form = page.getByRole('dialog', { name: 'New bot' });
+    await form.getByRole('combobox', { name: 'Departments' }).click();
+    await page.keyboard.type('dept-119');
+    await page.getByRole('option', { name: 'dept-119' }).click();
+    await page.keyboard.press('Escape');
+    expect(await form.textContent()).toContain('dept-119');
+    await page.keyboard.press('Escape');
+  });
+
   it('the team picker finds and adds a bot past the first 100', async () => {
     await page.goto(`${server.url}/projects`);
     await page.getByRole('button', { name: 'Team of Big Show' }).click();

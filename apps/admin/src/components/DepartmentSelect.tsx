@@ -1,11 +1,9 @@
 import { MultiSelect, type MultiSelectProps } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../api';
+import { useAllDepartments } from '../lists/all-departments';
 
-/** Departments to pick from, loaded from `departments.list`. */
+/** Every department to pick from. */
 export function DepartmentSelect(props: Omit<MultiSelectProps, 'data'>) {
-  const trpc = useTRPC();
-  const departments = useQuery(trpc.departments.list.queryOptions({ limit: 100 }));
+  const departments = useAllDepartments();
   const data = (departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }));
   return (
     <MultiSelect

@@ -11,7 +11,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { type Department, useTRPC } from '../api';
 import { ConfirmModal } from '../components/ConfirmModal';
@@ -20,13 +20,14 @@ import { FormError, useServerErrors } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { QueryState } from '../components/QueryState';
 import { messageOf } from '../errors';
+import { useAllDepartments } from '../lists/all-departments';
 
 type Form = { opened: false } | { opened: true; department: Department | null };
 
 export function DepartmentsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const departments = useQuery(trpc.departments.list.queryOptions({ limit: 100 }));
+  const departments = useAllDepartments();
   const [form, setForm] = useState<Form>({ opened: false });
   const [deleting, setDeleting] = useState<Department | null>(null);
   const remove = useMutation(
