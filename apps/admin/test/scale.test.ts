@@ -160,4 +160,21 @@ describe('the Bots page with 207 bots', () => {
     const project = await admin.projects.byName.query({ name: 'Big Show' });
     expect(project.team.map((m) => m.name)).toEqual([name(180)]);
   });
+
+  it('the Projects page pages past 50 and searches on the server, the search in the URL', async () => {
+    const admin = await adminClient(server);
+    for (let i = 0; i < 60; i++) {
+      await admin.projects.create.mutate({ name: `Season ${String(i).padStart(2, '0')}` });
+    }
+    await page.goto(`${server.url}/projects`);
+    const rows = page.getByRole('table', { name: 'Projects' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await page.getByText('Showing 50 of 61').count()).toBe(1);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(61);
+    await page.getByLabel('Search projects').fill('season 5');
+    await expect.poll(() => rows.allTextContents()).toHaveLength(10);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('season 5');
+    expect((await rows.allTextContents()).every((text) => text.startsWith('Season 5'))).toBe(true);
+  });
 });

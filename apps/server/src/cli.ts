@@ -263,7 +263,7 @@ async function teamsByPerson(services: ApiServices): Promise<Map<string, string[
   const pageSize = 500;
   let cursor: string | undefined;
   for (;;) {
-    const page = await services.reads.projects.page('all', cursor, pageSize);
+    const { rows: page } = await services.reads.projects.page('all', cursor, pageSize);
     const members = await services.reads.projects.teams(page.map((p) => p.id));
     for (const project of page) {
       for (const member of members.get(project.id) ?? []) {

@@ -1,7 +1,8 @@
 /**
- * `bots.list` and `users.list` at studio scale (issue #14): 207 bots, more than the admin's old
- * single page of 100, searched, filtered and sorted by the server, with cursors that hold under
- * every sort. Through HTTP, as the admin and scripts call them.
+ * Lists at studio scale (issue #14): `bots.list` and `users.list` with 207 bots, more than the
+ * admin's old single page of 100, searched, filtered and sorted by the server, with cursors
+ * that hold under every sort; `projects.list` searched and counted. Through HTTP, as the admin
+ * and scripts call them.
  */
 import { Department, nameKey } from '@clapper/db';
 import {
@@ -214,5 +215,32 @@ describe('users.list', () => {
     const vendors = await admin.users.list.query({ role: 'vendor' });
     expect(vendors.items.map((u) => u.id)).toEqual([made.id]);
     expect(vendors.total).toBe(1);
+  });
+});
+
+describe('projects.list', () => {
+  it('pages past 100 projects, searches names whatever their case, and counts the matches', async () => {
+    for (let i = 0; i < 105; i++) {
+      await admin.projects.create.mutate({ name: `Season ${String(i).padStart(3, '0')}` });
+    }
+    const first = await admin.projects.list.query({ limit: 100 });
+    expect(first.items).toHaveLength(100);
+    expect(first.total).toBe(106); // and Big Show
+    const rest = await admin.projects.list.query({ limit: 100, cursor: first.nextCursor! });
+    expect(rest.items).toHaveLength(6);
+    expect(rest.nextCursor).toBeNull();
+    const found = await admin.projects.list.query({ q: 'SEASON 10' });
+    expect(found.items.map((p) => p.name)).toEqual([
+      'Season 100',
+      'Season 101',
+      'Season 102',
+      'Season 103',
+      'Season 104',
+    ]);
+    expect(found.total).toBe(5);
+    expect(await trpcError(admin.projects.list.query({ q: 'x'.repeat(101) }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'q',
+    });
   });
 });

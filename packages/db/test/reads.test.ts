@@ -232,13 +232,24 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
     const ofAdmin = await fresh().find(Project, { team: ids.admin }, { orderBy: { id: 'asc' } });
     expect((await reads.projects.ofMember(ids.admin)).sort()).toEqual(ofAdmin.map((p) => p.id));
     const all = await fresh().find(Project, {}, { orderBy: { id: 'asc' } });
-    expect(await reads.projects.page('all', undefined, 10)).toEqual(all.map(projectRowOf));
-    expect(await reads.projects.page([ids.other], undefined, 10)).toEqual(
+    expect(await reads.projects.page('all', undefined, 10)).toEqual({
+      rows: all.map(projectRowOf),
+      total: all.length,
+    });
+    expect((await reads.projects.page([ids.other], undefined, 10)).rows).toEqual(
       all.filter((p) => p.id === ids.other).map(projectRowOf),
     );
-    expect(await reads.projects.page('all', all[0]!.id, 10)).toEqual(
+    expect((await reads.projects.page('all', all[0]!.id, 10)).rows).toEqual(
       all.slice(1).map(projectRowOf),
     );
+    // A part of the name, any case; the total counts every match, not the page.
+    const named = all[1]!;
+    const part = named.name.slice(1, 4).toUpperCase();
+    const matching = all.filter((p) => p.name.toLowerCase().includes(part.toLowerCase()));
+    expect(await reads.projects.page('all', undefined, 10, part)).toEqual({
+      rows: matching.map(projectRowOf),
+      total: matching.length,
+    });
   });
 
   it('reads tasks, their filters, comments and statuses as the ORM does', async () => {

@@ -4,11 +4,11 @@ import { addMember, removeMember } from '../domain/projects';
 import { ZId, ZName } from '../domain/schemas';
 import { assertNameFree } from '../domain/unique-names';
 import { flushWithEvent } from '../events';
-import { toPage, ZPage } from '../pagination';
+import { toPage } from '../pagination';
 import { type CachedProject, deepFreeze } from '../read-cache';
 import { authedProcedure, readProcedure, router } from '../trpc';
 import { projectView } from '../views/production';
-import { ZProjectMemberInput } from './projects.schema';
+import { ZListProjectsInput, ZProjectMemberInput } from './projects.schema';
 
 const NOBODY = { inTeam: false, inDepartment: false, assigned: false };
 
@@ -32,20 +32,24 @@ async function viewOf(em: Em, project: IProject) {
 
 export const projectsRouter = router({
   /** Projects the caller may read: all for admins, the team's for everyone else. */
-  list: readProcedure
-    .input(z.object({ ...ZPage }).default({ limit: 100 }))
-    .query(async ({ ctx, input }) => {
-      const { access, services } = ctx;
-      const everywhere = access.allows('readProject', NOBODY);
-      const ids = everywhere ? 'all' : [...(await access.teamProjectIds())];
-      const rows = await services.reads.projects.page(ids, input.cursor, input.limit + 1);
-      const page = toPage(rows, input.limit);
-      const teams = await services.reads.projects.teams(page.items.map((p) => p.id));
-      return {
-        items: page.items.map((p) => projectView(p, teams.get(p.id)!)),
-        nextCursor: page.nextCursor,
-      };
-    }),
+  list: readProcedure.input(ZListProjectsInput).query(async ({ ctx, input }) => {
+    const { access, services } = ctx;
+    const everywhere = access.allows('readProject', NOBODY);
+    const ids = everywhere ? 'all' : [...(await access.teamProjectIds())];
+    const { rows, total } = await services.reads.projects.page(
+      ids,
+      input.cursor,
+      input.limit + 1,
+      input.q,
+    );
+    const page = toPage(rows, input.limit);
+    const teams = await services.reads.projects.teams(page.items.map((p) => p.id));
+    return {
+      items: page.items.map((p) => projectView(p, teams.get(p.id)!)),
+      nextCursor: page.nextCursor,
+      total,
+    };
+  }),
 
   get: readProcedure
     .input(z.object({ id: ZId }))

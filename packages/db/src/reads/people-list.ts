@@ -1,6 +1,7 @@
 import type { PersonKind, Role } from '../entities/person';
 import { nameKey } from '../name-key';
 import type { ReadConnection } from './connection';
+import { containing } from './like';
 
 /** The columns a list of people sorts on; `createdAt` is id order (ids are UUIDv7). */
 export const PEOPLE_SORTS = [
@@ -31,9 +32,6 @@ export interface PeopleOrder {
   sort: PeopleSort;
   desc: boolean;
 }
-
-/** LIKE's wildcards and its escape character, taken literally. */
-const likePart = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * The sort key as a non-null expression, so (key, id) orders every row once and a cursor row's
@@ -71,7 +69,7 @@ export function peopleWhere(
   const params: unknown[] = [kind];
   if (filter.q) {
     clauses.push("(p.name_key like ? escape '\\' or p.email like ? escape '\\')");
-    params.push(likePart(nameKey(filter.q)), likePart(filter.q.toLowerCase()));
+    params.push(containing(nameKey(filter.q)), containing(filter.q.toLowerCase()));
   }
   if (filter.active !== undefined) {
     clauses.push('p.active = ?');

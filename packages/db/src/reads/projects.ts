@@ -1,5 +1,7 @@
 import type { PersonKind, Role } from '../entities/person';
+import { nameKey } from '../name-key';
 import type { ReadConnection } from './connection';
+import { containing } from './like';
 import { toBool, toDate } from './values';
 
 export interface ProjectRow {
@@ -37,28 +39,37 @@ export function projectReads(db: ReadConnection) {
       return row ? toProject(row) : null;
     },
 
-    /** A page in id order (`take` is the limit + 1), of every project or of those in `ids`. */
+    /**
+     * A page in id order (`take` is the limit + 1), of every project or of those in `ids`, whose
+     * name contains `q` (any case), and how many match in all.
+     */
     async page(
       ids: readonly string[] | 'all',
       cursor: string | undefined,
       take: number,
-    ): Promise<ProjectRow[]> {
+      q?: string,
+    ): Promise<{ rows: ProjectRow[]; total: number }> {
       const where: string[] = [];
       const params: unknown[] = [];
       if (ids !== 'all') {
         where.push(db.inList('id'));
         params.push(db.list(ids));
       }
-      if (cursor) {
-        where.push('id > ?');
-        params.push(cursor);
+      if (q) {
+        where.push("name_key like ? escape '\\'");
+        params.push(containing(nameKey(q)));
       }
-      const filter = where.length ? ` where ${where.join(' and ')}` : '';
-      const rows = await db.all<ProjectRow>(`${PROJECT}${filter} order by id limit ?`, [
-        ...params,
-        take,
+      const matching = where.length ? ` where ${where.join(' and ')}` : '';
+      const filter = cursor ? `${matching}${where.length ? ' and' : ' where'} id > ?` : matching;
+      const [rows, [count]] = await Promise.all([
+        db.all<ProjectRow>(`${PROJECT}${filter} order by id limit ?`, [
+          ...params,
+          ...(cursor ? [cursor] : []),
+          take,
+        ]),
+        db.all<{ n: number | string }>(`select count(*) as n from projects${matching}`, params),
       ]);
-      return rows.map(toProject);
+      return { rows: rows.map(toProject), total: Number(count?.n ?? 0) };
     },
 
     /** The team of each project, members in id order; a project with none maps to []. */

@@ -9,20 +9,38 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useDebouncedValue } from '@mantine/hooks';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTRPC } from '../../api';
 import { FormActions } from '../../components/FormActions';
 import { FormError, useServerErrors } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { RowSwitch } from '../../components/RowSwitch';
+import { ShowMore } from '../../lists/ListControls';
 import { TeamModal } from './TeamModal';
 
 export function ProjectsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const projects = useQuery(trpc.projects.list.queryOptions({ limit: 100 }));
+  // The search stays in the URL, as on the Bots and People pages.
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const [q] = useDebouncedValue(search.trim(), 150);
+  const projects = useInfiniteQuery(
+    trpc.projects.list.infiniteQueryOptions(
+      { limit: 50, q: q || undefined },
+      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
+    ),
+  );
+  const shown = projects.data?.pages.flatMap((page) => page.items) ?? [];
   const [creating, setCreating] = useState(false);
   const [teamOf, setTeamOf] = useState<string | null>(null);
   const update = useMutation(
@@ -36,65 +54,87 @@ export function ProjectsPage() {
       <PageHeader title="Projects">
         <Button onClick={() => setCreating(true)}>New project</Button>
       </PageHeader>
-      <QueryState query={projects} label="projects">
-        {({ items }) =>
-          items.length === 0 ? (
-            <Text c="dimmed">No projects yet.</Text>
-          ) : (
-            <Table highlightOnHover aria-label="Projects" verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Bot collaboration</Table.Th>
-                  <Table.Th>Team</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((project) => {
-                  const bots = project.team.filter((m) => m.kind === 'bot').length;
-                  return (
-                    <Table.Tr key={project.id}>
-                      <Table.Td fw={500}>{project.name}</Table.Td>
-                      <Table.Td>
-                        <RowSwitch
-                          label={`Bot collaboration: ${project.name}`}
-                          checked={project.botCollaboration}
-                          save={(botCollaboration) =>
-                            update.mutateAsync({ id: project.id, botCollaboration })
-                          }
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          {project.team.length - bots} people · {bots} bots
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          aria-label={`Team of ${project.name}`}
-                          onClick={() => setTeamOf(project.id)}
-                        >
-                          Team
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          )
+      <TextInput
+        label="Search"
+        placeholder="Name"
+        aria-label="Search projects"
+        value={search}
+        onChange={(e) =>
+          setParams(e.currentTarget.value ? { q: e.currentTarget.value } : {}, { replace: true })
         }
+        w={240}
+        mb="md"
+      />
+      <QueryState query={projects} label="projects">
+        {({ pages }) => {
+          const items = pages.flatMap((page) => page.items);
+          if (items.length === 0) {
+            return <Text c="dimmed">{q ? 'No project matches.' : 'No projects yet.'}</Text>;
+          }
+          return (
+            <>
+              <Table highlightOnHover aria-label="Projects" verticalSpacing="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Bot collaboration</Table.Th>
+                    <Table.Th>Team</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((project) => {
+                    const bots = project.team.filter((m) => m.kind === 'bot').length;
+                    return (
+                      <Table.Tr key={project.id}>
+                        <Table.Td fw={500}>{project.name}</Table.Td>
+                        <Table.Td>
+                          <RowSwitch
+                            label={`Bot collaboration: ${project.name}`}
+                            checked={project.botCollaboration}
+                            save={(botCollaboration) =>
+                              update.mutateAsync({ id: project.id, botCollaboration })
+                            }
+                          />
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">
+                            {project.team.length - bots} people · {bots} bots
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            aria-label={`Team of ${project.name}`}
+                            onClick={() => setTeamOf(project.id)}
+                          >
+                            Team
+                          </Button>
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+              <ShowMore
+                shown={items.length}
+                total={pages[0]?.total ?? 0}
+                hasMore={projects.hasNextPage}
+                loading={projects.isFetchingNextPage}
+                onMore={() => projects.fetchNextPage()}
+              />
+            </>
+          );
+        }}
       </QueryState>
       <NewProjectModal opened={creating} onClose={() => setCreating(false)} />
       {/* A new instance per project: nothing picked for one team is offered to another. */}
       <TeamModal
         key={teamOf ?? 'none'}
-        project={projects.data?.items.find((p) => p.id === teamOf) ?? null}
+        project={shown.find((p) => p.id === teamOf) ?? null}
         onClose={() => setTeamOf(null)}
       />
     </>
