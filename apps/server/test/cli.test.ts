@@ -94,6 +94,8 @@ describe('pnpm cli', () => {
       role: 'supervisor',
       departments: [{ name: 'Lighting' }],
     });
+    // Made by the CLI: the admin says `system`, as the event log does.
+    expect(me.createdBy).toEqual({ id: null, name: 'system', kind: 'system' });
   });
 
   it('bots:list shows the bots, never a token', async () => {

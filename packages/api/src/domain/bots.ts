@@ -44,6 +44,7 @@ export async function createBot(
     tokenId,
     tokenIssuedAt: now,
     createdBy: actor?.kind === 'user' ? em.getReference(Person, actor.id) : null,
+    createdBySystem: actor === null,
   });
   bot.departments.set(departments);
   await flushWithEvent(em, actor, {

@@ -32,6 +32,7 @@ export async function createUser(
       role: input.role,
       active: input.active,
       createdBy: actor?.kind === 'user' ? tx.getReference(Person, actor.id) : null,
+      createdBySystem: actor === null,
     });
     created.departments.set(departments);
     recordEvent(tx, actor, {

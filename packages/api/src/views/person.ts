@@ -1,6 +1,8 @@
 import { type Em, type IPerson, type PersonRow, personRowOf } from '@clapper/db';
 import { endOfDayUtc } from '../domain/time';
 
+const SYSTEM = { id: null, name: 'system', kind: 'system' } as const;
+
 /** The public view of a person, user or bot: never a password hash or a token id. */
 export function personView(person: PersonRow, now: Date) {
   return {
@@ -19,7 +21,8 @@ export function personView(person: PersonRow, now: Date) {
     /** Bots: requests refused with its token (revoked, inactive, expired); null if none. */
     refusals: person.refusals.count > 0 ? person.refusals : null,
     createdAt: person.createdAt,
-    createdBy: person.createdBy,
+    /** Who made it: a person, `system` (the CLI or the server itself), or null (gone since). */
+    createdBy: person.createdBy ?? (person.createdBySystem ? SYSTEM : null),
   };
 }
 

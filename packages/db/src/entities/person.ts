@@ -55,6 +55,8 @@ export const Person = defineEntity({
     refusedLastAt: p.datetime().nullable(),
     refusedLastReason: p.string().length(32).nullable(),
     createdBy: () => p.manyToOne(Person).nullable().ref().deleteRule('set null'),
+    /** Made by the server itself or the CLI (`system` in the event log), not by a person. */
+    createdBySystem: p.boolean().default(false),
     ...timestampProperties,
   },
 });

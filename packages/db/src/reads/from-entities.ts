@@ -59,6 +59,7 @@ export function personRowOf(p: IPerson): PersonRow {
     },
     createdAt: p.createdAt,
     createdBy: creator ? { id: creator.id, name: creator.name, kind: creator.kind } : null,
+    createdBySystem: p.createdBySystem,
     departments: p.departments
       .getItems()
       .map((d) => ({ id: d.id, name: d.name }))

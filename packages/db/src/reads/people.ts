@@ -27,6 +27,8 @@ export interface PersonRow {
   refusals: { count: number; since: Date | null; lastAt: Date | null; lastReason: string | null };
   createdAt: Date;
   createdBy: { id: string; name: string; kind: PersonKind } | null;
+  /** Made by the server or the CLI (`system`), not by a person. */
+  createdBySystem: boolean;
   /** Ordered by id. */
   departments: { id: string; name: string }[];
 }
@@ -43,7 +45,7 @@ const PERSON = `select p.id, p.kind, p.name, p.email, p.role, p.active, p.expire
   p.previous_token_valid_until as "previousTokenValidUntil", p.last_used_at as "lastUsedAt",
   p.refused_count as "refusedCount", p.refused_since as "refusedSince",
   p.refused_last_at as "refusedLastAt", p.refused_last_reason as "refusedLastReason",
-  p.created_at as "createdAt", c.id as "creatorId", c.name as "creatorName", c.kind as "creatorKind"
+  p.created_at as "createdAt", p.created_by_system as "createdBySystem", c.id as "creatorId", c.name as "creatorName", c.kind as "creatorKind"
   from people p left join people c on c.id = p.created_by_id`;
 
 type RawPerson = Omit<PersonRow, 'createdBy' | 'departments' | 'refusals'> & {
@@ -89,6 +91,7 @@ export function peopleReads(db: ReadConnection) {
         lastReason: r.refusedLastReason,
       },
       createdAt: toDate(r.createdAt),
+      createdBySystem: toBool(r.createdBySystem),
       createdBy:
         r.creatorId === null
           ? null

@@ -5,6 +5,7 @@ import { Migration20261128123952_bot_name_unique } from './Migration202611281239
 import { Migration20261128130926_production_domain } from './Migration20261128130926_production_domain';
 import { Migration20261129021956_case_insensitive_names } from './Migration20261129021956_case_insensitive_names';
 import { Migration20261129062226_bot_refusals } from './Migration20261129062226_bot_refusals';
+import { Migration20261129070401_bot_created_by_system } from './Migration20261129070401_bot_created_by_system';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -12,4 +13,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261128130926_production_domain', class: Migration20261128130926_production_domain },
   { name: 'Migration20261129021956_case_insensitive_names', class: Migration20261129021956_case_insensitive_names },
   { name: 'Migration20261129062226_bot_refusals', class: Migration20261129062226_bot_refusals },
+  { name: 'Migration20261129070401_bot_created_by_system', class: Migration20261129070401_bot_created_by_system },
 ];
