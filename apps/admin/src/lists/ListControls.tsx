@@ -83,27 +83,29 @@ export function SortHeader({
   );
 }
 
-/** "Showing 50 of 207" and the button for the next page. */
-export function ShowMore({
-  shown,
-  total,
-  hasMore,
-  loading,
-  onMore,
-}: {
-  shown: number;
-  total: number;
-  hasMore: boolean;
-  loading: boolean;
-  onMore: () => void;
-}) {
+/** What ShowMore reads of an infinite list query. */
+interface PagedQuery {
+  data?: { pages: { items: unknown[]; total: number }[] };
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+}
+
+/** "Showing 50 of 207" and the button for the next page, for an infinite list query. */
+export function ShowMore({ query }: { query: PagedQuery }) {
+  const pages = query.data?.pages ?? [];
+  const shown = pages.reduce((sum, page) => sum + page.items.length, 0);
   return (
     <Group justify="space-between" mt="sm">
       <Text size="sm" c="dimmed">
-        Showing {shown} of {total}
+        Showing {shown} of {pages[0]?.total ?? 0}
       </Text>
-      {hasMore && (
-        <Button variant="default" onClick={onMore} loading={loading}>
+      {query.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() => query.fetchNextPage()}
+          loading={query.isFetchingNextPage}
+        >
           Show more
         </Button>
       )}

@@ -101,7 +101,6 @@ export function BotsPage() {
       <QueryState query={bots} label="bots">
         {({ pages }) => {
           const items = pages.flatMap((page) => page.items);
-          const total = pages[0]?.total ?? 0;
           if (items.length === 0) {
             return (
               <Text c="dimmed">
@@ -163,13 +162,7 @@ export function BotsPage() {
                   </Table.Tbody>
                 </Table>
               </WideTable>
-              <ShowMore
-                shown={items.length}
-                total={total}
-                hasMore={bots.hasNextPage}
-                loading={bots.isFetchingNextPage}
-                onMore={() => bots.fetchNextPage()}
-              />
+              <ShowMore query={bots} />
             </>
           );
         }}

@@ -104,13 +104,7 @@ export function PeoplePage() {
                   </Table.Tbody>
                 </Table>
               </WideTable>
-              <ShowMore
-                shown={items.length}
-                total={pages[0]?.total ?? 0}
-                hasMore={people.hasNextPage}
-                loading={people.isFetchingNextPage}
-                onMore={() => people.fetchNextPage()}
-              />
+              <ShowMore query={people} />
             </>
           );
         }}

@@ -119,13 +119,7 @@ export function ProjectsPage() {
                   })}
                 </Table.Tbody>
               </Table>
-              <ShowMore
-                shown={items.length}
-                total={pages[0]?.total ?? 0}
-                hasMore={projects.hasNextPage}
-                loading={projects.isFetchingNextPage}
-                onMore={() => projects.fetchNextPage()}
-              />
+              <ShowMore query={projects} />
             </>
           );
         }}
