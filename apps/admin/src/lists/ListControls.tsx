@@ -1,7 +1,8 @@
 import { Button, Group, Select, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { EXPIRY_WARNING_DAYS } from '../expiry';
 import { ROLE_OPTIONS } from '../roles';
-import { type PeopleListParams, type PeopleSort, SOON_DAYS } from './list-params';
+import type { PeopleListParams, PeopleSort } from './list-params';
 
 /** Search, role, status and (for bots) expiry, over a people table; each kept in the URL. */
 export function ListFilters({
@@ -50,7 +51,7 @@ export function ListFilters({
           placeholder="Any expiry"
           data={[
             { value: 'expired', label: 'Expired' },
-            { value: 'soon', label: `Within ${SOON_DAYS} days` },
+            { value: 'soon', label: `Within ${EXPIRY_WARNING_DAYS} days` },
             { value: 'never', label: 'Never expires' },
           ]}
           value={params.expiry}

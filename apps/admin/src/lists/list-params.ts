@@ -10,9 +10,6 @@ type PeopleListInput = NonNullable<Exclude<RouterInputs['bots']['list'], void>>;
 export type PeopleSort = NonNullable<PeopleListInput['sort']>;
 export type Expiry = NonNullable<PeopleListInput['expiry']>;
 
-/** Within this many days counts as "expiring soon": the filter, the totals line, the badges. */
-export const SOON_DAYS = EXPIRY_WARNING_DAYS;
-
 // Records, so a role or a sort added on the server fails the build until it is listed here.
 const SORTS: Record<PeopleSort, true> = {
   name: true,
@@ -62,7 +59,7 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
     role: role ?? undefined,
     active: active === 'true' ? true : active === 'false' ? false : undefined,
     expiry,
-    withinDays: SOON_DAYS,
+    withinDays: EXPIRY_WARNING_DAYS,
     sort,
     order,
   } satisfies PeopleListInput;

@@ -1,9 +1,9 @@
 import { type HotReads, type Orm, Person } from '@clapper/db';
 import { endOfDayUtc } from '../domain/time';
-import { DomainError, unauthorized } from '../errors';
+import { type RefusalReason, unauthorized } from '../errors';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
 import type { Principal } from './principal';
-import { RECORDED_REFUSALS, type RefusalLog } from './refusal-log';
+import type { RefusalLog } from './refusal-log';
 import type { TokenClaims, TokenService } from './tokens';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -38,7 +38,7 @@ export async function authenticate(
   const at = deps.now();
   const person =
     claims.typ === 'bot'
-      ? recordingRefusals(deps, found, () => botThatMayAct(found, claims, at), at)
+      ? botThatMayAct(deps, found, claims, at)
       : userWithLiveSession(found, await loadSession(deps, claims.jti), at);
 
   await touchLastUsed(deps.orm, person, at);
@@ -53,36 +53,31 @@ export async function authenticate(
 }
 
 function botThatMayAct(
+  { refusals }: AuthenticateDeps,
   person: PersonSnapshot | null,
   claims: TokenClaims,
   at: Date,
 ): PersonSnapshot {
   if (person?.kind !== 'bot') throw unauthorized('Bot no longer exists', 'bot_deleted');
-  if (!isCurrentBotToken(person, claims.jti, at)) {
-    throw unauthorized('Token revoked', 'token_revoked');
-  }
-  if (!person.active) throw unauthorized('Bot is inactive', 'bot_inactive');
-  if (person.expiresAt && endOfDayUtc(person.expiresAt) <= at) {
-    throw unauthorized('Token expired', 'bot_expired');
+  const refused = refusalOf(person, claims.jti, at);
+  if (refused) {
+    // The bot's own, well-signed token turned away: counted for its admins to see.
+    refusals?.record(person.id, refused[1], at);
+    throw unauthorized(...refused);
   }
   return person;
 }
 
-/** A bot's own token refused (revoked, inactive, expired) is counted for its admins to see. */
-function recordingRefusals<T>(
-  { refusals }: AuthenticateDeps,
-  bot: PersonSnapshot | null,
-  check: () => T,
+/** Why an existing bot's well-signed token may not act now, or null when it may. */
+function refusalOf(
+  bot: PersonSnapshot,
+  tokenId: string,
   at: Date,
-): T {
-  try {
-    return check();
-  } catch (error) {
-    if (bot?.kind === 'bot' && error instanceof DomainError && error.reason) {
-      if (RECORDED_REFUSALS.has(error.reason)) refusals?.record(bot.id, error.reason, at);
-    }
-    throw error;
-  }
+): [message: string, reason: RefusalReason] | null {
+  if (!isCurrentBotToken(bot, tokenId, at)) return ['Token revoked', 'token_revoked'];
+  if (!bot.active) return ['Bot is inactive', 'bot_inactive'];
+  if (bot.expiresAt && endOfDayUtc(bot.expiresAt) <= at) return ['Token expired', 'bot_expired'];
+  return null;
 }
 
 function isCurrentBotToken(bot: PersonSnapshot, tokenId: string, at: Date): boolean {

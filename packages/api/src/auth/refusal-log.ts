@@ -1,13 +1,6 @@
 import { type Orm, runStatements, writes } from '@clapper/db';
 import type { RefusalReason } from '../errors';
 
-/** The refusals worth telling an admin about: a bot's own, well-signed token turned away. */
-export const RECORDED_REFUSALS: ReadonlySet<RefusalReason> = new Set([
-  'token_revoked',
-  'bot_inactive',
-  'bot_expired',
-]);
-
 interface Pending {
   count: number;
   first: Date;
@@ -16,7 +9,8 @@ interface Pending {
 }
 
 /**
- * Counts refused requests per bot in memory and writes each bot's count at most once per
+ * Counts refused requests per bot (its own well-signed token revoked, inactive or expired,
+ * as authenticate.ts decides) in memory and writes each bot's count at most once per
  * `intervalMs`: a script retrying a revoked token in a loop costs no write per request. A
  * bot's first refusal in an interval is written at once, so the admin sees it; the rest are
  * added up and written when the interval is over (or at `flush`, on shutdown).

@@ -17,8 +17,9 @@ import { type IssuedToken, TokenModal } from '../../components/TokenModal';
 import { WideTable } from '../../components/WideTable';
 import { ago } from '../../components/when';
 import { messageOf } from '../../errors';
+import { EXPIRY_WARNING_DAYS } from '../../expiry';
 import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
-import { SOON_DAYS, usePeopleListParams } from '../../lists/list-params';
+import { usePeopleListParams } from '../../lists/list-params';
 import { BotActivityDrawer } from './BotActivityDrawer';
 import { BotFormModal } from './BotFormModal';
 import { BulkActions } from './BulkActions';
@@ -39,7 +40,7 @@ export function BotsPage() {
   );
   const everyBot = useQuery(trpc.bots.list.queryOptions({ limit: 1 }));
   const expiringSoon = useQuery(
-    trpc.bots.list.queryOptions({ limit: 1, expiry: 'soon', withinDays: SOON_DAYS }),
+    trpc.bots.list.queryOptions({ limit: 1, expiry: 'soon', withinDays: EXPIRY_WARNING_DAYS }),
   );
   const [form, setForm] = useState<Form>({ opened: false });
   const [issued, setIssued] = useState<IssuedToken | null>(null);
@@ -89,7 +90,8 @@ export function BotsPage() {
       <PageHeader title="Bots">
         {everyBot.data && expiringSoon.data && (
           <Text size="sm" c="dimmed" data-testid="bot-totals">
-            {everyBot.data.total} bots · {expiringSoon.data.total} expiring within {SOON_DAYS} days
+            {everyBot.data.total} bots · {expiringSoon.data.total} expiring within{' '}
+            {EXPIRY_WARNING_DAYS} days
           </Text>
         )}
         <Button onClick={() => setForm({ opened: true, bot: null })}>New bot</Button>
