@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
-import Module, { register } from 'node:module';
+import Module, { createRequire, register } from 'node:module';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as clientModule from '@clapper/client';
@@ -85,11 +85,7 @@ async function main(): Promise<number> {
     (me) => ({ me }),
     (error: unknown) => ({ error }),
   );
-  // The script is TypeScript: tsx's hooks compile it (and what it imports) from here on; the
-  // alias hook, registered last, runs first.
-  await import('tsx');
-  register(new URL('./alias-hooks.mjs', import.meta.url), { data: { aliases } });
-  aliasForCommonJs();
+  const load = await scriptLoader(file);
   const answer = await signedIn;
   if ('error' in answer) return fail(explainAuthFailure(answer.error, url));
   const { me } = answer;
@@ -98,7 +94,7 @@ async function main(): Promise<number> {
     `clapper: ${relative(cwd, file) || file} as ${who}, role ${me.role}, on ${url}${args.dryRun ? ' (dry run: nothing is saved)' : ''}\n`,
   );
 
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const module = (await load()) as { default?: unknown };
   // A script compiled to CommonJS (a folder without `"type": "module"`) arrives as its
   // `module.exports`, whose `default` is the script's default export.
   const script = isClapperScript(module.default)
@@ -138,6 +134,37 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * Loads the script with tsx's in-thread `require` hook: Node 20 runs ES module hooks in a
+ * thread of their own whose start costs more than the rest of the runner. A script (or a module
+ * of its own) with top-level await cannot be compiled so; it is loaded by tsx's ES module hooks.
+ */
+async function scriptLoader(file: string): Promise<() => Promise<unknown>> {
+  // Its CommonJS build: importing the ES one would have Node scan esbuild's CommonJS for exports.
+  const { register: registerRequireHook } = createRequire(import.meta.url)(
+    'tsx/cjs/api',
+  ) as typeof import('tsx/cjs/api');
+  registerRequireHook();
+  aliasForCommonJs();
+  return async () => {
+    try {
+      return { default: createRequire(file)(file) };
+    } catch (error) {
+      if (!needsModuleLoader(error)) throw error;
+    }
+    // The script is TypeScript: tsx's hooks compile it (and what it imports) from here on; the
+    // alias hook, registered last, runs first.
+    await import('tsx');
+    register(new URL('./alias-hooks.mjs', import.meta.url), { data: { aliases } });
+    return import(pathToFileURL(file).href);
+  };
+}
+
+function needsModuleLoader(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === 'ERR_REQUIRE_ASYNC_MODULE' || /top-level await/i.test(String(message));
 }
 
 /**
@@ -201,7 +228,25 @@ function watchAndRerun(file: string): Promise<number> {
   });
 }
 
+/**
+ * tsx writes what it compiled to its disk cache without waiting for the write: an exit at once
+ * would lose it, and every start would compile the script again (esbuild, about a bare node
+ * start). The script's own unfinished file writes land too.
+ */
+async function settleFileWrites(limitMs = 1000) {
+  const until = Date.now() + limitMs;
+  while (
+    Date.now() < until &&
+    process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq'))
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 main().then(
-  (code) => process.exit(code),
+  async (code) => {
+    await settleFileWrites();
+    process.exit(code);
+  },
   (error: unknown) => fail(describeScriptError(error), 1),
 );

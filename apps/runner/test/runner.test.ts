@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTokenService } from '@clapper/api';
 import {
   adminClient,
@@ -198,6 +198,65 @@ export default defineScript(async ({ client }) => {
       const run = await bot(['throws.ts'], { env, cwd: dir });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('clapper: the script failed: NOT_FOUND: Project not found');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a script of several ES modules as Node would: imports, import.meta, top-level await', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-modules-'));
+    try {
+      await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+      await writeFile(
+        join(dir, 'where.ts'),
+        `export const where: { url: string; dirname: string; filename: string } = {
+  url: import.meta.url,
+  dirname: import.meta.dirname,
+  filename: import.meta.filename,
+};`,
+      );
+      const main = (head: string) => `import { defineScript } from '@clapper/runner';
+import { where } from './where.js';
+${head}
+export default defineScript(async ({ bot }) => {
+  const { basename } = await import('node:path');
+  console.log(JSON.stringify({ bot: bot.name, where, mine: basename(import.meta.url), ready }));
+});`;
+      await writeFile(join(dir, 'plain.ts'), main('const ready = 1;'));
+      // Top-level await: the script is loaded by tsx's ES module hooks instead.
+      await writeFile(join(dir, 'awaits.ts'), main('const ready = await Promise.resolve(2);'));
+      // tsx's compile cache lives under the temporary folder: a fresh one shows what was kept.
+      const temp = join(dir, 'tmp');
+      await mkdir(temp);
+      for (const [file, ready] of [
+        ['plain.ts', 1],
+        ['awaits.ts', 2],
+      ] as const) {
+        const run = await bot([file], { env: { ...env, TMPDIR: temp }, cwd: dir });
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr.trim().split('\n'), file).toHaveLength(1);
+        expect(JSON.parse(run.stdout), file).toEqual({
+          bot: 'Pipeline',
+          where: {
+            url: pathToFileURL(join(dir, 'where.ts')).href,
+            dirname: dir,
+            filename: join(dir, 'where.ts'),
+          },
+          mine: file,
+          ready,
+        });
+      }
+      // The runner exits only once tsx has written what it compiled: the next start reuses it.
+      const [cache] = await readdir(temp);
+      const kept = await Promise.all(
+        (await readdir(join(temp, cache!))).map(
+          async (f) =>
+            (JSON.parse(await readFile(join(temp, cache!, f), 'utf8')) as { code: string }).code,
+        ),
+      );
+      expect(
+        kept.some((code) => code.includes(`__filename=${JSON.stringify(join(dir, 'plain.ts'))}`)),
+      ).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
