@@ -203,7 +203,7 @@ export default defineScript(async ({ client }) => {
     }
   });
 
-  it('runs a script of several ES modules as Node would: imports, import.meta, top-level await', async () => {
+  it('runs a script of several ES modules as Node would: imports, packages, import.meta, top-level await', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'clapper-modules-'));
     try {
       await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -215,6 +215,18 @@ export default defineScript(async ({ client }) => {
   filename: import.meta.filename,
 };`,
       );
+      // Two ES-only packages, one of them with top-level await.
+      for (const [name, source] of [
+        ['esm-only', 'export const ready = 1;'],
+        ['esm-awaits', 'export const ready = await Promise.resolve(3);'],
+      ]) {
+        await mkdir(join(dir, 'node_modules', name!), { recursive: true });
+        await writeFile(
+          join(dir, 'node_modules', name!, 'package.json'),
+          JSON.stringify({ name, type: 'module', exports: './index.js' }),
+        );
+        await writeFile(join(dir, 'node_modules', name!, 'index.js'), source!);
+      }
       const main = (head: string) => `import { defineScript } from '@clapper/runner';
 import { where } from './where.js';
 ${head}
@@ -222,15 +234,17 @@ export default defineScript(async ({ bot }) => {
   const { basename } = await import('node:path');
   console.log(JSON.stringify({ bot: bot.name, where, mine: basename(import.meta.url), ready }));
 });`;
-      await writeFile(join(dir, 'plain.ts'), main('const ready = 1;'));
+      await writeFile(join(dir, 'plain.ts'), main("import { ready } from 'esm-only';"));
       // Top-level await: the script is loaded by tsx's ES module hooks instead.
       await writeFile(join(dir, 'awaits.ts'), main('const ready = await Promise.resolve(2);'));
+      await writeFile(join(dir, 'package-awaits.ts'), main("import { ready } from 'esm-awaits';"));
       // tsx's compile cache lives under the temporary folder: a fresh one shows what was kept.
       const temp = join(dir, 'tmp');
       await mkdir(temp);
       for (const [file, ready] of [
         ['plain.ts', 1],
         ['awaits.ts', 2],
+        ['package-awaits.ts', 3],
       ] as const) {
         const run = await bot([file], { env: { ...env, TMPDIR: temp }, cwd: dir });
         expect(run.code, run.stderr).toBe(0);
