@@ -4,6 +4,9 @@ export const MAX_PAGE = 500;
 
 export const ZLimit = z.number().int().min(1).max(MAX_PAGE).default(100);
 
+/** The event log pages by event id. */
+export const ZEventCursor = z.string().regex(/^\d{1,10}$/, 'must be a cursor from a previous page');
+
 /** Every list takes `cursor` and `limit` (at most 500) and returns `{ items, nextCursor }`. */
 export const ZPage = {
   cursor: z.uuid('must be a cursor from a previous page').optional(),

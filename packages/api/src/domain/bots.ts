@@ -13,8 +13,28 @@ import { assertNameFree } from './unique-names';
 export const listBots = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
   listPeople(services, 'bot', input);
 
-export async function getBot({ em, services }: DomainDeps, id: string): Promise<PersonView> {
-  return personViewOf(em, await findBot(em, id), services.now());
+/**
+ * A bot's page: its view, its teams, and its token's public facts (never the token): the last
+ * characters of its id (its `jti`), when it was issued, and until when a token it replaced still works.
+ */
+export async function getBot({ em, services }: DomainDeps, id: string) {
+  const bot = await findBot(em, id);
+  const now = services.now();
+  const [view, teams] = await Promise.all([
+    personViewOf(em, bot, now),
+    services.reads.projects.teamsOf(id),
+  ]);
+  const graceUntil = bot.previousTokenValidUntil;
+  return {
+    ...view,
+    teams,
+    token: {
+      // Its end: ids are time-ordered (UUIDv7), so their start is shared by tokens of the same minute.
+      shortId: bot.tokenId?.slice(-8) ?? null,
+      issuedAt: bot.tokenIssuedAt,
+      previousValidUntil: graceUntil && graceUntil > now ? graceUntil : null,
+    },
+  };
 }
 
 export async function createBot(

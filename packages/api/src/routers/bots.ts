@@ -1,3 +1,4 @@
+import { personActivity, ZActivityInput } from '../domain/activity';
 import {
   botExpiryDefaults,
   createBot,
@@ -27,6 +28,10 @@ export const botsRouter = router({
   /** The expiry a new bot gets when none is named, and the most it may have. */
   defaults: botAdmin.query(({ ctx }) => botExpiryDefaults(ctx.services)),
   get: botAdmin.input(ZBotIdInput).query(({ ctx, input }) => getBot(ctx, input.id)),
+  /** What the bot did and what was done to it, newest first, with readable targets. */
+  activity: userOnlyRoleReadProcedure(...PEOPLE.manageBots)
+    .input(ZActivityInput)
+    .query(({ ctx, input }) => personActivity(ctx.services, 'bot', input)),
   create: botAdmin
     .input(ZCreateBotInput)
     .mutation(({ ctx, input }) => createBot(ctx, ctx.principal, input)),

@@ -12,7 +12,7 @@ import {
 import { MAX_INT, ZId } from '../domain/schemas';
 import { text } from '../domain/text';
 import { toTRPCError } from '../errors';
-import { toPage, ZLimit } from '../pagination';
+import { toPage, ZEventCursor, ZLimit } from '../pagination';
 import { readProcedure, router } from '../trpc';
 
 const ZTypes = z.array(text({ max: 64 })).max(50);
@@ -23,10 +23,7 @@ export const ZListEventsInput = z
     projectId: ZId.optional(),
     /** Only events after this event id: how a consumer resumes. */
     after: z.number().int().min(0).max(MAX_INT).optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{1,10}$/, 'must be a cursor from a previous page')
-      .optional(),
+    cursor: ZEventCursor.optional(),
     limit: ZLimit,
     order: z.enum(['asc', 'desc']).default('desc'),
   })

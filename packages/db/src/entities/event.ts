@@ -11,7 +11,12 @@ export type EventActorKind = PersonKind | 'system';
 export const Event = defineEntity({
   name: 'Event',
   tableName: 'events',
-  indexes: [{ properties: ['projectId', 'id'] }, { properties: ['actorId', 'id'] }],
+  // targetId: a person's page lists what was done to them, newest first.
+  indexes: [
+    { properties: ['projectId', 'id'] },
+    { properties: ['actorId', 'id'] },
+    { properties: ['targetId', 'id'] },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
     type: p.string().length(64),

@@ -40,6 +40,9 @@ const EVENT = `select id, type, actor_id as "actorId", actor_kind as "actorKind"
   project_id as "projectId", target_type as "targetType", target_id as "targetId", task_id as "taskId",
   data, created_at as "createdAt" from events`;
 
+/** The largest event id (a 32-bit integer on both dialects). */
+const MAX_EVENT_ID = 2 ** 31 - 1;
+
 const toEvent = (r: EventRow): EventRow => ({
   ...r,
   data: toJson(r.data),
@@ -93,6 +96,28 @@ export function eventReads(db: ReadConnection) {
             [from, db.list(late), take],
           )
         : await db.all<EventRow>(`${EVENT} where id > ? order by id limit ?`, [from, take]);
+      return rows.map(toEvent);
+    },
+
+    /**
+     * What a person did and what was done to them, newest first, before `before` (a cursor).
+     * Two index walks (actor, target), each stopping after the page, merged: an `or` would
+     * read all of a busy bot's history to sort it.
+     */
+    async ofPerson(
+      personId: string,
+      before: number | undefined,
+      take: number,
+    ): Promise<EventRow[]> {
+      const upTo = before === undefined ? MAX_EVENT_ID : before - 1;
+      const rows = await db.all<EventRow>(
+        `select * from (${EVENT} where actor_id = ? and id <= ? order by id desc limit ?) a
+         union all
+         select * from (${EVENT} where target_id = ? and id <= ? and (actor_id is null or actor_id <> ?)
+           order by id desc limit ?) b
+         order by id desc limit ?`,
+        [personId, upTo, take, personId, upTo, personId, take, take],
+      );
       return rows.map(toEvent);
     },
 

@@ -2,6 +2,7 @@ import type { Orm } from '../orm';
 import { openReadConnection, type ReadConnection } from './connection';
 import { entityReads } from './entities';
 import { eventReads } from './events';
+import { labelReads } from './labels';
 import { peopleReads } from './people';
 import { projectReads } from './projects';
 import { taskReads } from './tasks';
@@ -10,6 +11,7 @@ export type { ReadConnection } from './connection';
 export type { EntityFilter, EntityRow } from './entities';
 export type { EventFilter, EventRow, EventVisibility } from './events';
 export * from './from-entities';
+export type { LabelTarget } from './labels';
 export type { PersonRow, SessionRow } from './people';
 export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
 export type { ProjectRow, TeamMemberRow } from './projects';
@@ -28,6 +30,7 @@ export function createHotReads(connection: ReadConnection) {
     tasks: taskReads(connection),
     entities: entityReads(connection),
     events: eventReads(connection),
+    labels: labelReads(connection),
     close: () => connection.close(),
   };
 }

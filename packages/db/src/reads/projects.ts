@@ -86,6 +86,15 @@ export function projectReads(db: ReadConnection) {
       return teams;
     },
 
+    /** The projects whose team has this person, by name. */
+    async teamsOf(personId: string): Promise<{ id: string; name: string }[]> {
+      return db.all<{ id: string; name: string }>(
+        `select p.id, p.name from project_members m join projects p on p.id = m.project_id
+         where m.person_id = ? order by p.name, p.id`,
+        [personId],
+      );
+    },
+
     /** Ids of the projects whose team has this person. */
     async ofMember(personId: string): Promise<string[]> {
       const rows = await db.all<{ projectId: string }>(
