@@ -13,6 +13,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { createApiClient, TRPCProvider } from './api';
 import { errorCode } from './errors';
 import { Shell } from './layout/Shell';
+import { BotPage } from './pages/bots/BotPage';
 import { BotsPage } from './pages/bots/BotsPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
 import { PeoplePage } from './pages/people/PeoplePage';
@@ -69,6 +70,7 @@ export function App() {
                 <Routes>
                   <Route path="/" element={<Navigate to="/bots" replace />} />
                   <Route path="/bots" element={<BotsPage />} />
+                  <Route path="/bots/:id" element={<BotPage />} />
                   <Route path="/people" element={<PeoplePage />} />
                   <Route path="/departments" element={<DepartmentsPage />} />
                   <Route path="/projects" element={<ProjectsPage />} />

@@ -9,6 +9,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+/** The README's pictures of the admin, written by the browser tests that reach each page. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 /** The system's Chromium (`apt-get install chromium`); never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -7,25 +7,19 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { memo, useCallback, useState } from 'react';
+import { Link } from 'react-router';
 import { type Person, useTRPC } from '../../api';
-import { ConfirmModal } from '../../components/ConfirmModal';
 import { ExpiryCell } from '../../components/ExpiryBadge';
 import { PageHeader } from '../../components/PageHeader';
 import { PersonCells, PersonHeaders } from '../../components/PersonCells';
 import { QueryState } from '../../components/QueryState';
-import { type IssuedToken, TokenModal } from '../../components/TokenModal';
 import { WideTable } from '../../components/WideTable';
 import { ago } from '../../components/when';
-import { messageOf } from '../../errors';
 import { EXPIRY_WARNING_DAYS } from '../../expiry';
 import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
 import { usePeopleListParams } from '../../lists/list-params';
-import { BotActivityDrawer } from './BotActivityDrawer';
-import { BotFormModal } from './BotFormModal';
+import { type BotAction, useBotActions } from './BotActionModals';
 import { BulkActions } from './BulkActions';
-import { RegenerateTokenModal } from './RegenerateTokenModal';
-
-type Form = { opened: false } | { opened: true; bot: Person | null };
 
 export function BotsPage() {
   const trpc = useTRPC();
@@ -42,11 +36,7 @@ export function BotsPage() {
   const expiringSoon = useQuery(
     trpc.bots.list.queryOptions({ limit: 1, expiry: 'soon', withinDays: EXPIRY_WARNING_DAYS }),
   );
-  const [form, setForm] = useState<Form>({ opened: false });
-  const [issued, setIssued] = useState<IssuedToken | null>(null);
-  const [regenerating, setRegenerating] = useState<Person | null>(null);
-  const [deleting, setDeleting] = useState<Person | null>(null);
-  const [watching, setWatching] = useState<Person | null>(null);
+  const { act, modals } = useBotActions();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const select = useCallback(
     (ids: string[], on: boolean) =>
@@ -70,20 +60,6 @@ export function BotsPage() {
     (id: string, active: boolean) => mutateAsync({ id, active }),
     [mutateAsync],
   );
-  const act = useCallback((action: RowAction, bot: Person) => {
-    if (action === 'edit') setForm({ opened: true, bot });
-    else if (action === 'regenerate') setRegenerating(bot);
-    else if (action === 'activity') setWatching(bot);
-    else setDeleting(bot);
-  }, []);
-  const remove = useMutation(
-    trpc.bots.delete.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        setDeleting(null);
-      },
-    }),
-  );
 
   return (
     <>
@@ -94,7 +70,7 @@ export function BotsPage() {
             {EXPIRY_WARNING_DAYS} days
           </Text>
         )}
-        <Button onClick={() => setForm({ opened: true, bot: null })}>New bot</Button>
+        <Button onClick={() => act('create')}>New bot</Button>
       </PageHeader>
       <ListFilters params={params} label="bots" withExpiry />
       {selected.size > 0 && (
@@ -170,39 +146,10 @@ export function BotsPage() {
         }}
       </QueryState>
 
-      <BotFormModal
-        opened={form.opened}
-        bot={form.opened ? form.bot : null}
-        onClose={() => setForm({ opened: false })}
-        onCreated={setIssued}
-      />
-      <RegenerateTokenModal
-        bot={regenerating}
-        onClose={() => setRegenerating(null)}
-        onIssued={setIssued}
-      />
-      <TokenModal issued={issued} onClose={() => setIssued(null)} />
-      <BotActivityDrawer bot={watching} onClose={() => setWatching(null)} />
-      <ConfirmModal
-        opened={deleting !== null}
-        title="Delete bot"
-        confirmLabel="Delete bot"
-        pending={remove.isPending}
-        error={remove.isError ? messageOf(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
-        Delete {deleting?.name}? Its token stops working at once. What it did stays in the event
-        log.
-      </ConfirmModal>
+      {modals}
     </>
   );
 }
-
-type RowAction = 'edit' | 'regenerate' | 'activity' | 'delete';
 
 const BotRow = memo(function BotRow({
   bot,
@@ -214,7 +161,7 @@ const BotRow = memo(function BotRow({
   bot: Person;
   selected: boolean;
   onSelect: (ids: string[], on: boolean) => void;
-  onAction: (action: RowAction, bot: Person) => void;
+  onAction: (action: BotAction, bot: Person) => void;
   saveActive: (id: string, active: boolean) => Promise<unknown>;
 }) {
   return (
@@ -227,7 +174,7 @@ const BotRow = memo(function BotRow({
         />
       </Table.Td>
       <Table.Td maw={260}>
-        <Text fw={500} truncate="end" title={bot.name}>
+        <Text fw={500} truncate="end" title={bot.name} component={Link} to={`/bots/${bot.id}`}>
           {bot.name}
         </Text>
       </Table.Td>
@@ -251,7 +198,9 @@ const BotRow = memo(function BotRow({
           <Menu.Dropdown>
             <Menu.Item onClick={() => onAction('edit', bot)}>Edit</Menu.Item>
             <Menu.Item onClick={() => onAction('regenerate', bot)}>Regenerate token</Menu.Item>
-            <Menu.Item onClick={() => onAction('activity', bot)}>Activity</Menu.Item>
+            <Menu.Item component={Link} to={`/bots/${bot.id}`}>
+              Activity and teams
+            </Menu.Item>
             <Menu.Divider />
             <Menu.Item color="red" onClick={() => onAction('delete', bot)}>
               Delete

@@ -1,15 +1,14 @@
 import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Project, useTRPC } from '../../api';
 import { FormError } from '../../components/FormError';
-import { messageOf } from '../../errors';
+import { useTeamChanges } from '../../components/use-team-changes';
 
 /** A project's team: people and bots, who may then read (and by role, change) the project. */
 export function TeamModal({ project, onClose }: { project: Project | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   // The server searches every person and bot (a studio has hundreds): 20 of each per search.
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 200);
@@ -25,17 +24,12 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
     placeholderData: keepPreviousData,
   });
   const [personId, setPersonId] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries();
-  const add = useMutation(
-    trpc.projects.addMember.mutationOptions({
-      onSuccess: async () => {
-        await refresh();
-        setPersonId(null);
-        setSearch('');
-      },
-    }),
-  );
-  const remove = useMutation(trpc.projects.removeMember.mutationOptions({ onSuccess: refresh }));
+  const { add, remove, failure } = useTeamChanges({
+    onAdded: () => {
+      setPersonId(null);
+      setSearch('');
+    },
+  });
 
   const members = new Set(project?.team.map((m) => m.id));
   const candidates = [
@@ -48,7 +42,6 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
       .filter((c) => c.group === group)
       .map(({ value, label }) => ({ value, label })),
   }));
-  const failure = add.error ?? remove.error;
 
   return (
     <Modal
@@ -63,7 +56,7 @@ export function TeamModal({ project, onClose }: { project: Project | null; onClo
     >
       {project && (
         <Stack>
-          <FormError message={failure ? messageOf(failure) : null} />
+          <FormError message={failure} />
           <form
             onSubmit={(e) => {
               e.preventDefault();
