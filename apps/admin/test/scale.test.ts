@@ -3,7 +3,12 @@
  * the server, filters kept in the URL, totals on the page, and the team picker able to add any
  * bot, not only the first 100.
  */
-import { adminClient, startTestServer, type TestServer } from '@clapper/server/testing';
+import {
+  adminClient,
+  createTestClient,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
@@ -14,18 +19,26 @@ const EXPIRING = 12;
 let server: TestServer;
 let browser: Browser;
 let page: Page;
+let lightingId: string;
 
 const name = (i: number) => `render-${String(i).padStart(3, '0')}`;
 
 beforeAll(async () => {
   server = await startTestServer({ adminDir: ADMIN_DIST });
   const admin = await adminClient(server);
+  lightingId = (await admin.departments.create.mutate({ name: 'Lighting' })).id;
+  const farm = await admin.projects.create.mutate({ name: 'Farm' });
   for (let i = 0; i < BOTS; i++) {
-    await admin.bots.create.mutate({
+    const { bot, token } = await admin.bots.create.mutate({
       name: name(i),
       // The first twelve expire within the fortnight; the rest in a year.
       expiresAt: utcDayFromNow(i < EXPIRING ? 1 + i : 365),
+      // The first five in Lighting; the next three on Farm's team; the next three used today.
+      departmentIds: i < 5 ? [lightingId] : [],
     });
+    if (i >= 5 && i < 8)
+      await admin.projects.addMember.mutate({ projectId: farm.id, personId: bot.id });
+    if (i >= 8 && i < 11) await createTestClient(server, token).auth.me.query();
   }
   await admin.projects.create.mutate({ name: 'Big Show' });
   browser = await launchChromium();
@@ -91,6 +104,39 @@ describe('the Bots page with 207 bots', () => {
     await page.getByText('No bot matches these filters.').waitFor();
   });
 
+  it('filters by department, team, days ahead and last use, each kept in the URL', async () => {
+    const param = (name: string) => new URL(page.url()).searchParams.get(name);
+    await page.goto(`${server.url}/bots`);
+    await page.getByRole('combobox', { name: 'Department' }).click();
+    await page.getByRole('option', { name: 'Lighting' }).click();
+    await expect.poll(rowNames).toEqual([4, 3, 2, 1, 0].map(name));
+    expect(param('department')).toBe(lightingId);
+
+    await page.goto(`${server.url}/bots`);
+    await page.getByRole('combobox', { name: 'Team' }).fill('Far');
+    await page.getByRole('option', { name: 'Farm' }).click();
+    await expect.poll(rowNames).toEqual([7, 6, 5].map(name));
+    // A reload keeps the filter, and the picker still names the project.
+    await page.reload();
+    await expect.poll(rowNames).toEqual([7, 6, 5].map(name));
+    await expect.poll(() => page.getByRole('combobox', { name: 'Team' }).inputValue()).toBe('Farm');
+
+    const admin = await adminClient(server);
+    const within3 = await admin.bots.list.query({ expiry: 'soon', withinDays: 3, limit: 1 });
+    await page.goto(`${server.url}/bots?expiry=soon`);
+    await page.getByRole('textbox', { name: 'Days ahead' }).fill('3');
+    await expect.poll(rowNames).toHaveLength(within3.total);
+    expect(within3.total).toBeLessThan(EXPIRING);
+    expect(param('within')).toBe('3');
+
+    // Three bots were used today: the rest were not used since before today.
+    await page.goto(`${server.url}/bots?usedBefore=${utcDayFromNow(0)}`);
+    await page.getByText(`Showing 50 of ${BOTS - 3}`).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Last used before' }).inputValue()).toBe(
+      utcDayFromNow(0),
+    );
+  });
+
   it('bulk actions: select what a search shows, one confirmation naming the count, an event per bot', async () => {
     const admin = await adminClient(server);
     const before = (await admin.events.list.query({ limit: 1 })).items[0]!.id;
@@ -136,7 +182,10 @@ describe('the Bots page with 207 bots', () => {
     }
     await page.goto(`${server.url}/departments`);
     const rows = page.getByRole('table', { name: 'Departments' }).locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(120);
+    // And Lighting, made before.
+    await expect.poll(() => rows.count()).toBe(121);
+    await page.getByLabel('Search departments').fill('DEPT-11');
+    await expect.poll(() => rows.count()).toBe(10);
     await page.goto(`${server.url}/bots`);
     await page.getByRole('button', { name: 'New bot' }).click();
     const form = page.getByRole('dialog', { name: 'New bot' });
@@ -169,9 +218,10 @@ describe('the Bots page with 207 bots', () => {
     await page.goto(`${server.url}/projects`);
     const rows = page.getByRole('table', { name: 'Projects' }).locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(50);
-    expect(await page.getByText('Showing 50 of 61').count()).toBe(1);
+    // And Big Show and Farm, made before.
+    expect(await page.getByText('Showing 50 of 62').count()).toBe(1);
     await page.getByRole('button', { name: 'Show more' }).click();
-    await expect.poll(() => rows.count()).toBe(61);
+    await expect.poll(() => rows.count()).toBe(62);
     await page.getByLabel('Search projects').fill('season 5');
     await expect.poll(() => rows.allTextContents()).toHaveLength(10);
     expect(new URL(page.url()).searchParams.get('q')).toBe('season 5');

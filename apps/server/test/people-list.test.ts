@@ -1,7 +1,7 @@
 /**
  * Lists at studio scale (issue #14): `bots.list` and `users.list` with 207 bots, more than the
  * admin's old single page of 100, searched, filtered and sorted by the server, with cursors
- * that hold under every sort; `projects.list` searched and counted. Through HTTP, as the admin
+ * that hold under every sort; `projects.list` and `departments.list` searched and counted. Through HTTP, as the admin
  * and scripts call them.
  */
 import { Department, nameKey } from '@clapper/db';
@@ -239,6 +239,32 @@ describe('projects.list', () => {
     ]);
     expect(found.total).toBe(5);
     expect(await trpcError(admin.projects.list.query({ q: 'x'.repeat(101) }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'q',
+    });
+  });
+});
+
+describe('departments.list', () => {
+  it('pages past 100 departments, searches names whatever their case (wildcards literal), and counts', async () => {
+    for (let i = 0; i < 103; i++) {
+      await admin.departments.create.mutate({ name: `Dept ${String(i).padStart(3, '0')}` });
+    }
+    await admin.departments.create.mutate({ name: 'FX 50%_off' });
+    const first = await admin.departments.list.query({ limit: 100 });
+    expect(first.items).toHaveLength(100);
+    expect(first.total).toBe(105); // and Lighting
+    const rest = await admin.departments.list.query({ limit: 100, cursor: first.nextCursor! });
+    expect(rest.items).toHaveLength(5);
+    expect(rest.nextCursor).toBeNull();
+    const found = await admin.departments.list.query({ q: 'dEPT 10' });
+    expect(found.items.map((d) => d.name)).toEqual(['Dept 100', 'Dept 101', 'Dept 102']);
+    expect(found.total).toBe(3);
+    expect((await admin.departments.list.query({ q: '%_' })).items.map((d) => d.name)).toEqual([
+      'FX 50%_off',
+    ]);
+    expect(found.items[0]).toEqual({ id: expect.any(String), name: 'Dept 100', color: null });
+    expect(await trpcError(admin.departments.list.query({ q: 'a\u0000b' }))).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'q',
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './domain/text';
 
 export const MAX_PAGE = 500;
 
@@ -12,6 +13,11 @@ export const ZPage = {
   cursor: z.uuid('must be a cursor from a previous page').optional(),
   limit: ZLimit,
 };
+
+/** A list searched by name: a page, and `q`, part of the name in any case. */
+export const ZNamedListInput = z
+  .object({ ...ZPage, q: text({ max: 100 }).optional() })
+  .default({ limit: 100 });
 
 export interface Page<T> {
   items: T[];

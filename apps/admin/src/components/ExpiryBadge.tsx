@@ -12,7 +12,9 @@ export function ExpiryCell({
   const label = expiryLabel(expiry);
   return (
     <Group gap={6} wrap="nowrap">
-      <Text size="sm">{expiresAt ?? 'Never'}</Text>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {expiresAt ?? 'Never'}
+      </Text>
       {label && (
         <Badge color={expiry.state === 'expired' ? 'red' : 'orange'} variant="light" size="sm">
           {label}

@@ -1,10 +1,25 @@
-import { Button, Group, Select, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import {
+  Button,
+  Group,
+  NumberInput,
+  Select,
+  Table,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
+import { DateInput } from '@mantine/dates';
 import type { ReactNode } from 'react';
+import { ProjectPicker } from '../components/ProjectPicker';
 import { EXPIRY_WARNING_DAYS } from '../expiry';
 import { ROLE_OPTIONS } from '../roles';
+import { useAllDepartments } from './all-departments';
 import type { PeopleListParams, PeopleSort } from './list-params';
 
-/** Search, role, status and (for bots) expiry, over a people table; each kept in the URL. */
+/**
+ * Search, role, status, department and team, and for bots expiry and last use, over a people
+ * table; each kept in the URL.
+ */
 export function ListFilters({
   params,
   label,
@@ -14,6 +29,7 @@ export function ListFilters({
   label: string;
   withExpiry?: boolean;
 }) {
+  const departments = useAllDepartments();
   return (
     <Group mb="md" align="flex-end" wrap="wrap">
       <TextInput
@@ -45,6 +61,24 @@ export function ListFilters({
         clearable
         w={150}
       />
+      <Select
+        label="Department"
+        placeholder="Any department"
+        data={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
+        value={params.department}
+        onChange={(value) => params.set('department', value)}
+        searchable
+        clearable
+        w={180}
+      />
+      <ProjectPicker
+        label="Team"
+        placeholder="Any project"
+        value={params.project}
+        onChange={(value) => params.set('project', value)}
+        clearable
+        w={200}
+      />
       {withExpiry && (
         <Select
           label="Expiry"
@@ -58,6 +92,28 @@ export function ListFilters({
           onChange={(value) => params.set('expiry', value)}
           clearable
           w={180}
+        />
+      )}
+      {withExpiry && params.expiry === 'soon' && (
+        <NumberInput
+          label="Days ahead"
+          min={1}
+          max={3650}
+          allowDecimal={false}
+          value={params.withinDays}
+          onChange={(value) => params.set('within', value === '' ? null : String(value))}
+          w={110}
+        />
+      )}
+      {withExpiry && (
+        <DateInput
+          label="Last used before"
+          placeholder="Any time"
+          valueFormat="YYYY-MM-DD"
+          clearable
+          value={params.usedBefore}
+          onChange={(value) => params.set('usedBefore', value)}
+          w={160}
         />
       )}
     </Group>

@@ -1,17 +1,17 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTRPC } from '../api';
 
 /**
- * Every department, page after page of `departments.list` (a studio has tens, not thousands):
- * the Departments page and the picker show all of them, not the first page.
+ * Every department (whose name contains `q`), page after page of `departments.list` (a studio
+ * has tens, not thousands): the Departments page and the pickers show all of them.
  */
-export function useAllDepartments() {
+export function useAllDepartments(q?: string) {
   const trpc = useTRPC();
   const query = useInfiniteQuery(
     trpc.departments.list.infiniteQueryOptions(
-      { limit: 500 },
-      { getNextPageParam: (last) => last.nextCursor },
+      { limit: 500, q: q || undefined },
+      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
     ),
   );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
@@ -20,9 +20,10 @@ export function useAllDepartments() {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const items = query.data?.pages.flatMap((page) => page.items);
   return {
-    isPending: query.isPending || (hasNextPage ?? false),
+    // The first page's placeholder while a new search runs: no flash of a loader per key.
+    isPending: (query.isPending || (hasNextPage ?? false)) && !query.isPlaceholderData,
     isError: query.isError,
     error: query.error,
-    data: items && { items },
+    data: items && { items, total: query.data?.pages[0]?.total ?? items.length },
   };
 }

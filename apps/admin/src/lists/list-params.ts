@@ -24,6 +24,12 @@ const isRole = (value: string | null): value is Role =>
 const isSort = (value: string | null): value is PeopleSort =>
   value !== null && Object.hasOwn(SORTS, value);
 
+/** A number of days from the URL, if it is one the server takes. */
+function wholeDays(value: string | null): number | null {
+  const days = Number(value);
+  return value && Number.isInteger(days) && days >= 1 && days <= 3650 ? days : null;
+}
+
 /**
  * A people table's search, filters and sort, kept in the page's URL (so a filtered view is a
  * link, and survives a reload), and the list input they make. The search is sent 150 ms
@@ -37,6 +43,11 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
   const role = isRole(roleParam) ? roleParam : null;
   const active = params.get('active');
   const expiry = (['expired', 'never', 'soon'] as const).find((e) => e === params.get('expiry'));
+  const withinDays = wholeDays(params.get('within')) ?? EXPIRY_WARNING_DAYS;
+  const department = params.get('department');
+  const project = params.get('project');
+  const day = params.get('usedBefore');
+  const usedBefore = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null;
   const sortParam = params.get('sort');
   const sort = isSort(sortParam) ? sortParam : defaults.sort;
   const orderParam = params.get('order');
@@ -59,7 +70,10 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
     role: role ?? undefined,
     active: active === 'true' ? true : active === 'false' ? false : undefined,
     expiry,
-    withinDays: EXPIRY_WARNING_DAYS,
+    withinDays,
+    departmentId: department ?? undefined,
+    projectId: project ?? undefined,
+    lastUsedBefore: usedBefore ?? undefined,
     sort,
     order,
   } satisfies PeopleListInput;
@@ -69,6 +83,10 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
     role,
     active,
     expiry: expiry ?? null,
+    withinDays,
+    department,
+    project,
+    usedBefore,
     sort,
     order,
     input,

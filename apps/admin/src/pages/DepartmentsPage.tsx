@@ -11,8 +11,10 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { type Department, useTRPC } from '../api';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { FormActions } from '../components/FormActions';
@@ -27,7 +29,11 @@ type Form = { opened: false } | { opened: true; department: Department | null };
 export function DepartmentsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const departments = useAllDepartments();
+  // The search is kept in the URL, as on the other pages.
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const [q] = useDebouncedValue(search.trim(), 150);
+  const departments = useAllDepartments(q);
   const [form, setForm] = useState<Form>({ opened: false });
   const [deleting, setDeleting] = useState<Department | null>(null);
   const remove = useMutation(
@@ -42,12 +48,33 @@ export function DepartmentsPage() {
   return (
     <>
       <PageHeader title="Departments">
+        {departments.data && (
+          <Text size="sm" c="dimmed" data-testid="department-total">
+            {departments.data.total} {q ? 'found' : 'departments'}
+          </Text>
+        )}
         <Button onClick={() => setForm({ opened: true, department: null })}>New department</Button>
       </PageHeader>
+      <TextInput
+        label="Search"
+        placeholder="Name"
+        aria-label="Search departments"
+        value={search}
+        onChange={(e) => {
+          const value = e.currentTarget.value;
+          setParams(value ? { q: value } : {}, { replace: true });
+        }}
+        w={240}
+        mb="md"
+      />
       <QueryState query={departments} label="departments">
         {({ items }) =>
           items.length === 0 ? (
-            <Text c="dimmed">No departments yet: modeling, animation, compositing…</Text>
+            <Text c="dimmed">
+              {q
+                ? 'No department matches this search.'
+                : 'No departments yet: modeling, animation, compositing…'}
+            </Text>
           ) : (
             <Table highlightOnHover aria-label="Departments" maw={640}>
               <Table.Thead>

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { ZId } from '../domain/schemas';
-import { text } from '../domain/text';
-import { ZPage } from '../pagination';
+import { ZNamedListInput } from '../pagination';
 
 /** A person (user or bot) on a project's team: `projects.addMember`, `projects.removeMember`, the CLI. */
 export const ZProjectMemberInput = z.object({ projectId: ZId, personId: ZId });
 export type ProjectMemberInput = z.infer<typeof ZProjectMemberInput>;
 
 /** A page of the projects the caller may read, whose name contains `q` (any case). */
-export const ZListProjectsInput = z
-  .object({ ...ZPage, q: text({ max: 100 }).optional() })
-  .default({ limit: 100 });
+export const ZListProjectsInput = ZNamedListInput;

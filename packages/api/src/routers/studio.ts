@@ -16,8 +16,8 @@ import { findDepartments } from '../domain/departments';
 import { assertNameFree } from '../domain/unique-names';
 import { conflict, notFound } from '../errors';
 import { type Actor, flushWithEvent } from '../events';
-import { toPage } from '../pagination';
-import { authedProcedure, router } from '../trpc';
+import { toPage, ZNamedListInput } from '../pagination';
+import { authedProcedure, readProcedure, router } from '../trpc';
 import { taskStatusView } from '../views/production';
 import {
   ZCreateDepartmentInput,
@@ -73,15 +73,15 @@ export const taskTypeView = (t: ITaskType) => ({
 });
 
 export const departmentsRouter = router({
-  list: authedProcedure
-    .input(ZListInput)
-    .query(async ({ ctx, input }) =>
-      pageOf(
-        await ctx.em.find(Department, after(input.cursor), byId(input.limit)),
-        input.limit,
-        departmentView,
-      ),
-    ),
+  /** Every department, by id, names containing `q` (any case), and how many match. */
+  list: readProcedure.input(ZNamedListInput).query(async ({ ctx, input }) => {
+    const { rows, total } = await ctx.services.reads.departments.page(
+      input.cursor,
+      input.limit + 1,
+      input.q,
+    );
+    return { ...toPage(rows, input.limit), total };
+  }),
   create: configure.input(ZCreateDepartmentInput).mutation(async ({ ctx, input }) => {
     await assertNameFree(ctx.em, Department, 'department', input.name);
     const department = ctx.em.create(Department, { name: input.name, color: input.color ?? null });

@@ -1,5 +1,6 @@
 import type { Orm } from '../orm';
 import { openReadConnection, type ReadConnection } from './connection';
+import { departmentReads } from './departments';
 import { entityReads } from './entities';
 import { eventReads } from './events';
 import { labelReads } from './labels';
@@ -8,6 +9,7 @@ import { projectReads } from './projects';
 import { taskReads } from './tasks';
 
 export type { ReadConnection } from './connection';
+export type { DepartmentRow } from './departments';
 export type { EntityFilter, EntityRow } from './entities';
 export type { EventFilter, EventRow, EventVisibility } from './events';
 export * from './from-entities';
@@ -26,6 +28,7 @@ export function createHotReads(connection: ReadConnection) {
   return {
     connection,
     people: peopleReads(connection),
+    departments: departmentReads(connection),
     projects: projectReads(connection),
     tasks: taskReads(connection),
     entities: entityReads(connection),

@@ -1,7 +1,6 @@
 import type { PersonKind, Role } from '../entities/person';
-import { nameKey } from '../name-key';
 import type { ReadConnection } from './connection';
-import { containing } from './like';
+import { pageByName } from './name-search';
 import { toBool, toDate } from './values';
 
 export interface ProjectRow {
@@ -49,27 +48,15 @@ export function projectReads(db: ReadConnection) {
       take: number,
       q?: string,
     ): Promise<{ rows: ProjectRow[]; total: number }> {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (ids !== 'all') {
-        where.push(db.inList('id'));
-        params.push(db.list(ids));
-      }
-      if (q) {
-        where.push("name_key like ? escape '\\'");
-        params.push(containing(nameKey(q)));
-      }
-      const matching = where.length ? ` where ${where.join(' and ')}` : '';
-      const filter = cursor ? `${matching}${where.length ? ' and' : ' where'} id > ?` : matching;
-      const [rows, [count]] = await Promise.all([
-        db.all<ProjectRow>(`${PROJECT}${filter} order by id limit ?`, [
-          ...params,
-          ...(cursor ? [cursor] : []),
-          take,
-        ]),
-        db.all<{ n: number | string }>(`select count(*) as n from projects${matching}`, params),
-      ]);
-      return { rows: rows.map(toProject), total: Number(count?.n ?? 0) };
+      const { rows, total } = await pageByName<ProjectRow>(db, {
+        select: PROJECT,
+        table: 'projects',
+        ids,
+        cursor,
+        take,
+        q,
+      });
+      return { rows: rows.map(toProject), total };
     },
 
     /** The team of each project, members in id order; a project with none maps to []. */

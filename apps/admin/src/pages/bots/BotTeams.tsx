@@ -1,9 +1,7 @@
-import { Button, CloseButton, Group, Select, Stack, Table, Text } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Button, CloseButton, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import { useTRPC } from '../../api';
 import { FormError } from '../../components/FormError';
+import { ProjectPicker } from '../../components/ProjectPicker';
 import { useTeamChanges } from '../../components/use-team-changes';
 
 /** The projects a bot works on: it reads (and by role, changes) only these. */
@@ -12,25 +10,11 @@ export function BotTeams({
 }: {
   bot: { id: string; name: string; teams: { id: string; name: string }[] };
 }) {
-  const trpc = useTRPC();
-  // The server searches every project by name: 20 at a time.
-  const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search.trim(), 200);
-  const projects = useQuery({
-    ...trpc.projects.list.queryOptions({ limit: 20, q: q || undefined }),
-    placeholderData: keepPreviousData,
-  });
   const [projectId, setProjectId] = useState<string | null>(null);
   const { add, remove, failure } = useTeamChanges({
-    onAdded: () => {
-      setProjectId(null);
-      setSearch('');
-    },
+    onAdded: () => setProjectId(null),
   });
   const member = new Set(bot.teams.map((t) => t.id));
-  const candidates = (projects.data?.items ?? [])
-    .filter((p) => !member.has(p.id))
-    .map((p) => ({ value: p.id, label: p.name }));
 
   return (
     <Stack>
@@ -70,18 +54,12 @@ export function BotTeams({
         }}
       >
         <Group align="flex-end">
-          <Select
+          <ProjectPicker
             label="Add to a project's team"
             placeholder="Search projects"
-            data={candidates}
             value={projectId}
             onChange={setProjectId}
-            searchable
-            searchValue={search}
-            onSearchChange={setSearch}
-            filter={({ options }) => options}
-            nothingFoundMessage={projects.isFetching ? 'Searching…' : 'No other project'}
-            style={{ flex: 1 }}
+            exclude={member}
           />
           <Button type="submit" disabled={!projectId} loading={add.isPending}>
             Add
