@@ -1,4 +1,5 @@
-import { createTheme, Drawer, MantineProvider, Modal } from '@mantine/core';
+import type { AppRouter } from '@clapper/api';
+import { Center, createTheme, Drawer, Loader, MantineProvider, Modal } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import {
   MutationCache,
@@ -8,16 +9,14 @@ import {
   QueryClient,
   QueryClientProvider,
 } from '@tanstack/react-query';
-import { useState } from 'react';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { createApiClient, TRPCProvider } from './api';
 import { errorCode } from './errors';
 import { Shell } from './layout/Shell';
-import { BotPage } from './pages/bots/BotPage';
 import { BotsPage } from './pages/bots/BotsPage';
-import { DepartmentsPage } from './pages/DepartmentsPage';
-import { PeoplePage } from './pages/people/PeoplePage';
-import { ProjectsPage } from './pages/projects/ProjectsPage';
+import { prefetchBots } from './pages/bots/bots-list';
 import { SessionGate } from './session/SessionGate';
 
 // Mantine's close buttons carry only an icon: name them for screen readers and tests.
@@ -28,6 +27,18 @@ const theme = createTheme({
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
   },
 });
+
+// The Bots page comes with the first load; the others are fetched when first opened.
+const BotPage = lazy(() => import('./pages/bots/BotPage').then((m) => ({ default: m.BotPage })));
+const PeoplePage = lazy(() =>
+  import('./pages/people/PeoplePage').then((m) => ({ default: m.PeoplePage })),
+);
+const DepartmentsPage = lazy(() =>
+  import('./pages/DepartmentsPage').then((m) => ({ default: m.DepartmentsPage })),
+);
+const ProjectsPage = lazy(() =>
+  import('./pages/projects/ProjectsPage').then((m) => ({ default: m.ProjectsPage })),
+);
 
 const ME_KEY = [['auth', 'me']];
 
@@ -59,6 +70,12 @@ function makeQueryClient() {
 export function App() {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(createApiClient);
+  useState(() =>
+    prefetchBots(
+      createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient }),
+      queryClient,
+    ),
+  );
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="top-right" />
@@ -67,20 +84,30 @@ export function App() {
           <BrowserRouter>
             <SessionGate>
               <Shell>
-                <Routes>
-                  <Route path="/" element={<Navigate to="/bots" replace />} />
-                  <Route path="/bots" element={<BotsPage />} />
-                  <Route path="/bots/:id" element={<BotPage />} />
-                  <Route path="/people" element={<PeoplePage />} />
-                  <Route path="/departments" element={<DepartmentsPage />} />
-                  <Route path="/projects" element={<ProjectsPage />} />
-                  <Route path="*" element={<Navigate to="/bots" replace />} />
-                </Routes>
+                <Suspense fallback={<PageLoader />}>
+                  <Routes>
+                    <Route path="/" element={<Navigate to="/bots" replace />} />
+                    <Route path="/bots" element={<BotsPage />} />
+                    <Route path="/bots/:id" element={<BotPage />} />
+                    <Route path="/people" element={<PeoplePage />} />
+                    <Route path="/departments" element={<DepartmentsPage />} />
+                    <Route path="/projects" element={<ProjectsPage />} />
+                    <Route path="*" element={<Navigate to="/bots" replace />} />
+                  </Routes>
+                </Suspense>
               </Shell>
             </SessionGate>
           </BrowserRouter>
         </TRPCProvider>
       </QueryClientProvider>
     </MantineProvider>
+  );
+}
+
+function PageLoader() {
+  return (
+    <Center py="xl">
+      <Loader role="status" aria-label="Loading the page" />
+    </Center>
   );
 }

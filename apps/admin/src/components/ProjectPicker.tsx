@@ -29,12 +29,15 @@ export function ProjectPicker({
   const trpc = useTRPC();
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 200);
+  // Asked only once the list is opened: a page with the picker does not wait for projects.
+  const [opened, setOpened] = useState(false);
   // Cleared (or added, and so cleared by the page): the next search starts empty.
   useEffect(() => {
     if (value === null) setSearch('');
   }, [value]);
   const found = useQuery({
     ...trpc.projects.list.queryOptions({ limit: 20, q: q || undefined }),
+    enabled: opened,
     placeholderData: keepPreviousData,
   });
   const picked = useQuery({
@@ -54,6 +57,7 @@ export function ProjectPicker({
       data={options}
       value={value}
       onChange={onChange}
+      onDropdownOpen={() => setOpened(true)}
       searchable
       searchValue={search}
       onSearchChange={setSearch}

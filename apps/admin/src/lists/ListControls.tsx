@@ -9,7 +9,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ProjectPicker } from '../components/ProjectPicker';
 import { EXPIRY_WARNING_DAYS } from '../expiry';
 import { ROLE_OPTIONS } from '../roles';
@@ -29,7 +29,11 @@ export function ListFilters({
   label: string;
   withExpiry?: boolean;
 }) {
-  const departments = useAllDepartments();
+  // Departments are asked for once the filter opens (or names one): the table comes first.
+  const [departmentsWanted, setDepartmentsWanted] = useState(false);
+  const departments = useAllDepartments(undefined, {
+    enabled: departmentsWanted || params.department !== null,
+  });
   return (
     <Group mb="md" align="flex-end" wrap="wrap">
       <TextInput
@@ -67,6 +71,7 @@ export function ListFilters({
         data={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
         value={params.department}
         onChange={(value) => params.set('department', value)}
+        onDropdownOpen={() => setDepartmentsWanted(true)}
         searchable
         clearable
         w={180}

@@ -6,12 +6,12 @@ import { useTRPC } from '../api';
  * Every department (whose name contains `q`), page after page of `departments.list` (a studio
  * has tens, not thousands): the Departments page and the pickers show all of them.
  */
-export function useAllDepartments(q?: string) {
+export function useAllDepartments(q?: string, { enabled = true } = {}) {
   const trpc = useTRPC();
   const query = useInfiniteQuery(
     trpc.departments.list.infiniteQueryOptions(
       { limit: 500, q: q || undefined },
-      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
+      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData, enabled },
     ),
   );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;

@@ -30,15 +30,20 @@ function wholeDays(value: string | null): number | null {
   return value && Number.isInteger(days) && days >= 1 && days <= 3650 ? days : null;
 }
 
+/** A search box asks the server once typing pauses this long. */
+export const SEARCH_PAUSE_MS = 100;
+
+type Defaults = { sort: PeopleSort; order: 'asc' | 'desc' };
+
 /**
- * A people table's search, filters and sort, kept in the page's URL (so a filtered view is a
- * link, and survives a reload), and the list input they make. The search is sent 150 ms
- * after the last key.
+ * What a people table's URL asks for, and the list input it makes (with the search `q` as
+ * sent: the page debounces it). Pure, so the first page can be asked for before the page renders.
  */
-export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' | 'desc' }) {
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const [debouncedQ] = useDebouncedValue(q, 150);
+export function readPeopleList(
+  params: URLSearchParams,
+  defaults: Defaults,
+  q = params.get('q') ?? '',
+) {
   const roleParam = params.get('role');
   const role = isRole(roleParam) ? roleParam : null;
   const active = params.get('active');
@@ -52,6 +57,44 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
   const sort = isSort(sortParam) ? sortParam : defaults.sort;
   const orderParam = params.get('order');
   const order = orderParam === 'asc' || orderParam === 'desc' ? orderParam : defaults.order;
+  const input = {
+    limit: 50,
+    q: q.trim() || undefined,
+    role: role ?? undefined,
+    active: active === 'true' ? true : active === 'false' ? false : undefined,
+    expiry,
+    withinDays,
+    departmentId: department ?? undefined,
+    projectId: project ?? undefined,
+    lastUsedBefore: usedBefore ?? undefined,
+    sort,
+    order,
+  } satisfies PeopleListInput;
+  return {
+    role,
+    active,
+    expiry: expiry ?? null,
+    withinDays,
+    department,
+    project,
+    usedBefore,
+    sort,
+    order,
+    input,
+  };
+}
+
+/**
+ * A people table's search, filters and sort, kept in the page's URL (so a filtered view is a
+ * link, and survives a reload), and the list input they make. The search is sent once typing
+ * pauses (SEARCH_PAUSE_MS).
+ */
+export function usePeopleListParams(defaults: Defaults) {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const [debouncedQ] = useDebouncedValue(q, SEARCH_PAUSE_MS);
+  const read = readPeopleList(params, defaults, debouncedQ);
+  const { sort, order } = read;
 
   const set = (name: string, value: string | null) =>
     setParams(
@@ -64,32 +107,9 @@ export function usePeopleListParams(defaults: { sort: PeopleSort; order: 'asc' |
       { replace: true },
     );
 
-  const input = {
-    limit: 50,
-    q: debouncedQ.trim() || undefined,
-    role: role ?? undefined,
-    active: active === 'true' ? true : active === 'false' ? false : undefined,
-    expiry,
-    withinDays,
-    departmentId: department ?? undefined,
-    projectId: project ?? undefined,
-    lastUsedBefore: usedBefore ?? undefined,
-    sort,
-    order,
-  } satisfies PeopleListInput;
-
   return {
     q,
-    role,
-    active,
-    expiry: expiry ?? null,
-    withinDays,
-    department,
-    project,
-    usedBefore,
-    sort,
-    order,
-    input,
+    ...read,
     set,
     /** Sorts by `column`, or turns the order round when it is the sort already. */
     sortBy: (column: PeopleSort) => {

@@ -23,6 +23,7 @@ import { PageHeader } from '../components/PageHeader';
 import { QueryState } from '../components/QueryState';
 import { messageOf } from '../errors';
 import { useAllDepartments } from '../lists/all-departments';
+import { SEARCH_PAUSE_MS } from '../lists/list-params';
 
 type Form = { opened: false } | { opened: true; department: Department | null };
 
@@ -32,7 +33,7 @@ export function DepartmentsPage() {
   // The search is kept in the URL, as on the other pages.
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
-  const [q] = useDebouncedValue(search.trim(), 150);
+  const [q] = useDebouncedValue(search.trim(), SEARCH_PAUSE_MS);
   const departments = useAllDepartments(q);
   const [form, setForm] = useState<Form>({ opened: false });
   const [deleting, setDeleting] = useState<Department | null>(null);

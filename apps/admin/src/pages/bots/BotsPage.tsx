@@ -20,15 +20,15 @@ import { ListFilters, ShowMore, SortHeader } from '../../lists/ListControls';
 import { usePeopleListParams } from '../../lists/list-params';
 import { type BotAction, useBotActions } from './BotActionModals';
 import { BulkActions } from './BulkActions';
+import { BOTS_ORDER, nextBotsPage } from './bots-list';
 
 export function BotsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  // Newest first: a bot just created is the first row.
-  const params = usePeopleListParams({ sort: 'createdAt', order: 'desc' });
+  const params = usePeopleListParams(BOTS_ORDER);
   const bots = useInfiniteQuery(
     trpc.bots.list.infiniteQueryOptions(params.input, {
-      getNextPageParam: (last) => last.nextCursor,
+      ...nextBotsPage,
       placeholderData: keepPreviousData,
     }),
   );
@@ -189,25 +189,50 @@ const BotRow = memo(function BotRow({
         <Text size="sm">{bot.createdBy?.name ?? '—'}</Text>
       </Table.Td>
       <Table.Td>
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <ActionIcon variant="subtle" aria-label={`Actions for ${bot.name}`}>
-              ⋯
-            </ActionIcon>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item onClick={() => onAction('edit', bot)}>Edit</Menu.Item>
-            <Menu.Item onClick={() => onAction('regenerate', bot)}>Regenerate token</Menu.Item>
-            <Menu.Item component={Link} to={`/bots/${bot.id}`}>
-              Activity and teams
-            </Menu.Item>
-            <Menu.Divider />
-            <Menu.Item color="red" onClick={() => onAction('delete', bot)}>
-              Delete
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+        <BotMenu bot={bot} onAction={onAction} />
       </Table.Td>
     </Table.Tr>
   );
 });
+
+/**
+ * A row's menu, made only once it is first opened: a closed Mantine menu still sets up its
+ * floating position and focus handling, and fifty of them weigh on the page's first paint.
+ */
+function BotMenu({
+  bot,
+  onAction,
+}: {
+  bot: Person;
+  onAction: (action: BotAction, bot: Person) => void;
+}) {
+  const [made, setMade] = useState(false);
+  const label = `Actions for ${bot.name}`;
+  if (!made) {
+    return (
+      <ActionIcon variant="subtle" aria-label={label} onClick={() => setMade(true)}>
+        ⋯
+      </ActionIcon>
+    );
+  }
+  return (
+    <Menu position="bottom-end" withinPortal defaultOpened>
+      <Menu.Target>
+        <ActionIcon variant="subtle" aria-label={label} data-autofocus>
+          ⋯
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => onAction('edit', bot)}>Edit</Menu.Item>
+        <Menu.Item onClick={() => onAction('regenerate', bot)}>Regenerate token</Menu.Item>
+        <Menu.Item component={Link} to={`/bots/${bot.id}`}>
+          Activity and teams
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item color="red" onClick={() => onAction('delete', bot)}>
+          Delete
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
