@@ -108,5 +108,20 @@ describe('the admin at the edges', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(390);
     await actions.click();
     await page.getByRole('menuitem', { name: 'Edit' }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it("at 390 pixels a bot's page fits: its buttons on screen, nothing wider than the page", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByRole('link', { name: 'old-sync' }).click();
+    await page.getByRole('heading', { name: 'old-sync' }).waitFor();
+    await page.getByRole('table', { name: 'About the bot' }).waitFor();
+    for (const name of ['Edit', 'Regenerate token', 'Delete']) {
+      const box = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(390);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
   });
 });

@@ -39,13 +39,14 @@ export function BotPage() {
       <QueryState query={bot} label="the bot">
         {(b) => (
           <>
-            <Group justify="space-between" my="md" wrap="nowrap">
-              <Title order={2} style={{ minWidth: 0 }}>
+            {/* On a phone the buttons go under the name. */}
+            <Group justify="space-between" my="md">
+              <Title order={2} style={{ minWidth: 0, maxWidth: '100%' }}>
                 <Text inherit truncate="end" title={b.name}>
                   {b.name}
                 </Text>
               </Title>
-              <Group gap="xs" wrap="nowrap">
+              <Group gap="xs">
                 <Button variant="default" onClick={() => act('edit', b)}>
                   Edit
                 </Button>
