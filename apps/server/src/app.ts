@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
+import {
+  type ApiServices,
+  type AppRouter,
+  appRouter,
+  createContextInner,
+  IDEMPOTENCY_HEADER,
+} from '@clapper/api';
 import fastifyCookie from '@fastify/cookie';
 import type { TRPCError } from '@trpc/server';
 import {
@@ -111,6 +117,8 @@ export async function buildServer({
       credential: credentialFrom(req),
       ip: req.ip,
       dryRun: req.headers['x-clapper-dry-run'] === '1',
+      idempotencyKey: headerValue(req.headers[IDEMPOTENCY_HEADER]),
+      calls: callsOf(req.url),
       setSessionCookie: (token, expires) => setSessionCookie(req, res, token, expires),
       clearSessionCookie: () => clearSessionCookie(req, res),
     });
@@ -149,3 +157,10 @@ export async function buildServer({
   await registerAdmin(app, adminDir);
   return app;
 }
+
+/** A header sent once, as its string; sent twice, both (which no key matches). */
+const headerValue = (value: string | string[] | undefined) =>
+  Array.isArray(value) ? value.join(',') : value;
+
+/** `/trpc/a,b?batch=1` carries two calls. */
+const callsOf = (url: string) => url.split('?')[0]!.split('/').pop()!.split(',').length;

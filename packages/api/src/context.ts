@@ -9,6 +9,10 @@ export interface RequestTransport {
   ip: string;
   /** `x-clapper-dry-run: 1`: mutations run in a transaction that is rolled back. */
   dryRun?: boolean;
+  /** `x-clapper-idempotency-key`, as sent (idempotency.ts checks it). */
+  idempotencyKey?: string;
+  /** How many calls the request carries (a batch has several): a key names one call. */
+  calls?: number;
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
 }

@@ -11,6 +11,7 @@ import type { Principal } from './auth/principal';
 import type { ChangeTracker } from './changes';
 import type { RequestTransport } from './context';
 import { notFound } from './errors';
+import type { PendingKey } from './idempotency';
 import type { ApiServices } from './services';
 
 /** Who did it, as the event log records it; null is the system (first start, the CLI). */
@@ -64,7 +65,14 @@ export async function writeWithEvent(
     services,
     transport,
     changes,
-  }: { services: ApiServices; transport: RequestTransport; changes: ChangeTracker },
+    idempotency,
+  }: {
+    services: ApiServices;
+    transport: RequestTransport;
+    changes: ChangeTracker;
+    /** The request's idempotency key, written in the same transaction. */
+    idempotency?: PendingKey;
+  },
   actor: Actor,
   input: EventInput,
   at: Date,
@@ -73,7 +81,9 @@ export async function writeWithEvent(
 ) {
   const event = eventRow(actor, input, at);
   try {
-    await runStatements(services.orm, [...statements, writes.insertEvent(event)], {
+    const key = idempotency?.statement();
+    const all = [...statements, writes.insertEvent(event), ...(key ? [key] : [])];
+    await runStatements(services.orm, all, {
       rollback: !!transport.dryRun,
     });
   } catch (error) {

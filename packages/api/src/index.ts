@@ -20,6 +20,7 @@ export * as projects from './domain/projects';
 export { endOfDayUtc } from './domain/time';
 export * as users from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
+export { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEPT_MS } from './idempotency';
 export * from './root';
 export { ZCreateBotInput, ZRegenerateTokenInput } from './routers/bots.schema';
 export { ZProjectMemberInput } from './routers/projects.schema';

@@ -5,13 +5,16 @@
  * @see https://trpc.io/docs/server/procedures
  */
 import type { Em, Role } from '@clapper/db';
+import { isUniqueViolation } from '@clapper/db';
 import { experimental_standaloneMiddleware, initTRPC } from '@trpc/server';
+import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { ZodError } from 'zod';
 import type { Principal } from './auth/principal';
 import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
-import { DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
+import { conflict, DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
+import { checkedKey, inputHash, PendingKey, replay, saveResult } from './idempotency';
 import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
@@ -121,7 +124,46 @@ const ownEntityManager = t.middleware(async ({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(mapDomainErrors).use(ownEntityManager);
 
-export const authedProcedure = publicProcedure.use(requireAuth);
+/**
+ * A mutation sent with an idempotency key (idempotency.ts): a repeat answers the first result;
+ * a first run writes its key with its change. Not in a dry run, which keeps nothing.
+ */
+const idempotent = experimental_standaloneMiddleware<{
+  ctx: Pick<Context, 'services' | 'transport'> & { principal: Principal };
+}>().create(async (opts) => {
+  const { ctx, type, path, next } = opts;
+  const header = ctx.transport.idempotencyKey;
+  if (type !== 'mutation' || header === undefined || ctx.transport.dryRun) return next();
+  const key = checkedKey(header, ctx.transport.calls ?? 1);
+  const hash = inputHash(path, await opts.getRawInput());
+  const found = await ctx.services.reads.idempotency.find(ctx.principal.id, key);
+  if (found) {
+    // The first call's answer, as if the procedure had run.
+    return {
+      ok: true as const,
+      data: replay(found, path, hash),
+      marker: middlewareMarker,
+    } as Awaited<ReturnType<typeof next>>;
+  }
+  const pending = new PendingKey({
+    personId: ctx.principal.id,
+    key,
+    path,
+    inputHash: hash,
+    createdAt: new Date(),
+  });
+  // An ORM mutation's own entity manager (ownEntityManager) hears of its flushes.
+  (ctx as { em?: Em }).em?.getEventManager().registerSubscriber(pending);
+  const result = await next({ ctx: { idempotency: pending } });
+  if (!result.ok && isUniqueViolation(result.error.cause)) {
+    // Another request with the key committed first: this one's change was rolled back.
+    throw conflict('idempotencyKey', 'a call with this key is already running or done: ask again');
+  }
+  if (result.ok) await saveResult(ctx.services, pending.row, result.data);
+  return result;
+});
+
+export const authedProcedure = publicProcedure.use(requireAuth).use(idempotent);
 
 /** A change tracker for mutations that write through prepared statements (`writeWithEvent`). */
 const trackChanges = t.middleware(async ({ ctx, next }) => {
@@ -137,7 +179,11 @@ const trackChanges = t.middleware(async ({ ctx, next }) => {
  * Authenticated mutations that write through prepared statements only: like
  * `readProcedure`, no entity manager is made for them.
  */
-export const writeProcedure = t.procedure.use(mapDomainErrors).use(trackChanges).use(requireAuth);
+export const writeProcedure = t.procedure
+  .use(mapDomainErrors)
+  .use(trackChanges)
+  .use(requireAuth)
+  .use(idempotent);
 
 /**
  * Authenticated queries served by the hot reads and the project cache. There is

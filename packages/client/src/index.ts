@@ -6,6 +6,7 @@ import type { AppRouter, RefusalReason, RouterInputs, RouterOutputs } from '@cla
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
@@ -13,9 +14,9 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
-import { MAX_BATCH_ITEMS } from './limits';
+import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
 
-export { MAX_BATCH_ITEMS } from './limits';
+export { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
 
 export type { AppRouter, RefusalReason, RouterInputs, RouterOutputs };
 export type ClapperClient = TRPCClient<AppRouter>;
@@ -31,7 +32,11 @@ export interface ClapperClientOptions {
   headers?: Record<string, string>;
 }
 
-/** Batched HTTP for queries and mutations, server-sent events for subscriptions, superjson. */
+/**
+ * Batched HTTP for queries and mutations, server-sent events for subscriptions, superjson. A
+ * mutation called with `{ context: { idempotencyKey } }` is sent alone with that key: sent again
+ * with the same key and input, the server answers the first result without running it again.
+ */
 export function createClapperClient({
   url,
   token,
@@ -54,12 +59,25 @@ export function createClapperClient({
               doFetch(input, { ...init, headers: { ...init?.headers, ...allHeaders } }),
           }),
         }),
-        false: httpBatchLink({
-          url: endpoint,
-          transformer: superjson,
-          maxItems: MAX_BATCH_ITEMS,
-          headers: () => allHeaders,
-          fetch: doFetch,
+        false: splitLink({
+          // A mutation with an idempotency key goes alone: the key names one call.
+          condition: (op) => typeof op.context.idempotencyKey === 'string',
+          true: httpLink({
+            url: endpoint,
+            transformer: superjson,
+            headers: ({ op }) => ({
+              ...allHeaders,
+              [IDEMPOTENCY_HEADER]: op.context.idempotencyKey as string,
+            }),
+            fetch: doFetch,
+          }),
+          false: httpBatchLink({
+            url: endpoint,
+            transformer: superjson,
+            maxItems: MAX_BATCH_ITEMS,
+            headers: () => allHeaders,
+            fetch: doFetch,
+          }),
         }),
       }),
     ],

@@ -3,6 +3,7 @@ export * from './comment';
 export * from './department';
 export * from './entity';
 export * from './event';
+export * from './idempotency-key';
 export * from './person';
 export * from './project';
 export * from './session';
@@ -15,6 +16,7 @@ import { Comment } from './comment';
 import { Department } from './department';
 import { Entity } from './entity';
 import { Event } from './event';
+import { IdempotencyKey } from './idempotency-key';
 import { Person } from './person';
 import { Project } from './project';
 import { Session } from './session';
@@ -28,6 +30,7 @@ export const entities = [
   Department,
   Entity,
   Event,
+  IdempotencyKey,
   Person,
   Project,
   Session,

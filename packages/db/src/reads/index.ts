@@ -3,6 +3,7 @@ import { openReadConnection, type ReadConnection } from './connection';
 import { departmentReads } from './departments';
 import { entityReads } from './entities';
 import { eventReads } from './events';
+import { idempotencyReads } from './idempotency';
 import { labelReads } from './labels';
 import { peopleReads } from './people';
 import { projectReads } from './projects';
@@ -13,6 +14,7 @@ export type { DepartmentRow } from './departments';
 export type { EntityFilter, EntityRow } from './entities';
 export type { EventFilter, EventRow, EventVisibility } from './events';
 export * from './from-entities';
+export type { IdempotencyKeyRow } from './idempotency';
 export type { LabelTarget } from './labels';
 export type { PersonRow, SessionRow } from './people';
 export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
@@ -34,6 +36,7 @@ export function createHotReads(connection: ReadConnection) {
     entities: entityReads(connection),
     events: eventReads(connection),
     labels: labelReads(connection),
+    idempotency: idempotencyReads(connection),
     close: () => connection.close(),
   };
 }

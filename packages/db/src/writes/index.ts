@@ -2,7 +2,21 @@ import type { EventRow } from '../reads/events';
 import type { CommentRow } from '../reads/tasks';
 import type { Statement } from './statements';
 
-export { isForeignKeyViolation, runStatements, type Statement } from './statements';
+export {
+  isForeignKeyViolation,
+  isUniqueViolation,
+  runStatements,
+  type Statement,
+} from './statements';
+
+/** An idempotency key as the mutation that uses it first writes it (its result comes after). */
+export interface NewIdempotencyKeyRow {
+  personId: string;
+  key: string;
+  path: string;
+  inputHash: string;
+  createdAt: Date;
+}
 
 /** An event row as written: its id comes from the sequence. */
 export type NewEventRow = Omit<EventRow, 'id'>;
@@ -34,6 +48,25 @@ export const writes = {
       e.data === null ? null : JSON.stringify(e.data),
       e.createdAt,
     ],
+  }),
+
+  insertIdempotencyKey: (k: NewIdempotencyKeyRow): Statement => ({
+    sql: `insert into idempotency_keys (person_id, key, path, input_hash, result, created_at)
+      values (?, ?, ?, ?, null, ?)`,
+    params: [k.personId, k.key, k.path, k.inputHash, k.createdAt],
+  }),
+
+  /** The result of a key's mutation, once it has answered; a key its mutation never wrote (it changed nothing) is written now. */
+  saveIdempotentResult: (k: NewIdempotencyKeyRow, result: string): Statement => ({
+    sql: `insert into idempotency_keys (person_id, key, path, input_hash, result, created_at)
+      values (?, ?, ?, ?, ?, ?) on conflict (person_id, key) do update set result = excluded.result`,
+    params: [k.personId, k.key, k.path, k.inputHash, result, k.createdAt],
+  }),
+
+  /** Forgets keys older than `before`: a repeat after that runs again. */
+  pruneIdempotencyKeys: (before: Date): Statement => ({
+    sql: 'delete from idempotency_keys where created_at < ?',
+    params: [before],
   }),
 
   setTaskStatus: (taskId: string, statusId: string, updatedAt: Date): Statement => ({

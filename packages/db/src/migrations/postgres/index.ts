@@ -7,6 +7,7 @@ import { Migration20261129021957_case_insensitive_names } from './Migration20261
 import { Migration20261129062226_bot_refusals } from './Migration20261129062226_bot_refusals';
 import { Migration20261129070401_bot_created_by_system } from './Migration20261129070401_bot_created_by_system';
 import { Migration20261129081756_event_target_index } from './Migration20261129081756_event_target_index';
+import { Migration20261129084358_idempotency_keys } from './Migration20261129084358_idempotency_keys';
 
 export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -16,4 +17,5 @@ export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261129062226_bot_refusals', class: Migration20261129062226_bot_refusals },
   { name: 'Migration20261129070401_bot_created_by_system', class: Migration20261129070401_bot_created_by_system },
   { name: 'Migration20261129081756_event_target_index', class: Migration20261129081756_event_target_index },
+  { name: 'Migration20261129084358_idempotency_keys', class: Migration20261129084358_idempotency_keys },
 ];
