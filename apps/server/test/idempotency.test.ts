@@ -103,10 +103,7 @@ describe('idempotency keys', () => {
     expect(otherInput).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(otherInput.message).toContain('another input');
     const otherCall = await refusal(
-      bot.tasks.setStatus.mutate(
-        { id: taskId, statusId: studio.statuses.wfa!.id },
-        keyed('comment-2'),
-      ),
+      bot.tasks.setStatus.mutate({ taskId, statusId: studio.statuses.wfa!.id }, keyed('comment-2')),
     );
     expect(otherCall).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(otherCall.message).toContain('comments.add');

@@ -6,6 +6,7 @@ import { eventsRouter } from './routers/events';
 import { projectsRouter } from './routers/projects';
 import { departmentsRouter, taskStatusesRouter, taskTypesRouter } from './routers/studio';
 import { commentsRouter, tasksRouter } from './routers/tasks';
+import { triggersRouter } from './routers/triggers';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
@@ -22,6 +23,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   comments: commentsRouter,
   events: eventsRouter,
+  triggers: triggersRouter,
 });
 
 /** The single source of the API's types: the admin, the client and the runner infer from it. */

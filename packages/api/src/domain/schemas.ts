@@ -27,3 +27,6 @@ export const ZDay = z
     z.date().transform((d) => (Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10))),
   ])
   .refine(inRange, 'must be a date between 1970-01-01 and 9999-12-31');
+
+/** Event types: exact (`comment.added`) or families (`task.*`). */
+export const ZEventTypes = z.array(text({ max: 64 })).max(50);

@@ -9,13 +9,10 @@ import {
   isVisibleFilter,
   matchesTypes,
 } from '../domain/event-visibility';
-import { MAX_INT, ZId } from '../domain/schemas';
-import { text } from '../domain/text';
+import { MAX_INT, ZEventTypes, ZId } from '../domain/schemas';
 import { toTRPCError } from '../errors';
 import { toPage, ZEventCursor, ZLimit } from '../pagination';
 import { readProcedure, router } from '../trpc';
-
-const ZTypes = z.array(text({ max: 64 })).max(50);
 
 export const ZListEventsInput = z
   .object({
@@ -33,7 +30,7 @@ export const ZSubscribeInput = z
   .object({
     projectId: ZId.optional(),
     /** Exact types (`comment.added`) or families (`task.*`). */
-    types: ZTypes.optional(),
+    types: ZEventTypes.optional(),
     /** Sent by the client on reconnect: events after it are replayed first. */
     lastEventId: z
       .string()

@@ -4,6 +4,7 @@ export * from './department';
 export * from './entity';
 export * from './event';
 export * from './idempotency-key';
+export * from './parked-event';
 export * from './person';
 export * from './project';
 export * from './session';
@@ -11,12 +12,14 @@ export * from './setting';
 export * from './task';
 export * from './task-status';
 export * from './task-type';
+export * from './trigger';
 
 import { Comment } from './comment';
 import { Department } from './department';
 import { Entity } from './entity';
 import { Event } from './event';
 import { IdempotencyKey } from './idempotency-key';
+import { ParkedEvent } from './parked-event';
 import { Person } from './person';
 import { Project } from './project';
 import { Session } from './session';
@@ -24,6 +27,7 @@ import { Setting } from './setting';
 import { Task } from './task';
 import { TaskStatus } from './task-status';
 import { TaskType } from './task-type';
+import { Trigger } from './trigger';
 
 export const entities = [
   Comment,
@@ -31,6 +35,7 @@ export const entities = [
   Entity,
   Event,
   IdempotencyKey,
+  ParkedEvent,
   Person,
   Project,
   Session,
@@ -38,4 +43,5 @@ export const entities = [
   Task,
   TaskStatus,
   TaskType,
+  Trigger,
 ];

@@ -121,6 +121,31 @@ export function eventReads(db: ReadConnection) {
       return rows.map(toEvent);
     },
 
+    /** The first event written at or after `at`, null if none yet. */
+    async firstAtOrAfter(at: Date): Promise<number | null> {
+      const [row] = await db.all<{ id: number }>(
+        'select id from events where created_at >= ? order by id limit 1',
+        [db.dialect === 'sqlite' ? at.getTime() : at],
+      );
+      return row ? Number(row.id) : null;
+    },
+
+    /** When event `id` (or the first after it) was written. */
+    async createdAtOf(id: number): Promise<Date | null> {
+      const [row] = await db.all<{ createdAt: unknown }>(
+        'select created_at as "createdAt" from events where id >= ? order by id limit 1',
+        [id],
+      );
+      return row ? toDate(row.createdAt) : null;
+    },
+
+    /** Events by id. */
+    async byIds(ids: readonly number[]): Promise<Map<number, EventRow>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.all<EventRow>(`${EVENT} where ${db.inList('id')}`, [db.list(ids)]);
+      return new Map(rows.map((r) => [Number(r.id), toEvent(r)]));
+    },
+
     /** The newest event id, 0 for an empty log. */
     async head(): Promise<number> {
       const [row] = await db.all<{ id: number }>(

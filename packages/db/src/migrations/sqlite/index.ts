@@ -8,6 +8,7 @@ import { Migration20261129062226_bot_refusals } from './Migration20261129062226_
 import { Migration20261129070401_bot_created_by_system } from './Migration20261129070401_bot_created_by_system';
 import { Migration20261129081756_event_target_index } from './Migration20261129081756_event_target_index';
 import { Migration20261129084357_idempotency_keys } from './Migration20261129084357_idempotency_keys';
+import { Migration20261129085015_triggers } from './Migration20261129085015_triggers';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -18,4 +19,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261129070401_bot_created_by_system', class: Migration20261129070401_bot_created_by_system },
   { name: 'Migration20261129081756_event_target_index', class: Migration20261129081756_event_target_index },
   { name: 'Migration20261129084357_idempotency_keys', class: Migration20261129084357_idempotency_keys },
+  { name: 'Migration20261129085015_triggers', class: Migration20261129085015_triggers },
 ];
