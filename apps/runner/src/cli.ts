@@ -22,8 +22,11 @@ import { describeScriptError, explainAuthFailure, explainMalformedToken } from '
 import * as runnerModule from './index';
 import { isClapperScript, type ScriptLogger } from './index';
 import { writeScriptTsconfig } from './init';
+import { runTrigger, type TriggerRun } from './run-trigger';
+import { type ClapperTrigger, isClapperTrigger } from './trigger';
 
 const USAGE = `usage: pnpm bot <script.ts> [--url URL] [--token TOKEN] [--dry-run] [--watch] [-- script args…]
+       pnpm bot <trigger.ts> [--url URL] [--token TOKEN] [--from EVENT_ID|ISO_TIME]
        pnpm bot --init    write a tsconfig.json here so editors type-check scripts`;
 
 // pnpm runs root scripts in the repository; INIT_CWD is where the user typed the command.
@@ -97,11 +100,22 @@ async function main(): Promise<number> {
   const module = (await load()) as { default?: unknown };
   // A script compiled to CommonJS (a folder without `"type": "module"`) arrives as its
   // `module.exports`, whose `default` is the script's default export.
-  const script = isClapperScript(module.default)
-    ? module.default
-    : (module.default as { default?: unknown } | undefined)?.default;
+  const script = [
+    module.default,
+    (module.default as { default?: unknown } | undefined)?.default,
+  ].find((candidate) => isClapperScript(candidate) || isClapperTrigger(candidate));
+  const log: ScriptLogger = {
+    info: (m) => process.stderr.write(`[info] ${m}\n`),
+    warn: (m) => process.stderr.write(`[warn] ${m}\n`),
+    error: (m) => process.stderr.write(`[error] ${m}\n`),
+  };
+  if (isClapperTrigger(script)) {
+    return runTriggerUntilStopped(script, { client, bot: me, log, from: args.from, url });
+  }
   if (!isClapperScript(script)) {
-    return fail(`${file} has no default export made with defineScript() from '@clapper/runner'`);
+    return fail(
+      `${file} has no default export made with defineScript() or defineTrigger() from '@clapper/runner'`,
+    );
   }
 
   const controller = new AbortController();
@@ -115,11 +129,6 @@ async function main(): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  const log: ScriptLogger = {
-    info: (m) => process.stderr.write(`[info] ${m}\n`),
-    warn: (m) => process.stderr.write(`[warn] ${m}\n`),
-    error: (m) => process.stderr.write(`[error] ${m}\n`),
-  };
   try {
     await script.run({
       client,
@@ -134,6 +143,38 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * A trigger runs until Ctrl-C or SIGTERM, which let it finish the event in hand; a second one
+ * tells its handler to give up, a third exits at once. A refused token ends it with the reason.
+ */
+async function runTriggerUntilStopped(
+  trigger: ClapperTrigger,
+  run: Omit<TriggerRun, 'stop' | 'abort'> & { url: string },
+): Promise<number> {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let stops = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stops += 1;
+    if (stops === 1) {
+      process.stderr.write(`clapper: ${signal}: finishing the event in hand, then stopping\n`);
+      stop.abort();
+    } else if (stops === 2) {
+      process.stderr.write(`clapper: ${signal}: asking the handler to give up (again to force)\n`);
+      abort.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const { code, error } = await runTrigger(trigger, {
+    ...run,
+    stop: stop.signal,
+    abort: abort.signal,
+  });
+  if (error !== undefined) fail(explainAuthFailure(error, run.url), code);
+  return code;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface RunnerArgs {
   token?: string;
   dryRun: boolean;
   watch: boolean;
+  /** Triggers: start after this event id, or from this time (ISO 8601). */
+  from?: number | string;
   init: boolean;
   help: boolean;
   /** What follows `--`: the script's own arguments. */
@@ -20,6 +22,7 @@ const OPTIONS = {
   url: { type: 'string' },
   token: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  from: { type: 'string' },
   watch: { type: 'boolean' },
   init: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -60,6 +63,7 @@ export function parseArgs(argv: string[]): RunnerArgs {
     url: values.url,
     token: values.token,
     dryRun: values['dry-run'] ?? false,
+    from: fromOf(values.from),
     watch: values.watch ?? false,
     init: values.init ?? false,
     help: values.help ?? false,
@@ -126,4 +130,12 @@ export function resolveConnection(args: RunnerArgs, env: NodeJS.ProcessEnv, cwd:
   const url = args.url || env.CLAPPER_URL || file.CLAPPER_URL || 'http://localhost:3000';
   const token = (args.token || env.CLAPPER_TOKEN || file.CLAPPER_TOKEN)?.trim() || undefined;
   return { url, token };
+}
+
+/** `--from`: an event id, or a time (ISO 8601) as the server reads it. */
+function fromOf(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{1,10}$/.test(value)) return Number(value);
+  if (!Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  throw new UsageError(`--from ${value}: an event id (digits) or a time (2026-11-29T10:00:00Z)`);
 }

@@ -10,6 +10,13 @@ import type { ClapperClient, RouterOutputs } from '@clapper/client';
 
 export type { ClapperClient, RouterInputs, RouterOutputs } from '@clapper/client';
 export { ClapperError, call } from '@clapper/client';
+export {
+  type ClapperEvent,
+  type ClapperTrigger,
+  defineTrigger,
+  type TriggerContext,
+  type TriggerDefinition,
+} from './trigger';
 
 export interface ScriptLogger {
   info(message: string): void;

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal';
 import { badRequest, forbidden, notFound } from '../errors';
 import { PEOPLE } from '../permissions';
 import type { ApiServices } from '../services';
+import { eventView } from './event-visibility';
 import { ZEventTypes, ZId } from './schemas';
 import { text } from './text';
 
@@ -51,6 +52,9 @@ export const ZParkedListInput = z.object({
 export const ZParkedIdInput = z.object({ id: ZId });
 
 type Deps = { em: Em; services: ApiServices };
+
+/** A lag past this many events is shown as this many: counting further costs and tells no more. */
+const BACKLOG_CAP = 100_000;
 
 const isAdmin = (principal: Principal) =>
   (PEOPLE.manageBots as readonly string[]).includes(principal.role);
@@ -152,12 +156,16 @@ export async function listTriggers(
     orderBy: { bot: { name: 'asc' }, name: 'asc' },
     limit: 500,
   });
-  const head = await services.reads.events.head();
   const now = Date.now();
   const parked = await parkedCounts(em, triggers);
   return Promise.all(
     triggers.map(async (t) => {
-      const oldest = t.cursor < head ? await services.reads.events.createdAtOf(t.cursor + 1) : null;
+      const backlog = await services.reads.events.backlog(
+        t.cursor,
+        t.types,
+        t.projectId ?? null,
+        BACKLOG_CAP,
+      );
       return {
         id: t.id,
         name: t.name,
@@ -166,10 +174,12 @@ export async function listTriggers(
         projectId: t.projectId,
         cursor: t.cursor,
         lag: {
-          /** Events written since its cursor (of every type: an upper bound of what it has to read). */
-          events: Math.max(0, head - t.cursor),
-          /** How long the oldest event it has not acknowledged has waited. */
-          seconds: oldest ? Math.max(0, Math.round((now - oldest.getTime()) / 1000)) : 0,
+          /** Events of its types after its cursor (counted up to BACKLOG_CAP). */
+          events: backlog.count,
+          /** How long the oldest of them has waited. */
+          seconds: backlog.oldest
+            ? Math.max(0, Math.round((now - backlog.oldest.getTime()) / 1000))
+            : 0,
         },
         lastSuccessAt: t.lastSuccessAt ?? null,
         lastError: t.lastError ?? null,
@@ -218,7 +228,7 @@ export async function listParked(
     attempts: p.attempts,
     parkedAt: p.parkedAt,
     retryRequestedAt: p.retryRequestedAt ?? null,
-    event: events.get(p.eventId) ?? null,
+    event: events.has(p.eventId) ? eventView(events.get(p.eventId)!) : null,
   }));
 }
 

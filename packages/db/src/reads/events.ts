@@ -1,5 +1,6 @@
 import type { EventActorKind } from '../entities/event';
 import type { ReadConnection } from './connection';
+import { startingWith } from './like';
 import { toDate, toJson } from './values';
 
 export interface EventRow {
@@ -130,13 +131,37 @@ export function eventReads(db: ReadConnection) {
       return row ? Number(row.id) : null;
     },
 
-    /** When event `id` (or the first after it) was written. */
-    async createdAtOf(id: number): Promise<Date | null> {
-      const [row] = await db.all<{ createdAt: unknown }>(
-        'select created_at as "createdAt" from events where id >= ? order by id limit 1',
-        [id],
+    /**
+     * Events after `cursor` of `types` (exact, or `family.*`; none: all) in `projectId` (if
+     * given), counted up to `cap`, and when the oldest of them was written: a trigger's lag.
+     */
+    async backlog(
+      cursor: number,
+      types: readonly string[],
+      projectId: string | null,
+      cap: number,
+    ): Promise<{ count: number; oldest: Date | null }> {
+      const where = ['id > ?'];
+      const params: unknown[] = [cursor];
+      if (types.length) {
+        where.push(
+          `(${types.map((t) => (t.endsWith('.*') ? "type like ? escape '\\'" : 'type = ?')).join(' or ')})`,
+        );
+        params.push(...types.map((t) => (t.endsWith('.*') ? startingWith(t.slice(0, -1)) : t)));
+      }
+      if (projectId) {
+        where.push('project_id = ?');
+        params.push(projectId);
+      }
+      const [row] = await db.all<{ n: number | string; oldest: unknown }>(
+        `select count(*) as n, min(created_at) as oldest from
+          (select created_at from events where ${where.join(' and ')} order by id limit ?) b`,
+        [...params, cap],
       );
-      return row ? toDate(row.createdAt) : null;
+      return {
+        count: Number(row?.n ?? 0),
+        oldest: row?.oldest == null ? null : toDate(row.oldest),
+      };
     },
 
     /** Events by id. */

@@ -1,0 +1,238 @@
+/**
+ * Triggers run by `pnpm bot` (issue #15), against a real server: each event handled once
+ * however the runner stops (SIGTERM, or kill -9 at random moments), resumed from the server's
+ * cursor, failing events retried then parked, and a refused token ending the run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  adminClient,
+  type Client,
+  createBot,
+  createStudio,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const commentOnWfa = join(repo, 'scripts/examples/triggers/comment-on-wfa.ts');
+
+let server: TestServer;
+let admin: Client;
+let studio: Awaited<ReturnType<typeof createStudio>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await adminClient(server);
+  studio = await createStudio(server);
+});
+afterAll(() => server?.close());
+
+interface Running {
+  child: ChildProcess;
+  stderr: () => string;
+  /** Resolves once stderr matches. */
+  said: (pattern: RegExp) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** `node apps/runner/bin/bot.mjs <file>`, what `pnpm bot` runs, so a signal reaches the runner itself. */
+function runTrigger(file: string, env: Record<string, string>, args: string[] = []): Running {
+  const child = spawn(process.execPath, [join(repo, 'apps/runner/bin/bot.mjs'), file, ...args], {
+    cwd: repo,
+    env: { ...process.env, CLAPPER_URL: server.url, CLAPPER_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const said = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`never said ${pattern}:\n${stderr}`)),
+        30_000,
+      );
+      const check = () => {
+        const match = stderr.match(pattern);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match);
+        } else waiters.push(check);
+      };
+      check();
+      exited.then(() => {
+        if (!stderr.match(pattern)) reject(new Error(`exited without ${pattern}:\n${stderr}`));
+      });
+    });
+  return { child, stderr: () => stderr, said, exited };
+}
+
+async function managerBot() {
+  const { bot, token } = await createBot(server, { role: 'manager' });
+  await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
+  return { bot, token };
+}
+
+/** `count` new shot tasks, in `todo`. */
+async function newTasks(count: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'SQ09',
+      name: `SH${String(ids.length + 1).padStart(3, '0')}-${Math.random().toString(36).slice(2, 8)}`,
+    });
+    ids.push(
+      (await admin.tasks.create.mutate({ entityId: shot.id, taskTypeId: studio.animate.id })).id,
+    );
+  }
+  return ids;
+}
+
+const toWfa = (taskId: string) =>
+  admin.tasks.setStatus.mutate({ taskId, statusId: studio.statuses.wfa!.id });
+
+async function commentsBy(botId: string, taskIds: string[]) {
+  const counts: number[] = [];
+  for (const taskId of taskIds) {
+    const { items } = await admin.comments.list.query({ taskId, limit: 500 });
+    counts.push(items.filter((c) => c.author?.id === botId).length);
+  }
+  return counts;
+}
+
+const until = async (probe: () => Promise<boolean>, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('triggers with pnpm bot', () => {
+  it('reacts once per event, stops on SIGTERM, and resumes after the last event it handled', async () => {
+    const { bot, token } = await managerBot();
+    const tasks = await newTasks(4);
+    const first = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    await first.said(/trigger comment-on-wfa: after event \d+/);
+    for (const id of tasks.slice(0, 3)) await toWfa(id);
+    await until(async () => (await commentsBy(bot.id, tasks.slice(0, 3))).every((n) => n === 1));
+    first.child.kill('SIGTERM');
+    expect(await first.exited, first.stderr()).toBe(0);
+    expect(first.stderr()).toContain('finishing the event in hand');
+
+    // Made while it was stopped: handled when it comes back, and nothing twice.
+    await toWfa(tasks[3]!);
+    const second = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    await until(async () => (await commentsBy(bot.id, [tasks[3]!]))[0] === 1);
+    expect(await commentsBy(bot.id, tasks)).toEqual([1, 1, 1, 1]);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [trigger] = await admin.triggers.list.query({ botId: bot.id });
+    expect(trigger).toMatchObject({ name: 'comment-on-wfa', parked: 0, lastError: null });
+    expect(trigger!.lag.events).toBe(0);
+  }, 90_000);
+
+  it('killed with -9 at random moments and restarted, it still comments exactly once per event', async () => {
+    const { bot, token } = await managerBot();
+    const tasks = await newTasks(30);
+    let running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    await running.said(/after event \d+/);
+    const kills = [5, 12, 21];
+    for (const [i, id] of tasks.entries()) {
+      await toWfa(id);
+      if (kills.includes(i)) {
+        // Somewhere in the middle of handling what came before.
+        await new Promise((r) => setTimeout(r, Math.random() * 150));
+        running.child.kill('SIGKILL');
+        await running.exited;
+        running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+        await running.said(/after event \d+/);
+      }
+    }
+    await until(async () => (await commentsBy(bot.id, tasks)).every((n) => n >= 1), 60_000);
+    running.child.kill('SIGTERM');
+    await running.exited;
+    expect(await commentsBy(bot.id, tasks)).toEqual(tasks.map(() => 1));
+  }, 120_000);
+
+  it('retries a failing event, parks it and moves on; an admin asks for a retry and it is handled', async () => {
+    const { bot, token } = await managerBot();
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-trigger-'));
+    try {
+      const blocked = join(dir, 'blocked');
+      const handled = join(dir, 'handled.txt');
+      const [failing, fine] = await newTasks(2);
+      // Events about the task named in `blocked` fail while the file is there.
+      await writeFile(blocked, failing!);
+      await writeFile(
+        join(dir, 'flaky.ts'),
+        `import { existsSync, appendFileSync, readFileSync } from 'node:fs';
+import { defineTrigger } from '@clapper/runner';
+export default defineTrigger({
+  name: 'flaky',
+  on: ['comment.added'],
+  maxTries: 2,
+  handle(event) {
+    const path = ${JSON.stringify(blocked)};
+    if (existsSync(path) && readFileSync(path, 'utf8') === event.taskId) {
+      throw new Error('the render farm is down');
+    }
+    appendFileSync(${JSON.stringify(handled)}, event.id + '\\n');
+  },
+});`,
+      );
+      const running = runTrigger(join(dir, 'flaky.ts'), {
+        CLAPPER_TOKEN: token,
+        CLAPPER_TRIGGER_RETRY_POLL_MS: '300',
+      });
+      await running.said(/after event \d+/);
+      await admin.comments.add.mutate({ taskId: failing!, text: 'please render' });
+      await admin.comments.add.mutate({ taskId: fine!, text: 'fine' });
+      const lines = async () =>
+        (await readFile(handled, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      await until(async () => (await lines()).length === 1).catch((e) => {
+        throw new Error(`${e}: ${running.stderr()}`);
+      });
+      await running.said(/parked: the render farm is down/);
+      expect(running.stderr()).toContain('try 1 of 2');
+
+      const [trigger] = await admin.triggers.list.query({ botId: bot.id });
+      expect(trigger).toMatchObject({ parked: 1, lastError: 'the render farm is down' });
+      const [parked] = await admin.triggers.parked.query({ triggerId: trigger!.id });
+      expect(parked).toMatchObject({ attempts: 2, error: 'the render farm is down' });
+      expect(parked!.event).toMatchObject({ type: 'comment.added', taskId: failing });
+
+      await rm(blocked);
+      await admin.triggers.retryParked.mutate({ id: parked!.id });
+      await until(
+        async () => (await admin.triggers.parked.query({ triggerId: trigger!.id })).length === 0,
+      );
+      expect((await lines()).map(Number).sort()).toContain(parked!.eventId);
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('stops with the reason, exit 2, once its token is revoked', async () => {
+    const { bot, token } = await managerBot();
+    const [taskId] = await newTasks(1);
+    const running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    await running.said(/after event \d+/);
+    await admin.bots.regenerateToken.mutate({ id: bot.id });
+    await toWfa(taskId!);
+    expect(await running.exited).toBe(2);
+    expect(running.stderr()).toMatch(/revoked/);
+  }, 60_000);
+});
