@@ -144,6 +144,45 @@ describe('a bot page', () => {
     expect(await activity.getByText('removed from the team of').count()).toBe(1);
   });
 
+  it("shows the bot's triggers, how far behind each is, and lets an admin retry or drop what one parked", async () => {
+    const asBot = createTestClient(server, token);
+    const { cursor } = await asBot.triggers.start.mutate({ name: 'preview-on-wfa', from: 1 });
+    await asBot.triggers.park.mutate({
+      name: 'preview-on-wfa',
+      eventId: cursor + 1,
+      error: 'render farm unreachable',
+      attempts: 5,
+    });
+    await asBot.triggers.park.mutate({
+      name: 'preview-on-wfa',
+      eventId: cursor + 2,
+      error: 'render farm unreachable',
+      attempts: 5,
+    });
+    await page.reload();
+    const row = page
+      .getByRole('table', { name: 'Triggers' })
+      .locator('tr[data-trigger="preview-on-wfa"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('render farm unreachable');
+    await row.getByRole('button', { name: '2 parked' }).click();
+    const parked = page.getByRole('table', { name: 'Parked events of preview-on-wfa' });
+    await parked.getByRole('button', { name: `Retry event ${cursor + 1}` }).click();
+    await parked.getByText('retry asked').waitFor();
+    const asked = await asBot.triggers.parked.query({
+      name: 'preview-on-wfa',
+      retryRequested: true,
+    });
+    expect(asked.map((p) => p.eventId)).toEqual([cursor + 1]);
+    await parked.getByRole('button', { name: `Drop event ${cursor + 2}` }).click();
+    await parked
+      .getByRole('button', { name: `Drop event ${cursor + 2}` })
+      .waitFor({ state: 'detached' });
+    expect(
+      (await asBot.triggers.parked.query({ name: 'preview-on-wfa' })).map((p) => p.eventId),
+    ).toEqual([cursor + 1]);
+  });
+
   it('shows refused attempts with the last reason', async () => {
     await admin.bots.regenerateToken.mutate({ id: botId });
     // The token the page's rotation issued is now revoked: a script still using it is refused.

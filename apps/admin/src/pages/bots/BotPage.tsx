@@ -12,6 +12,7 @@ import { ROLE_LABELS } from '../../roles';
 import { useBotActions } from './BotActionModals';
 import { BotActivity } from './BotActivity';
 import { BotTeams } from './BotTeams';
+import { BotTriggers } from './BotTriggers';
 
 const REFUSAL_LABELS: Record<string, string> = {
   token_revoked: 'token revoked',
@@ -110,6 +111,12 @@ export function BotPage() {
             </Title>
             <Paper withBorder p="md" mb="lg">
               <BotTeams bot={b} />
+            </Paper>
+            <Title order={3} mb="sm">
+              Triggers
+            </Title>
+            <Paper withBorder p="md" mb="lg">
+              <BotTriggers botId={b.id} />
             </Paper>
             <Title order={3} mb="sm">
               Activity
