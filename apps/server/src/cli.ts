@@ -7,6 +7,9 @@
  *   pnpm cli bots:regenerate (--name <name> | --id <id>) [--grace <minutes>]
  *   pnpm cli projects:add-member --project <name> (--bot <name> | --email <email>)
  *   pnpm cli projects:remove-member --project <name> (--bot <name> | --email <email>)
+ *   pnpm cli triggers:list [--bot <name>]
+ *   pnpm cli triggers:parked --bot <name> --trigger <name>
+ *   pnpm cli triggers:retry --id <parked id>    triggers:drop --id <parked id>
  *   pnpm cli demo
  * Tokens go alone to stdout, for piping into a secret store (`pnpm -s cli …`, so
  * pnpm prints no banner there), or with `--out` to a new file of mode 0600;
@@ -25,6 +28,7 @@ import {
   DomainError,
   projects,
   seedDemo,
+  triggers,
   users,
   ZCreateBotInput,
   ZCreateUserInput,
@@ -44,6 +48,10 @@ const USAGE = `usage: pnpm cli <command> [options]
   bots:regenerate  (--name <name> | --id <id>) [--grace <minutes>]
   projects:add-member     --project <name> (--bot <name> | --email <email>)
   projects:remove-member  --project <name> (--bot <name> | --email <email>)
+  triggers:list    [--bot <name>]      each trigger: how far behind, last error, parked events
+  triggers:parked  --bot <name> --trigger <name>
+  triggers:retry   --id <parked id>    ask the running trigger to try a parked event again
+  triggers:drop    --id <parked id>
   demo             seed the demo production MyProduction
 A token goes alone to stdout (use \`pnpm -s cli\` when redirecting it: no pnpm banner),
 or with --out to a new file of mode 0600 (--force replaces an existing one).`;
@@ -67,6 +75,7 @@ const { positionals, values } = parseArgs({
     inactive: { type: 'boolean' },
     id: { type: 'string' },
     grace: { type: 'string' },
+    trigger: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -176,6 +185,56 @@ const commands: Record<string, Command> = {
       throw error;
     }
     process.stderr.write(`Removed ${who} from the team of ${project}.\n`);
+  },
+
+  async 'triggers:list'(deps) {
+    const botId = values.bot === undefined ? undefined : await botIdByName(deps.em, values.bot);
+    const rows = await triggers.listTriggers(deps, null, { botId });
+    console.table(
+      rows.map((t) => ({
+        bot: t.bot.name,
+        trigger: t.name,
+        events: t.types.join(', ') || 'all',
+        cursor: t.cursor,
+        behind: `${t.lag.events} events, ${t.lag.seconds} s`,
+        lastSuccess: t.lastSuccessAt?.toISOString() ?? 'never',
+        lastError: t.lastError ?? '',
+        parked: t.parked,
+      })),
+    );
+  },
+
+  async 'triggers:parked'(deps) {
+    if (!values.bot || !values.trigger)
+      throw new UsageError('give --bot <name> and --trigger <name>');
+    const botId = await botIdByName(deps.em, values.bot);
+    const [trigger] = (await triggers.listTriggers(deps, null, { botId })).filter(
+      (t) => t.name === values.trigger,
+    );
+    if (!trigger) throw new UsageError(`trigger: ${values.bot} has no trigger "${values.trigger}"`);
+    const parked = await triggers.listParked(deps, null, { triggerId: trigger.id });
+    console.table(
+      parked.map((p) => ({
+        id: p.id,
+        event: p.eventId,
+        type: p.event?.type ?? '(pruned)',
+        tries: p.attempts,
+        error: p.error,
+        retryAsked: p.retryRequestedAt ? 'yes' : '',
+      })),
+    );
+  },
+
+  async 'triggers:retry'(deps) {
+    await triggers.retryParked(deps.em, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    process.stderr.write(
+      'Asked the trigger to try it again (it does within 10 seconds while it runs).\n',
+    );
+  },
+
+  async 'triggers:drop'(deps) {
+    await triggers.dropParked(deps.em, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    process.stderr.write('Dropped.\n');
   },
 
   async demo({ em, services }) {

@@ -440,6 +440,41 @@ describe('pnpm cli: teams and token files', () => {
   }, 120_000);
 });
 
+describe('pnpm cli: triggers', () => {
+  it("lists a bot's triggers and parked events, asks for a retry and drops one", async () => {
+    const created = await run('bots:create', '--name', 'Reactor');
+    const bot = createTestClient(server, created.stdout.trim());
+    const { cursor } = await bot.triggers.start.mutate({ name: 'notify', from: 0 });
+    for (const eventId of [cursor + 1, cursor + 2]) {
+      await bot.triggers.park.mutate({
+        name: 'notify',
+        eventId,
+        error: 'chat is down',
+        attempts: 5,
+      });
+    }
+    const listed = await run('triggers:list', '--bot', 'Reactor');
+    expect(listed, listed.stderr).toMatchObject({ code: 0 });
+    expect(listed.stdout).toMatch(/Reactor.*notify.*chat is down.*2/);
+
+    const parked = await run('triggers:parked', '--bot', 'Reactor', '--trigger', 'notify');
+    expect(parked, parked.stderr).toMatchObject({ code: 0 });
+    const ids = [...parked.stdout.matchAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g)].map((m) => m[0]);
+    expect(ids).toHaveLength(2);
+    expect(parked.stdout).toContain('chat is down');
+
+    expect(await run('triggers:retry', '--id', ids[0]!)).toMatchObject({ code: 0 });
+    expect(await run('triggers:drop', '--id', ids[1]!)).toMatchObject({ code: 0 });
+    const left = await bot.triggers.parked.query({ name: 'notify' });
+    expect(left.map((p) => [p.id, p.retryRequestedAt !== null])).toEqual([[ids[0], true]]);
+
+    const unknown = await run('triggers:drop', '--id', ids[1]!);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain('not found');
+  }, 60_000);
+});
+
 describe("README's command lines that write a token", () => {
   /** Every `pnpm … cli …` line of README.md that sends a token to a file, by code block. */
   const blocks = ['Create one', 'Scripting with bots'].map((section) =>

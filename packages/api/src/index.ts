@@ -18,6 +18,7 @@ export * as bots from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
 export * as projects from './domain/projects';
 export { endOfDayUtc } from './domain/time';
+export * as triggers from './domain/triggers';
 export * as users from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
 export { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEPT_MS } from './idempotency';

@@ -56,8 +56,11 @@ type Deps = { em: Em; services: ApiServices };
 /** A lag past this many events is shown as this many: counting further costs and tells no more. */
 const BACKLOG_CAP = 100_000;
 
-const isAdmin = (principal: Principal) =>
-  (PEOPLE.manageBots as readonly string[]).includes(principal.role);
+/** Who asks: a signed-in person, or null for the CLI (the system, which sees every trigger). */
+type Caller = Principal | null;
+
+const isAdmin = (caller: Caller) =>
+  caller === null || (PEOPLE.manageBots as readonly string[]).includes(caller.role);
 
 /** Starts (or resumes) the caller's trigger `name`: its cursor, moved to `from` when given. */
 export async function startTrigger(
@@ -146,10 +149,10 @@ export async function park(
 /** Triggers with how far behind they are: every bot's for admins, a bot its own. */
 export async function listTriggers(
   { em, services }: Deps,
-  principal: Principal,
+  principal: Caller,
   { botId }: z.infer<typeof ZTriggerListInput>,
 ) {
-  const owner = isAdmin(principal) ? botId : principal.id;
+  const owner = isAdmin(principal) ? botId : principal?.id;
   if (botId && owner !== botId) throw forbidden("botId: another bot's triggers are for admins");
   const triggers = await em.find(Trigger, owner ? { bot: owner } : {}, {
     populate: ['bot'],
@@ -205,13 +208,13 @@ async function parkedCounts(em: Em, triggers: ITrigger[]) {
 /** A trigger's parked events, oldest first, with the event each one is about. */
 export async function listParked(
   { em, services }: Deps,
-  principal: Principal,
+  principal: Caller,
   input: z.infer<typeof ZParkedListInput>,
 ) {
   if (!input.triggerId && !input.name) throw badRequest('triggerId', 'or name is required');
   const trigger = input.triggerId
     ? await triggerFor(em, principal, input.triggerId)
-    : await ownTrigger(em, principal, input.name!);
+    : await ownTrigger(em, principal!, input.name!);
   const parked = await em.find(
     ParkedEvent,
     {
@@ -233,7 +236,7 @@ export async function listParked(
 }
 
 /** Asks the running trigger to try a parked event again. */
-export async function retryParked(em: Em, principal: Principal, id: string) {
+export async function retryParked(em: Em, principal: Caller, id: string) {
   const parked = await parkedFor(em, principal, id);
   parked.retryRequestedAt = new Date();
   await em.flush();
@@ -241,7 +244,7 @@ export async function retryParked(em: Em, principal: Principal, id: string) {
 }
 
 /** Drops a parked event (handled by hand, or not worth handling); also what a successful retry does. */
-export async function dropParked(em: Em, principal: Principal, id: string) {
+export async function dropParked(em: Em, principal: Caller, id: string) {
   const parked = await parkedFor(em, principal, id);
   em.remove(parked);
   await em.flush();
@@ -255,17 +258,17 @@ async function ownTrigger(em: Em, principal: Principal, name: string) {
 }
 
 /** A trigger by id, for its bot or an admin; another's is NOT_FOUND (its existence is not told). */
-async function triggerFor(em: Em, principal: Principal, id: string) {
+async function triggerFor(em: Em, principal: Caller, id: string) {
   const trigger = await em.findOne(Trigger, { id });
-  if (!trigger || (trigger.bot.id !== principal.id && !isAdmin(principal))) {
+  if (!trigger || (trigger.bot.id !== principal?.id && !isAdmin(principal))) {
     throw notFound('Trigger');
   }
   return trigger;
 }
 
-async function parkedFor(em: Em, principal: Principal, id: string) {
+async function parkedFor(em: Em, principal: Caller, id: string) {
   const parked = await em.findOne(ParkedEvent, { id }, { populate: ['trigger'] });
   const owner = parked?.trigger.getEntity().bot.id;
-  if (!parked || (owner !== principal.id && !isAdmin(principal))) throw notFound('Parked event');
+  if (!parked || (owner !== principal?.id && !isAdmin(principal))) throw notFound('Parked event');
   return parked;
 }
