@@ -22,11 +22,12 @@ import { describeScriptError, explainAuthFailure, explainMalformedToken } from '
 import * as runnerModule from './index';
 import { isClapperScript, type ScriptLogger } from './index';
 import { writeScriptTsconfig } from './init';
-import { runTrigger, type TriggerRun } from './run-trigger';
-import { type ClapperTrigger, isClapperTrigger } from './trigger';
+import { defaultExportOf, loadTriggers, runTriggersUntilStopped } from './serve';
+import { isClapperTrigger } from './trigger';
 
 const USAGE = `usage: pnpm bot <script.ts> [--url URL] [--token TOKEN] [--dry-run] [--watch] [-- script args…]
        pnpm bot <trigger.ts> [--url URL] [--token TOKEN] [--from EVENT_ID|ISO_TIME]
+       pnpm bot serve <dir>  every trigger file of the folder, in one process
        pnpm bot --init    write a tsconfig.json here so editors type-check scripts`;
 
 // pnpm runs root scripts in the repository; INIT_CWD is where the user typed the command.
@@ -65,9 +66,10 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  if (!args.file) return fail(`which script? ${USAGE}`);
-  const file = isAbsolute(args.file) ? args.file : resolve(cwd, args.file);
-  if (!existsSync(file)) return fail(`no such script: ${file}`);
+  const target = args.serve ?? args.file;
+  if (!target) return fail(`which script? ${USAGE}`);
+  const file = isAbsolute(target) ? target : resolve(cwd, target);
+  if (!existsSync(file)) return fail(`no such ${args.serve ? 'folder' : 'script'}: ${file}`);
   if (args.watch) return watchAndRerun(file);
 
   const { url, token } = resolveConnection(args, process.env, cwd);
@@ -88,7 +90,7 @@ async function main(): Promise<number> {
     (me) => ({ me }),
     (error: unknown) => ({ error }),
   );
-  const load = await scriptLoader(file);
+  const load = await scriptLoader();
   const answer = await signedIn;
   if ('error' in answer) return fail(explainAuthFailure(answer.error, url));
   const { me } = answer;
@@ -97,21 +99,26 @@ async function main(): Promise<number> {
     `clapper: ${relative(cwd, file) || file} as ${who}, role ${me.role}, on ${url}${args.dryRun ? ' (dry run: nothing is saved)' : ''}\n`,
   );
 
-  const module = (await load()) as { default?: unknown };
-  // A script compiled to CommonJS (a folder without `"type": "module"`) arrives as its
-  // `module.exports`, whose `default` is the script's default export.
-  const script = [
-    module.default,
-    (module.default as { default?: unknown } | undefined)?.default,
-  ].find((candidate) => isClapperScript(candidate) || isClapperTrigger(candidate));
   const log: ScriptLogger = {
     info: (m) => process.stderr.write(`[info] ${m}\n`),
     warn: (m) => process.stderr.write(`[warn] ${m}\n`),
     error: (m) => process.stderr.write(`[error] ${m}\n`),
   };
-  if (isClapperTrigger(script)) {
-    return runTriggerUntilStopped(script, { client, bot: me, log, from: args.from, url });
+  const triggerRun = { client, bot: me, log, from: args.from, url };
+  if (args.serve) {
+    const triggers = await loadTriggers(file, load, log.warn).catch((error: Error) =>
+      fail(error.message),
+    );
+    if (triggers.length === 0) return fail(`no trigger in ${file}`);
+    return runTriggersUntilStopped(triggers, triggerRun);
   }
+  // A script compiled to CommonJS (a folder without `"type": "module"`) arrives as its
+  // `module.exports`, whose `default` is the script's default export.
+  const script = defaultExportOf(
+    await load(file),
+    (candidate) => isClapperScript(candidate) || isClapperTrigger(candidate),
+  );
+  if (isClapperTrigger(script)) return runTriggersUntilStopped([script], triggerRun);
   if (!isClapperScript(script)) {
     return fail(
       `${file} has no default export made with defineScript() or defineTrigger() from '@clapper/runner'`,
@@ -146,50 +153,19 @@ async function main(): Promise<number> {
 }
 
 /**
- * A trigger runs until Ctrl-C or SIGTERM, which let it finish the event in hand; a second one
- * tells its handler to give up, a third exits at once. A refused token ends it with the reason.
- */
-async function runTriggerUntilStopped(
-  trigger: ClapperTrigger,
-  run: Omit<TriggerRun, 'stop' | 'abort'> & { url: string },
-): Promise<number> {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let stops = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    stops += 1;
-    if (stops === 1) {
-      process.stderr.write(`clapper: ${signal}: finishing the event in hand, then stopping\n`);
-      stop.abort();
-    } else if (stops === 2) {
-      process.stderr.write(`clapper: ${signal}: asking the handler to give up (again to force)\n`);
-      abort.abort();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const { code, error } = await runTrigger(trigger, {
-    ...run,
-    stop: stop.signal,
-    abort: abort.signal,
-  });
-  if (error !== undefined) fail(explainAuthFailure(error, run.url), code);
-  return code;
-}
-
-/**
  * Loads the script with tsx's in-thread `require` hook: Node 20 runs ES module hooks in a
  * thread of their own whose start costs more than the rest of the runner. A script (or a module
  * of its own) with top-level await cannot be compiled so; it is loaded by tsx's ES module hooks.
  */
-async function scriptLoader(file: string): Promise<() => Promise<unknown>> {
+async function scriptLoader(): Promise<(file: string) => Promise<unknown>> {
   // Its CommonJS build: importing the ES one would have Node scan esbuild's CommonJS for exports.
   const { register: registerRequireHook } = createRequire(import.meta.url)(
     'tsx/cjs/api',
   ) as typeof import('tsx/cjs/api');
   registerRequireHook();
   aliasForCommonJs();
-  return async () => {
+  let moduleHooks = false;
+  return async (file) => {
     try {
       return { default: createRequire(file)(file) };
     } catch (error) {
@@ -197,8 +173,11 @@ async function scriptLoader(file: string): Promise<() => Promise<unknown>> {
     }
     // The script is TypeScript: tsx's hooks compile it (and what it imports) from here on; the
     // alias hook, registered last, runs first.
-    await import('tsx');
-    register(new URL('./alias-hooks.mjs', import.meta.url), { data: { aliases } });
+    if (!moduleHooks) {
+      moduleHooks = true;
+      await import('tsx');
+      register(new URL('./alias-hooks.mjs', import.meta.url), { data: { aliases } });
+    }
     return import(pathToFileURL(file).href);
   };
 }

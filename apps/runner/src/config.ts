@@ -5,6 +5,8 @@ import { parse as parseDotenv } from 'dotenv';
 
 export interface RunnerArgs {
   file?: string;
+  /** `serve <dir>`: every trigger file of the folder, in one process. */
+  serve?: string;
   url?: string;
   token?: string;
   dryRun: boolean;
@@ -52,14 +54,23 @@ export function parseArgs(argv: string[]): RunnerArgs {
     throw usageErrorOf(error);
   }
   const { values, positionals } = parsed;
+  if (positionals[0] === 'serve') {
+    const [, dir, ...rest] = positionals;
+    if (!dir || rest.length > 0)
+      throw new UsageError('serve takes one folder: pnpm bot serve <dir>');
+    return { ...commonOf(values), serve: dir, scriptArgs };
+  }
   const [file, ...extra] = positionals;
   if (extra.length > 0) {
     throw new UsageError(
       `unexpected argument ${extra[0]}: the script's own arguments go after -- (pnpm bot ${file} -- ${extra.join(' ')})`,
     );
   }
+  return { ...commonOf(values), file, scriptArgs };
+}
+
+function commonOf(values: ReturnType<typeof parseArgv<{ options: typeof OPTIONS }>>['values']) {
   return {
-    file,
     url: values.url,
     token: values.token,
     dryRun: values['dry-run'] ?? false,
@@ -67,7 +78,6 @@ export function parseArgs(argv: string[]): RunnerArgs {
     watch: values.watch ?? false,
     init: values.init ?? false,
     help: values.help ?? false,
-    scriptArgs,
   };
 }
 

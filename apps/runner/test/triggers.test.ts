@@ -225,6 +225,45 @@ export default defineTrigger({
     }
   }, 90_000);
 
+  it('serve <dir> runs every trigger file of a folder in one process, skipping the rest', async () => {
+    const { token } = await managerBot();
+    const dir = await mkdtemp(join(tmpdir(), 'clapper-serve-'));
+    try {
+      const seen = (name: string) => join(dir, `${name}.seen`);
+      for (const [name, on] of [
+        ['comments', 'comment.added'],
+        ['statuses', 'task.status_changed'],
+      ]) {
+        await writeFile(
+          join(dir, `${name}.ts`),
+          `import { appendFileSync } from 'node:fs';
+import { defineTrigger } from '@clapper/runner';
+export default defineTrigger({
+  name: '${name}',
+  on: ['${on}'],
+  handle(event) { appendFileSync(${JSON.stringify(seen(name))}, event.type + '\\n'); },
+});`,
+        );
+      }
+      await writeFile(join(dir, 'helpers.ts'), 'export const notATrigger = 1;\n');
+      const running = runTrigger('serve', { CLAPPER_TOKEN: token }, [dir]);
+      await running.said(/trigger comments: after event/);
+      await running.said(/trigger statuses: after event/);
+      expect(running.stderr()).toContain('helpers.ts: no defineTrigger() default export; skipped');
+      const [taskId] = await newTasks(1);
+      await admin.comments.add.mutate({ taskId: taskId!, text: 'hello' });
+      await toWfa(taskId!);
+      const read = (name: string) => readFile(seen(name), 'utf8').catch(() => '');
+      await until(async () => (await read('comments')) !== '' && (await read('statuses')) !== '');
+      expect(await read('comments')).toBe('comment.added\n');
+      expect(await read('statuses')).toBe('task.status_changed\n');
+      running.child.kill('SIGTERM');
+      expect(await running.exited, running.stderr()).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('stops with the reason, exit 2, once its token is revoked', async () => {
     const { bot, token } = await managerBot();
     const [taskId] = await newTasks(1);
