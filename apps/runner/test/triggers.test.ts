@@ -233,7 +233,7 @@ export default defineTrigger({
       for (const [name, on] of [
         ['comments', 'comment.added'],
         ['statuses', 'task.status_changed'],
-      ]) {
+      ] as const) {
         await writeFile(
           join(dir, `${name}.ts`),
           `import { appendFileSync } from 'node:fs';
