@@ -9,6 +9,7 @@ import { apiBench } from './api';
 import { bulkBench } from './bulk';
 import { startBench } from './start';
 import { tokensBench } from './tokens';
+import { triggersBench } from './triggers';
 
 const BENCHES: Record<string, () => Promise<Section>> = {
   api: apiBench,
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Section>> = {
   bulk: bulkBench,
   admin: adminBench,
   start: startBench,
+  triggers: triggersBench,
 };
 
 const FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
