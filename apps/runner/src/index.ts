@@ -14,8 +14,10 @@ export {
   type ClapperEvent,
   type ClapperTrigger,
   defineTrigger,
+  type EventOn,
   type TriggerContext,
   type TriggerDefinition,
+  type TypedEvent,
 } from './trigger';
 
 export interface ScriptLogger {

@@ -44,9 +44,10 @@ export async function runTrigger(
   const { client, log, stop } = run;
   const name = trigger.name;
   const maxTries = trigger.maxTries ?? DEFAULT_TRIES;
+  const types = trigger.on ? [...trigger.on] : undefined;
   const { cursor } = await client.triggers.start.mutate({
     name,
-    types: trigger.on ?? [],
+    types: types ?? [],
     projectId: trigger.projectId ?? null,
     from: run.from,
   });
@@ -56,7 +57,7 @@ export async function runTrigger(
   let wake: (() => void) | undefined;
   let failure: unknown;
   const subscription = client.events.subscribe.subscribe(
-    { projectId: trigger.projectId, types: trigger.on, lastEventId: String(cursor) },
+    { projectId: trigger.projectId, types, lastEventId: String(cursor) },
     {
       onData: ({ data }) => {
         queue.push(data);

@@ -16,6 +16,11 @@ export { type Context, createContextInner, noTransport, type RequestTransport } 
 // The domain operations behind the routers, for tools that act without HTTP (the CLI).
 export * as bots from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
+export {
+  type CatalogedEventType,
+  EVENT_DATA,
+  type EventDataByType,
+} from './domain/event-catalog';
 export * as projects from './domain/projects';
 export { endOfDayUtc } from './domain/time';
 export * as triggers from './domain/triggers';

@@ -2,7 +2,14 @@
  * The typed Clapper client for scripts and other apps. Only the router's
  * *type* is imported: no server code is loaded at run time.
  */
-import type { AppRouter, RefusalReason, RouterInputs, RouterOutputs } from '@clapper/api';
+import type {
+  AppRouter,
+  CatalogedEventType,
+  EventDataByType,
+  RefusalReason,
+  RouterInputs,
+  RouterOutputs,
+} from '@clapper/api';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -18,7 +25,14 @@ import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
 
 export { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
 
-export type { AppRouter, RefusalReason, RouterInputs, RouterOutputs };
+export type {
+  AppRouter,
+  CatalogedEventType,
+  EventDataByType,
+  RefusalReason,
+  RouterInputs,
+  RouterOutputs,
+};
 export type ClapperClient = TRPCClient<AppRouter>;
 
 export interface ClapperClientOptions {

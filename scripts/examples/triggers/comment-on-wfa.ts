@@ -10,7 +10,8 @@ export default defineTrigger({
   on: ['task.status_changed'],
   async handle(event, { client, log }) {
     wfa ??= (await client.taskStatuses.list.query()).items.find((s) => s.shortName === 'wfa')?.id;
-    if (!event.taskId || event.data?.to !== wfa) return;
+    // `event.data` is typed by `on`: a status change's `from` and `to`.
+    if (!event.taskId || event.data.to !== wfa) return;
     // Its idempotency key is the trigger's, the event's and this call's: handled twice
     // (a retry, a restart after a crash), it still comments once.
     await client.comments.add.mutate({ taskId: event.taskId, text: 'Preview rendered for review' });
