@@ -59,8 +59,10 @@ export async function flushWithEvent(em: Em, actor: Actor, input: EventInput) {
  * statements (rolled back in a dry run); the request's change tracker hears of
  * the event as it would of a flushed one. A row they point at that is gone
  * (deleted meanwhile) is NOT_FOUND on `missing`, never an internal error.
+ * Returns `answer`, the mutation's result, which an idempotency key stores in the
+ * same transaction.
  */
-export async function writeWithEvent(
+export async function writeWithEvent<T>(
   {
     services,
     transport,
@@ -78,10 +80,11 @@ export async function writeWithEvent(
   at: Date,
   statements: Statement[],
   missing: string,
-) {
+  answer: T,
+): Promise<T> {
   const event = eventRow(actor, input, at);
   try {
-    const key = idempotency?.statement();
+    const key = idempotency?.statement(answer);
     const all = [...statements, writes.insertEvent(event), ...(key ? [key] : [])];
     await runStatements(services.orm, all, {
       rollback: !!transport.dryRun,
@@ -91,4 +94,5 @@ export async function writeWithEvent(
     throw error;
   }
   changes.record(event);
+  return answer;
 }

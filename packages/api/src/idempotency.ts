@@ -7,9 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  Event,
-  type EventSubscriber,
-  type FlushEventArgs,
+  type Em,
   IdempotencyKey,
   type NewIdempotencyKeyRow,
   runStatements,
@@ -52,27 +50,27 @@ export const inputHash = (path: string, input: unknown) =>
     .digest('hex');
 
 /**
- * A key about to be used: it joins the first flush that writes an event (ORM mutations), or
- * the prepared statements of one (`writeWithEvent`), whichever comes.
+ * A key about to be used by a mutation written as prepared statements (`writeWithEvent`): its
+ * row, with the mutation's answer, joins the mutation's own statements.
  */
-export class PendingKey implements EventSubscriber {
+export class PendingKey {
   private written = false;
   constructor(readonly row: NewIdempotencyKeyRow) {}
 
-  onFlush({ em, uow }: FlushEventArgs) {
-    if (this.written) return;
-    if (!uow.getChangeSets().some((change) => change.name === Event.meta.className)) return;
-    uow.computeChangeSet(em.create(IdempotencyKey, { ...this.row, result: null }));
-    this.written = true;
-  }
-
-  /** The key's insert, for a mutation written as statements; null once written. */
-  statement(): Statement | null {
+  /** The key's insert with `answer`; null once written. */
+  statement(answer: unknown): Statement | null {
     if (this.written) return null;
     this.written = true;
-    return writes.insertIdempotencyKey(this.row);
+    return writes.insertIdempotencyKey(this.row, serialized(answer));
+  }
+
+  get isWritten() {
+    return this.written;
   }
 }
+
+/** A result as it is kept: superjson's form, as the wire carries it. */
+export const serialized = (data: unknown) => JSON.stringify(serialize(data));
 
 /** What a repeat answers: the first call's result, or CONFLICT. */
 export function replay(
@@ -95,15 +93,47 @@ export function replay(
   return superjson.parse(found.result);
 }
 
+/**
+ * An ORM mutation with a key: it runs in one transaction with its key and its answer, so the
+ * change, its event, the key and the answer commit together or not at all.
+ */
+export async function inTransactionWithKey<R extends { ok: boolean; data?: unknown }>(
+  em: Em,
+  row: NewIdempotencyKeyRow,
+  run: (em: Em) => Promise<R>,
+): Promise<R> {
+  let result: R | undefined;
+  try {
+    await em.transactional(async (tem) => {
+      result = await run(tem as Em);
+      // A failed mutation keeps nothing: what it flushed is rolled back with the key.
+      if (!result.ok) throw ROLLBACK;
+      await (tem as Em).insert(IdempotencyKey, { ...row, result: serialized(result.data) });
+    });
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+  return result!;
+}
+
+const ROLLBACK = new Error('rolled back: the mutation failed');
+
 const lastPrune = new WeakMap<ApiServices, number>();
 
-/** Keeps the result for repeats, and now and then forgets keys past their day. */
+/**
+ * The answer of a keyed mutation that wrote nothing itself (it changed nothing, or a
+ * statement-written one that answered without writing).
+ */
 export async function saveResult(services: ApiServices, row: NewIdempotencyKeyRow, data: unknown) {
-  const statements = [writes.saveIdempotentResult(row, JSON.stringify(serialize(data)))];
+  await runStatements(services.orm, [writes.saveIdempotentResult(row, serialized(data))]);
+}
+
+/** Forgets keys past their day, at most every ten minutes, after a keyed mutation. */
+export async function forgetOldKeys(services: ApiServices) {
   const now = Date.now();
-  if (now - (lastPrune.get(services) ?? 0) > PRUNE_EVERY_MS) {
-    lastPrune.set(services, now);
-    statements.push(writes.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_KEPT_MS - 3_600_000)));
-  }
-  await runStatements(services.orm, statements);
+  if (now - (lastPrune.get(services) ?? 0) < PRUNE_EVERY_MS) return;
+  lastPrune.set(services, now);
+  await runStatements(services.orm, [
+    writes.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_KEPT_MS - 3_600_000)),
+  ]);
 }

@@ -14,7 +14,15 @@ import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
 import { conflict, DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
-import { checkedKey, inputHash, PendingKey, replay, saveResult } from './idempotency';
+import {
+  checkedKey,
+  forgetOldKeys,
+  inputHash,
+  inTransactionWithKey,
+  PendingKey,
+  replay,
+  saveResult,
+} from './idempotency';
 import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
@@ -145,22 +153,32 @@ const idempotent = experimental_standaloneMiddleware<{
       marker: middlewareMarker,
     } as Awaited<ReturnType<typeof next>>;
   }
-  const pending = new PendingKey({
-    personId: ctx.principal.id,
-    key,
-    path,
-    inputHash: hash,
-    createdAt: new Date(),
-  });
-  // An ORM mutation's own entity manager (ownEntityManager) hears of its flushes.
-  (ctx as { em?: Em }).em?.getEventManager().registerSubscriber(pending);
-  const result = await next({ ctx: { idempotency: pending } });
-  if (!result.ok && isUniqueViolation(result.error.cause)) {
+  const row = { personId: ctx.principal.id, key, path, inputHash: hash, createdAt: new Date() };
+  const em = (ctx as { em?: Em }).em;
+  try {
+    let result: Awaited<ReturnType<typeof next>>;
+    if (em) {
+      // An ORM mutation: its change, its event, the key and the answer in one transaction.
+      result = await inTransactionWithKey(em, row, (tem) => next({ ctx: { em: tem } }));
+    } else {
+      // Prepared statements: `writeWithEvent` writes the key and the answer with the change.
+      const pending = new PendingKey(row);
+      result = await next({ ctx: { idempotency: pending } });
+      if (!result.ok && isUniqueViolation(result.error.cause)) throw result.error.cause;
+      if (result.ok && !pending.isWritten) await saveResult(ctx.services, row, result.data);
+    }
+    if (result.ok) await forgetOldKeys(ctx.services);
+    return result;
+  } catch (error) {
     // Another request with the key committed first: this one's change was rolled back.
-    throw conflict('idempotencyKey', 'a call with this key is already running or done: ask again');
+    if (isUniqueViolation(error)) {
+      throw conflict(
+        'idempotencyKey',
+        'a call with this key is already done or running: ask again',
+      );
+    }
+    throw error;
   }
-  if (result.ok) await saveResult(ctx.services, pending.row, result.data);
-  return result;
 });
 
 export const authedProcedure = publicProcedure.use(requireAuth).use(idempotent);

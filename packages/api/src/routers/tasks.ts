@@ -80,15 +80,15 @@ export const tasksRouter = router({
       const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
       const now = new Date();
       const event = taskEvent(task, 'task.updated', { dueDate: input.dueDate });
-      await writeWithEvent(
+      return writeWithEvent(
         ctx,
         ctx.principal,
         event,
         now,
         changed ? [writes.setTaskDueDate(task.id, input.dueDate ?? null, now)] : [],
         'Task',
+        taskView(changed ? { ...task, dueDate: input.dueDate ?? null, updatedAt: now } : task),
       );
-      return taskView(changed ? { ...task, dueDate: input.dueDate ?? null, updatedAt: now } : task);
     }),
 
   assign: authedProcedure
@@ -119,15 +119,15 @@ export const tasksRouter = router({
       const changed = status.id !== task.status.id;
       const now = new Date();
       const event = taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id });
-      await writeWithEvent(
+      return writeWithEvent(
         ctx,
         ctx.principal,
         event,
         now,
         changed ? [writes.setTaskStatus(task.id, status.id, now)] : [],
         'Task',
+        taskView(changed ? { ...task, status, updatedAt: now } : task),
       );
-      return taskView(changed ? { ...task, status, updatedAt: now } : task);
     }),
 });
 
@@ -177,7 +177,7 @@ export const commentsRouter = router({
         data: { statusId: comment.statusId },
       };
       const moves = status && status.id !== task.status.id;
-      await writeWithEvent(
+      return writeWithEvent(
         ctx,
         principal,
         event,
@@ -187,7 +187,7 @@ export const commentsRouter = router({
           writes.insertComment(comment),
         ],
         'Task',
+        commentView(comment),
       );
-      return commentView(comment);
     }),
 });

@@ -50,10 +50,10 @@ export const writes = {
     ],
   }),
 
-  insertIdempotencyKey: (k: NewIdempotencyKeyRow): Statement => ({
+  insertIdempotencyKey: (k: NewIdempotencyKeyRow, result: string): Statement => ({
     sql: `insert into idempotency_keys (person_id, key, path, input_hash, result, created_at)
-      values (?, ?, ?, ?, null, ?)`,
-    params: [k.personId, k.key, k.path, k.inputHash, k.createdAt],
+      values (?, ?, ?, ?, ?, ?)`,
+    params: [k.personId, k.key, k.path, k.inputHash, result, k.createdAt],
   }),
 
   /** The result of a key's mutation, once it has answered; a key its mutation never wrote (it changed nothing) is written now. */
