@@ -110,18 +110,21 @@ function stopper(child: ChildProcess) {
 export async function startServerProcess(
   dialect: Dialect,
   env: Record<string, string> = {},
-  {
-    nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-    db: existing,
-  }: {
+  options: {
     /** Extra node flags, such as `--cpu-prof` when profiling. */
     nodeArgs?: string[];
     /** A database another server already uses (a replica, a restart); left in place on stop. */
     db?: TestDatabase;
+    /** The port of a server started again (its clients keep their URL); a free one otherwise. */
+    port?: number;
   } = {},
 ): Promise<ServerProcess> {
+  const {
+    nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    db: existing,
+  } = options;
   const db = existing ?? (await createTestDatabase(dialect));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   ensureServerBuilt();
   const child = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, MAIN], {
     cwd: ROOT,

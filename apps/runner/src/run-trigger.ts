@@ -13,6 +13,8 @@ const DEFAULT_TRIES = 5;
 const ACK_EVERY_MS = 200;
 /** How often parked events an admin asked to retry are looked for (CLAPPER_TRIGGER_RETRY_POLL_MS). */
 const PARKED_EVERY_MS = Number(process.env.CLAPPER_TRIGGER_RETRY_POLL_MS) || 10_000;
+/** How long to wait before asking again of a server that did not answer. */
+const RECONNECT_MS = 1000;
 
 export interface TriggerRun {
   client: ClapperClient;
@@ -56,22 +58,34 @@ export async function runTrigger(
   const queue: ClapperEvent[] = [];
   let wake: (() => void) | undefined;
   let failure: unknown;
-  const subscription = client.events.subscribe.subscribe(
-    { projectId: trigger.projectId, types, lastEventId: String(cursor) },
-    {
-      onData: ({ data }) => {
-        queue.push(data);
-        wake?.();
+  let handled = cursor;
+  // The stream, opened again after the last event handled when the connection drops (the
+  // server restarting, say); a refused token ends the run instead.
+  const open = (after: number) =>
+    client.events.subscribe.subscribe(
+      { projectId: trigger.projectId, types, lastEventId: String(after) },
+      {
+        onData: ({ data }) => {
+          queue.push(data);
+          wake?.();
+        },
+        onError: (error) => {
+          if (isRefusal(error)) {
+            failure = error;
+            wake?.();
+            return;
+          }
+          log.warn(`trigger ${name}: connection lost (${describe(error)}); reconnecting`);
+          subscription.unsubscribe();
+          setTimeout(() => {
+            if (!stop.aborted) subscription = open(handled);
+          }, RECONNECT_MS);
+        },
       },
-      onError: (error) => {
-        failure = error;
-        wake?.();
-      },
-    },
-  );
+    );
+  let subscription = open(cursor);
   stop.addEventListener('abort', () => wake?.(), { once: true });
 
-  let handled = cursor;
   let acked = cursor;
   const ack = async () => {
     if (handled <= acked) return;
@@ -87,7 +101,7 @@ export async function runTrigger(
       if (failure) throw failure;
       if (Date.now() - parkedAt > PARKED_EVERY_MS) {
         parkedAt = Date.now();
-        await retryParked(trigger, run, maxTries);
+        await untilDone(run, () => retryParked(trigger, run, maxTries));
       }
       const event = queue.shift();
       if (!event) {
@@ -101,12 +115,14 @@ export async function runTrigger(
       if (event.id <= handled) continue;
       const error = await handleWithRetries(trigger, run, event, maxTries);
       if (error !== undefined) {
-        await client.triggers.park.mutate({
-          name,
-          eventId: event.id,
-          error: describe(error),
-          attempts: maxTries,
-        });
+        await untilDone(run, () =>
+          client.triggers.park.mutate({
+            name,
+            eventId: event.id,
+            error: describe(error),
+            attempts: maxTries,
+          }),
+        );
         log.error(`trigger ${name}: event ${event.id} (${event.type}) parked: ${describe(error)}`);
         acked = Math.max(acked, event.id);
       }
@@ -123,6 +139,23 @@ export async function runTrigger(
   } finally {
     clearInterval(acking);
     subscription.unsubscribe();
+  }
+}
+
+const isRefusal = (error: unknown) => {
+  const { code } = ClapperError.from(error);
+  return code === 'UNAUTHORIZED' || code === 'FORBIDDEN';
+};
+
+/** A call the run cannot go on without, tried again each second while the server is away. */
+async function untilDone<T>(run: TriggerRun, call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (ClapperError.from(error).code !== 'NETWORK' || run.abort.aborted) throw error;
+      await pause(RECONNECT_MS, run.abort);
+    }
   }
 }
 
