@@ -169,7 +169,8 @@ async function handleWithRetries(
   let last: unknown;
   for (let attempt = 1; attempt <= maxTries; attempt++) {
     let calls = 0;
-    const client = keyedClient(run.client, () => `trigger:${trigger.name}:${event.id}:${++calls}`);
+    const eventKey = `trigger:${trigger.name}:${event.id}`;
+    const client = keyedClient(run.client, () => `${eventKey}:${++calls}`);
     try {
       await trigger.handle(event, {
         client,
@@ -177,6 +178,7 @@ async function handleWithRetries(
         log: run.log,
         signal: run.abort,
         attempt,
+        eventKey,
       });
       return undefined;
     } catch (error) {

@@ -55,6 +55,11 @@ export interface TriggerContext {
   signal: AbortSignal;
   /** 1 for the first try of this event, then 2, 3… */
   attempt: number;
+  /**
+   * The same on every try of this event (`trigger:<name>:<event id>`): send it along effects
+   * outside Clapper (a webhook's `Idempotency-Key`) so their receiver can tell a repeat.
+   */
+  eventKey: string;
 }
 
 export interface TriggerDefinition<P extends string = string> {

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -261,6 +262,49 @@ export default defineTrigger({
       expect(await running.exited, running.stderr()).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('mirror-comments.ts posts each comment to a webhook once, with the same key on a retry', async () => {
+    const { token } = await managerBot();
+    const received: { key: string; body: Record<string, unknown> }[] = [];
+    let refuseNext = true;
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ key: String(req.headers['idempotency-key']), body: JSON.parse(body) });
+        // The first delivery is refused: the runner tries again with the same key.
+        res.statusCode = refuseNext ? 503 : 200;
+        refuseNext = false;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const { port } = hook.address() as { port: number };
+    try {
+      const [taskId] = await newTasks(1);
+      const running = runTrigger(join(repo, 'scripts/examples/triggers/mirror-comments.ts'), {
+        CLAPPER_TOKEN: token,
+        MIRROR_URL: `http://127.0.0.1:${port}/hook`,
+      });
+      await running.said(/after event \d+/);
+      await admin.comments.add.mutate({ taskId: taskId!, text: 'Looks great' });
+      await admin.comments.add.mutate({ taskId: taskId!, text: 'Approved' });
+      await until(async () => received.length === 3);
+      const [refused, first, second] = received;
+      expect(first!.key).toBe(refused!.key);
+      expect(second!.key).not.toBe(first!.key);
+      expect(first!.key).toMatch(/^trigger:mirror-comments:\d+$/);
+      expect([first!.body.text, second!.body.text]).toEqual(['Looks great', 'Approved']);
+      expect(first!.body.task).toMatch(/^SH\d+-\w+ \/ Animate/);
+      expect(running.stderr()).toContain('the webhook answered 503');
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    } finally {
+      hook.close();
     }
   }, 60_000);
 
