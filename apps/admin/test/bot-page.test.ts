@@ -14,7 +14,7 @@ import {
 } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, launchChromium, SCREENSHOTS, signIn } from './support';
+import { ADMIN_DIST, openSignedIn, SCREENSHOTS } from './support';
 
 /** More than a page of activity (50): the page must ask for the rest. */
 const COMMENTS = 55;
@@ -44,17 +44,8 @@ beforeAll(async () => {
   for (let i = 0; i < COMMENTS; i++) {
     await asBot.comments.add.mutate({ taskId: task.id, text: `pass ${i}` });
   }
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    reducedMotion: 'reduce',
-    // Not UTC, so the local time and the UTC time of the grace period differ.
-    timezoneId: 'Asia/Tokyo',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/bots`);
-  await signIn(page);
+  // Not UTC, so the local time and the UTC time of the grace period differ.
+  ({ browser, page } = await openSignedIn(`${server.url}/bots`, { timezoneId: 'Asia/Tokyo' }));
 }, 120_000);
 
 afterAll(async () => {

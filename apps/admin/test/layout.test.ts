@@ -3,15 +3,14 @@
  * refusal that should not outlive its cause, and a 390-pixel-wide phone.
  */
 import { adminClient, createUser, startTestServer, type TestServer } from '@clapper/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
+import { ADMIN_DIST, openSignedIn, signIn, utcDayFromNow } from './support';
 
 const LONG = `render${'x'.repeat(94)}`;
 
 let server: TestServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
@@ -22,15 +21,9 @@ beforeAll(async () => {
   const old = await admin.bots.create.mutate({ name: 'old-sync', expiresAt: utcDayFromNow(1) });
   await admin.bots.update.mutate({ id: old.bot.id, expiresAt: utcDayFromNow(-1) });
   await createUser(server, { active: false });
-  browser = await launchChromium();
-  context = await browser.newContext({
+  ({ browser, page } = await openSignedIn(`${server.url}/bots`, {
     viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/bots`);
-  await signIn(page);
+  }));
 }, 60_000);
 
 afterAll(async () => {

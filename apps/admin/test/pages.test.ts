@@ -14,7 +14,7 @@ import {
 } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, launchChromium, signIn } from './support';
+import { ADMIN_DIST, openSignedIn } from './support';
 
 let server: TestServer;
 let admin: Client;
@@ -24,15 +24,7 @@ let page: Page;
 beforeAll(async () => {
   server = await startTestServer({ adminDir: ADMIN_DIST });
   admin = await adminClient(server);
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/departments`);
-  await signIn(page);
+  ({ browser, page } = await openSignedIn(`${server.url}/departments`));
 }, 60_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import {
 } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, launchChromium, signIn, utcDayFromNow } from './support';
+import { ADMIN_DIST, openSignedIn, utcDayFromNow } from './support';
 
 const BOTS = 207;
 const EXPIRING = 12;
@@ -41,15 +41,7 @@ beforeAll(async () => {
     if (i >= 8 && i < 11) await createTestClient(server, token).auth.me.query();
   }
   await admin.projects.create.mutate({ name: 'Big Show' });
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/bots`);
-  await signIn(page);
+  ({ browser, page } = await openSignedIn(`${server.url}/bots`));
 }, 120_000);
 
 afterAll(async () => {

@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TEST_ADMIN } from '@clapper/server/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -57,4 +63,26 @@ export async function signIn(
 /** `YYYY-MM-DD`, `days` from today in UTC (the server's calendar for expiry dates). */
 export function utcDayFromNow(days: number) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Chromium on `url` (a page of the admin), signed in as `credentials`: a fresh context at
+ * 1280 × 900 with reduced motion (no modal caught mid-fade) unless `options` say otherwise.
+ */
+export async function openSignedIn(
+  url: string,
+  options: BrowserContextOptions = {},
+  credentials: { email: string; password: string } = TEST_ADMIN,
+): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+    ...options,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(url);
+  await signIn(page, credentials);
+  return { browser, context, page };
 }
