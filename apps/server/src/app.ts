@@ -162,5 +162,11 @@ export async function buildServer({
 const headerValue = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value.join(',') : value;
 
-/** `/trpc/a,b?batch=1` carries two calls. */
-const callsOf = (url: string) => url.split('?')[0]!.split('/').pop()!.split(',').length;
+/** `/trpc/a,b?batch=1` carries two calls: the commas of the path (its query holds the input). */
+function callsOf(url: string): number {
+  const end = url.indexOf('?');
+  const path = end === -1 ? url : url.slice(0, end);
+  let calls = 1;
+  for (let at = path.indexOf(','); at !== -1; at = path.indexOf(',', at + 1)) calls += 1;
+  return calls;
+}
