@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import {
   adminClient,
   type Client,
-  createBot,
   createStudio,
+  createTeamBot,
   startTestServer,
   type TestServer,
 } from '@clapper/server/testing';
@@ -77,11 +77,7 @@ function runTrigger(file: string, env: Record<string, string>, args: string[] = 
   return { child, stderr: () => stderr, said, exited };
 }
 
-async function managerBot() {
-  const { bot, token } = await createBot(server, { role: 'manager' });
-  await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
-  return { bot, token };
-}
+const managerBot = () => createTeamBot(server, studio.project.id);
 
 /** `count` new shot tasks, in `todo`. */
 async function newTasks(count: number) {

@@ -117,8 +117,7 @@ export async function buildServer({
       credential: credentialFrom(req),
       ip: req.ip,
       dryRun: req.headers['x-clapper-dry-run'] === '1',
-      idempotencyKey: headerValue(req.headers[IDEMPOTENCY_HEADER]),
-      calls: callsOf(req.url),
+      ...idempotencyOf(req),
       setSessionCookie: (token, expires) => setSessionCookie(req, res, token, expires),
       clearSessionCookie: () => clearSessionCookie(req, res),
     });
@@ -158,9 +157,19 @@ export async function buildServer({
   return app;
 }
 
-/** A header sent once, as its string; sent twice, both (which no key matches). */
-const headerValue = (value: string | string[] | undefined) =>
-  Array.isArray(value) ? value.join(',') : value;
+/**
+ * The request's idempotency key and how many calls it carries, read only when it has a key
+ * (a GET's query holds its input: no request without one pays for reading its path). A header
+ * sent twice is both values, which no key matches.
+ */
+function idempotencyOf(req: FastifyRequest): { idempotencyKey?: string; calls?: number } {
+  const value = req.headers[IDEMPOTENCY_HEADER];
+  if (value === undefined) return {};
+  return {
+    idempotencyKey: Array.isArray(value) ? value.join(',') : value,
+    calls: callsOf(req.url),
+  };
+}
 
 /** `/trpc/a,b?batch=1` carries two calls: the commas of the path (its query holds the input). */
 function callsOf(url: string): number {

@@ -7,6 +7,7 @@ import {
   type Client,
   createBot,
   createStudio,
+  createTeamBot,
   createTestClient,
   createUser,
   login,
@@ -27,8 +28,7 @@ afterAll(() => server?.close());
 describe('a bot page', () => {
   it('names its teams and its token: the end of its id, when issued, and the end of a grace period', async () => {
     const studio = await createStudio(server);
-    const { bot, token } = await createBot(server, { role: 'manager' });
-    await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
+    const { bot, token } = await createTeamBot(server, studio.project.id);
 
     const page = await admin.bots.get.query({ id: bot.id });
     expect(page.teams).toEqual([{ id: studio.project.id, name: studio.project.name }]);
@@ -49,9 +49,7 @@ describe('a bot page', () => {
 
   it('lists what the bot did and what admins did to it, newest first, with readable targets', async () => {
     const studio = await createStudio(server);
-    const { bot, token } = await createBot(server, { role: 'manager' });
-    await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
-    const asBot = createTestClient(server, token);
+    const { bot, client: asBot } = await createTeamBot(server, studio.project.id);
     const task = await asBot.tasks.create.mutate({
       entityId: studio.shot.id,
       taskTypeId: studio.animate.id,
@@ -77,9 +75,7 @@ describe('a bot page', () => {
 
   it('pages through all of it without a gap or a repeat', async () => {
     const studio = await createStudio(server);
-    const { bot, token } = await createBot(server, { role: 'manager' });
-    await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
-    const asBot = createTestClient(server, token);
+    const { bot, client: asBot } = await createTeamBot(server, studio.project.id);
     const task = await asBot.tasks.create.mutate({
       entityId: studio.shot.id,
       taskTypeId: studio.layout.id,

@@ -6,9 +6,8 @@
 import {
   adminClient,
   type Client,
-  createBot,
   createStudio,
-  createTestClient,
+  createTeamBot,
   startTestServer,
   type TestServer,
   trpcError,
@@ -28,11 +27,7 @@ afterAll(() => server?.close());
 
 const newestEvent = async () => (await admin.events.list.query({ limit: 1 })).items[0]!.id;
 
-async function botOnTeam() {
-  const { bot, token } = await createBot(server, { role: 'manager' });
-  await admin.projects.addMember.mutate({ projectId: studio.project.id, personId: bot.id });
-  return { bot, client: createTestClient(server, token) };
-}
+const botOnTeam = () => createTeamBot(server, studio.project.id);
 
 describe('triggers', () => {
   it('starts at now the first time, resumes from its cursor, and backfills from an id or a time', async () => {

@@ -269,6 +269,18 @@ export async function createBot(
   return admin.bots.create.mutate({ name: `bot ${botCount} ${newId().slice(-6)}`, ...input });
 }
 
+/** A `manager` bot (unless `input` says otherwise) on `projectId`'s team, and a client as it. */
+export async function createTeamBot(
+  server: TestServer,
+  projectId: string,
+  input: Partial<RouterInputs['bots']['create']> = {},
+) {
+  const created = await createBot(server, { role: 'manager', ...input });
+  const admin = await adminClient(server);
+  await admin.projects.addMember.mutate({ projectId, personId: created.bot.id });
+  return { ...created, client: createTestClient(server, created.token) };
+}
+
 /**
  * Simulates a change made by another replica or a CLI run: the database is
  * changed behind this server's back, and its credential cache has expired.
