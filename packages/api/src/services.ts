@@ -47,15 +47,17 @@ export function createApiServices({
   orm,
   secret,
   config = {},
-  now = () => new Date(),
+  now,
 }: {
   orm: Orm;
   secret: string;
   config?: Partial<ApiConfig>;
+  /** The server's clock (a test's, to move time on); the wall clock when left out. */
   now?: () => Date;
 }): ApiServices {
   const full = { ...defaultApiConfig, ...config };
-  const clock = () => now().getTime();
+  // Every time decision reads this one clock; the wall clock's own is read without a Date.
+  const clock = now ? () => now().getTime() : Date.now;
   const reads = openHotReads(orm);
   const credentials = new CredentialCache(full.credentialCacheTtlMs, clock);
   const cache = new ReadCache(reads, full.readCacheTtlMs, clock);
@@ -63,19 +65,19 @@ export function createApiServices({
   const cluster = new Cluster(orm, { reads, credentials, cache, events });
   let checkpointer: Checkpointer | undefined;
   let reportError: (error: unknown) => void = () => {};
-  const refusals = new RefusalLog(orm, (error) => reportError(error));
+  const refusals = new RefusalLog(orm, (error) => reportError(error), { clock });
   return {
     orm,
     reads,
     cache,
-    tokens: createTokenService({ secret }),
+    tokens: createTokenService({ secret, clock }),
     credentials,
     refusals,
     config: full,
     events,
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
     cluster,
-    now,
+    now: now ?? (() => new Date()),
     async start(onError) {
       reportError = onError;
       await cluster.start(onError);

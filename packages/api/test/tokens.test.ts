@@ -50,21 +50,45 @@ describe('token service', () => {
     }
   });
 
-  it("remembers a verified token, but still refuses a user's once it expires", async () => {
-    // exp is in whole seconds: expire at the start of the second after next.
-    const expiresAt = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
-    const token = await tokens.issue({
+  it("remembers a verified token, but still refuses a user's once its clock passes exp", async () => {
+    let now = Date.UTC(2030, 0, 1, 12);
+    const timed = createTokenService({ secret, clock: () => now });
+    const expiresAt = new Date(now + 2000);
+    const token = await timed.issue({
       personId: randomUUID(),
       tokenId: randomUUID(),
       kind: 'user',
       expiresAt,
     });
-    expect((await tokens.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
-    expect((await tokens.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
-    await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 10));
-    await expect(tokens.verify(token)).rejects.toMatchObject({
+    // Issued by the service's clock, not the wall clock's.
+    expect(decodeJwt(token).iat).toBe(now / 1000);
+    expect((await timed.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
+    now += 1999;
+    // Remembered: no signature check, but the expiry is still the clock's to decide.
+    expect((await timed.verify(token)).exp).toBe(expiresAt.getTime() / 1000);
+    now += 1;
+    await expect(timed.verify(token)).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       message: 'Token expired',
+      reason: 'token_expired',
+    });
+  });
+
+  it("checks a token seen for the first time against the service's clock, not the wall clock", async () => {
+    const issued = { personId: randomUUID(), tokenId: randomUUID(), kind: 'user' } as const;
+    // Long expired by the wall clock, not yet by this service's.
+    const past = Date.UTC(2001, 0, 1);
+    const early = createTokenService({ secret, clock: () => past });
+    const old = await early.issue({ ...issued, expiresAt: new Date(past + 60_000) });
+    expect((await early.verify(old)).sub).toBe(issued.personId);
+    // Valid for a century by the wall clock, expired by this service's.
+    const late = createTokenService({ secret, clock: () => Date.UTC(2200, 0, 1) });
+    const fresh = await tokens.issue({ ...issued, expiresAt: new Date('2199-12-31T00:00:00Z') });
+    expect((await tokens.verify(fresh)).sub).toBe(issued.personId);
+    await expect(late.verify(fresh)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'Token expired',
+      reason: 'token_expired',
     });
   });
 

@@ -20,11 +20,18 @@ export class RefusalLog {
   private readonly lastWrite = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly intervalMs: number;
+  /** The server's clock, in milliseconds, as `at` in `record`. */
+  private readonly clock: () => number;
+
   constructor(
     private readonly orm: Orm,
     private readonly onError: (error: unknown) => void = () => {},
-    private readonly intervalMs = 60_000,
-  ) {}
+    { intervalMs = 60_000, clock = Date.now }: { intervalMs?: number; clock?: () => number } = {},
+  ) {
+    this.intervalMs = intervalMs;
+    this.clock = clock;
+  }
 
   record(botId: string, reason: RefusalReason, at: Date) {
     const entry = this.pending.get(botId);
@@ -35,8 +42,8 @@ export class RefusalLog {
     } else {
       this.pending.set(botId, { count: 1, first: at, last: at, reason });
     }
-    // Writes are paced by the wall clock; `at` (the server's clock) is what is recorded.
-    const now = Date.now();
+    // `at` is the server's clock, the one the pace is kept by.
+    const now = at.getTime();
     if (this.dueAt(botId) <= now) void this.write([botId], now);
     else this.schedule();
   }
@@ -50,7 +57,7 @@ export class RefusalLog {
   async flush() {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.write([...this.pending.keys()], Date.now());
+    await this.write([...this.pending.keys()], this.clock());
   }
 
   private dueAt(botId: string) {
@@ -64,11 +71,12 @@ export class RefusalLog {
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        const now = Date.now();
+        const now = this.clock();
         const due = [...this.pending.keys()].filter((id) => this.dueAt(id) <= now);
         void this.write(due, now).then(() => this.schedule());
       },
-      Math.max(0, next - Date.now()),
+      // Waits in real time; what is due is decided by the clock when it fires.
+      Math.max(0, next - this.clock()),
     ).unref();
   }
 

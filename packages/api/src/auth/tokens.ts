@@ -39,9 +39,12 @@ const MAX_VERIFIED = 10_000;
 export function createTokenService({
   secret,
   algorithm = 'HS256',
+  clock = Date.now,
 }: {
   secret: string;
   algorithm?: TokenAlgorithm;
+  /** The server's time in milliseconds: what `iat` says and what `exp` is checked against. */
+  clock?: () => number;
 }): TokenService {
   // Imported once: handing jose the raw bytes makes it import a WebCrypto key on every call,
   // which was most of a verification's cost (see BENCHMARKS.md, token check).
@@ -64,7 +67,7 @@ export function createTokenService({
         .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
         .setSubject(personId)
         .setJti(tokenId)
-        .setIssuedAt();
+        .setIssuedAt(Math.floor(clock() / 1000));
       if (expiresAt) jwt.setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
       return jwt.sign(await key);
     },
@@ -75,7 +78,7 @@ export function createTokenService({
       }
       const known = verified.get(token);
       if (known) {
-        if (known.typ !== 'bot' && known.exp !== undefined && known.exp * 1000 <= Date.now()) {
+        if (known.typ !== 'bot' && known.exp !== undefined && known.exp * 1000 <= clock()) {
           verified.delete(token);
           throw unauthorized('Token expired', 'token_expired');
         }
@@ -83,7 +86,11 @@ export function createTokenService({
       }
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, await key, { algorithms }));
+        // jose's own `exp` check reads the same clock (it would make this Date itself).
+        ({ payload } = await jwtVerify(token, await key, {
+          algorithms,
+          currentDate: new Date(clock()),
+        }));
       } catch (error) {
         // A bot's expiry is its row's, checked on every request: moved later, it extends the
         // token already handed out. Tokens issued before that carry an `exp` of their own,
