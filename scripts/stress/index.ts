@@ -4,11 +4,11 @@
  * RELIABILITY.md, and exits 1 if any target is missed.
  */
 import { fileURLToPath } from 'node:url';
-import { printSection, type Row, type Section, writeSections } from '../lib/report';
+import { fmt, printSection, type Row, type Section, writeSections } from '../lib/report';
 import { attacksRun } from './attacks';
 import { crashRun } from './crash';
 import { loadRun } from './load';
-import { replicasRun } from './replicas';
+import { BUDGET_MS, PROBE_EVERY_MS, REPLICA_CONFIG, ROUNDS, replicasRun } from './replicas';
 
 const RUNS: Record<string, () => Promise<Section>> = {
   attacks: async () => ({
@@ -35,8 +35,7 @@ const RUNS: Record<string, () => Promise<Section>> = {
   replicas: async () => ({
     id: 'replicas',
     title: 'Replicas',
-    method:
-      'Two server processes on one PostgreSQL database, default settings. A bot known to B (its credential cached there) has its token regenerated through A; B is asked every 5 ms until it refuses the old token. Then a comment is posted through A and timed until a subscriber connected to B receives it.',
+    method: `Two server processes on one PostgreSQL database: A the bundle \`pnpm start\` runs, with its default settings; B the same server from its sources (scripts/stress/replica-server.ts), its credential cache, read cache and event poll at ${fmt(REPLICA_CONFIG.credentialCacheTtlMs / 1000)}, ${fmt(REPLICA_CONFIG.readCacheTtlMs / 1000)} and ${fmt(REPLICA_CONFIG.eventPollMs / 1000)} s (as apps/server/test/replicas.test.ts sets them), so a change made through A can reach B within ${fmt(BUDGET_MS)} ms only over PostgreSQL's NOTIFY. ${ROUNDS} times each: a bot B has verified (its credential cached there) has its token regenerated through A, and B is asked every ${PROBE_EVERY_MS} ms until it refuses the old token; a bot B has shown a new project to (project and team cached there) is taken off its team through A, and B is asked every ${PROBE_EVERY_MS} ms until the project is not found; a comment is posted through A and timed until a subscriber connected to B receives it (the subscriber counted as ready once a comment posted through B itself reached it). A row stops at the first round that waits past twice its target.`,
     rows: await replicasRun(),
   }),
 };
