@@ -33,6 +33,7 @@ import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 
 export { callableProcedures, procedureInputs } from './inputs';
+export { type TestClock, testClock } from './clock';
 export { type ProcessRun, runProcess } from './processes';
 export {
   CHECKOUT,
@@ -65,6 +66,7 @@ export interface TestServer {
 
 export interface StartTestServerOptions {
   config?: Partial<ApiConfig>;
+  /** The server's clock: a `testClock()`'s `now`, to move time on rather than wait. */
   now?: () => Date;
   rateLimitPerMinute?: number;
   adminDir?: string | null;
