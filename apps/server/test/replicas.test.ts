@@ -7,50 +7,75 @@ import {
   startTestServer,
   subscribeEvents,
   type TestServer,
+  testClock,
   trpcError,
+  until,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Two servers, A and B, on one database with one signing secret, as two replicas behind a
 // load balancer. On PostgreSQL, B trusts its credential and read caches and skips its event poll
 // for a minute: only A's NOTIFY can make it see a change within the second. On SQLite (one server per
-// file is the supported setup) B keeps the defaults, and the cache's one-second life bounds it.
+// file is the supported setup) B keeps the defaults, and the caches' one-second life bounds it:
+// there B's clock is moved on by that second rather than waited through.
 let a: TestServer;
 let b: TestServer;
-let budgetMs: number;
+let postgres: boolean;
+const bClock = testClock();
 
 beforeAll(async () => {
   a = await startTestServer();
-  const postgres = a.db.dialect === 'postgres';
+  postgres = a.db.dialect === 'postgres';
   b = await startTestServer({
     db: a.db,
     secret: a.secret,
+    now: bClock.now,
     config: postgres
       ? { credentialCacheTtlMs: 60_000, readCacheTtlMs: 60_000, eventPollMs: 60_000 }
       : {},
   });
-  budgetMs = postgres ? 1000 : 1500;
 });
 afterAll(async () => {
   await b?.close();
   await a?.close();
 });
 
-/** Milliseconds until `token` is refused by B, polling every 20 ms; fails past the budget. */
-async function refusedByB(token: string) {
+/**
+ * What `probe` returns once B has seen a change made through A, which it must within the second.
+ * On PostgreSQL that is A's NOTIFY arriving (B's caches would trust what they hold for a
+ * minute): `probe` is tried every 20 ms for a second. On SQLite, B's clock is moved on by its
+ * caches' lifetime, at most a second, and `probe` must succeed at once.
+ */
+async function seenByB<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  if (!postgres) {
+    const { credentialCacheTtlMs, readCacheTtlMs } = b.services.config;
+    const lifetime = Math.max(credentialCacheTtlMs, readCacheTtlMs);
+    expect(lifetime).toBeLessThanOrEqual(1000);
+    bClock.advance(lifetime);
+    const value = await probe();
+    if (value === undefined) throw new Error(`B ${what} after its caches' ${lifetime} ms`);
+    return value;
+  }
   const started = Date.now();
   for (;;) {
-    const outcome = await createTestClient(b, token)
-      .auth.me.query()
-      .then(
-        () => null,
-        (error: { data?: { code?: string } }) => error.data?.code,
-      );
-    if (outcome === 'UNAUTHORIZED') return Date.now() - started;
-    if (Date.now() - started > budgetMs) throw new Error(`B still accepts after ${budgetMs} ms`);
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > 1000) throw new Error(`B ${what} after a second`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Resolves once B refuses `token` (see `seenByB`). */
+const refusedByB = (token: string) =>
+  seenByB('still accepts the token', () =>
+    createTestClient(b, token)
+      .auth.me.query()
+      .then(
+        () => undefined,
+        (error: { data?: { code?: string } }) =>
+          error.data?.code === 'UNAUTHORIZED' ? true : undefined,
+      ),
+  );
 
 /** A bot B has just verified (so its credential is in B's cache). */
 async function botKnownToB() {
@@ -65,7 +90,7 @@ describe('two replicas on one database', () => {
     const { token: fresh } = await (await adminClient(a)).bots.regenerateToken.mutate({
       id: bot.id,
     });
-    expect(await refusedByB(token)).toBeLessThanOrEqual(budgetMs);
+    await refusedByB(token);
     expect((await createTestClient(b, fresh).auth.me.query()).id).toBe(bot.id);
   });
 
@@ -73,18 +98,18 @@ describe('two replicas on one database', () => {
     const admin = await adminClient(a);
     const off = await botKnownToB();
     await admin.bots.update.mutate({ id: off.bot.id, active: false });
-    expect(await refusedByB(off.token)).toBeLessThanOrEqual(budgetMs);
+    await refusedByB(off.token);
 
     const gone = await botKnownToB();
     await admin.bots.delete.mutate({ id: gone.bot.id });
-    expect(await refusedByB(gone.token)).toBeLessThanOrEqual(budgetMs);
+    await refusedByB(gone.token);
   });
 
   it('a session signed out through A is refused by B within the second', async () => {
     const session = await login(a);
     expect((await createTestClient(b, session).auth.me.query()).kind).toBe('user');
     await createTestClient(a, session).auth.logout.mutate();
-    expect(await refusedByB(session)).toBeLessThanOrEqual(budgetMs);
+    await refusedByB(session);
     expect(await trpcError(createTestClient(a, session).auth.me.query())).toMatchObject({
       code: 'UNAUTHORIZED',
     });
@@ -99,13 +124,13 @@ describe('two replicas on one database', () => {
     const watcher = subscribeEvents(await adminClient(b), { types: ['comment.added'] });
     await watcher.ready;
     try {
-      const sent = Date.now();
       await studio.admin.comments.add.mutate({ taskId: task.id, text: 'From replica A' });
-      for (;;) {
-        if (watcher.received.some((e) => e.data.taskId === task.id)) break;
-        expect(Date.now() - sent, 'the comment did not reach B').toBeLessThanOrEqual(budgetMs);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      // Not a cache: B reads the log when told (PostgreSQL) or on its half-second poll (SQLite),
+      // a timer of its own, so this waits for the delivery (the slack is for a busy machine).
+      await until(
+        () => watcher.received.find((e) => e.data.taskId === task.id),
+        postgres ? 1000 : 1500,
+      );
     } finally {
       watcher.stop();
     }
@@ -127,16 +152,13 @@ describe('two replicas on one database', () => {
       projectId: studio.project.id,
       personId: bot.id,
     });
-    const removed = Date.now();
-    for (;;) {
-      const code = await onB.projects.byName.query({ name: studio.project.name }).then(
-        () => null,
-        (error: { data?: { code?: string } }) => error.data?.code,
-      );
-      if (code === 'NOT_FOUND') break;
-      expect(Date.now() - removed, 'B still shows the project').toBeLessThanOrEqual(budgetMs);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await seenByB('still shows the project', () =>
+      onB.projects.byName.query({ name: studio.project.name }).then(
+        () => undefined,
+        (error: { data?: { code?: string } }) =>
+          error.data?.code === 'NOT_FOUND' ? true : undefined,
+      ),
+    );
   });
 
   it("a comment that moves a task's status through A shows in B's task list within the second", async () => {
@@ -154,13 +176,10 @@ describe('two replicas on one database', () => {
       text: 'Done on A',
       statusId: studio.statuses.done!.id,
     });
-    const sent = Date.now();
-    for (;;) {
+    await seenByB('still lists the old status', async () => {
       const [listed] = (await onB.tasks.list.query({ projectId: studio.project.id })).items;
-      if (listed!.status.id === studio.statuses.done!.id) break;
-      expect(Date.now() - sent, 'B still lists the old status').toBeLessThanOrEqual(budgetMs);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return listed!.status.id === studio.statuses.done!.id ? true : undefined;
+    });
   });
 
   it('ignores what is not a well-formed message on the channel, and keeps listening', async () => {
@@ -177,6 +196,6 @@ describe('two replicas on one database', () => {
     // B is still up, and still hears a real revocation within the second.
     const { bot, token } = await botKnownToB();
     await (await adminClient(a)).bots.update.mutate({ id: bot.id, active: false });
-    expect(await refusedByB(token)).toBeLessThanOrEqual(budgetMs);
+    await refusedByB(token);
   });
 });
