@@ -4,19 +4,22 @@ import {
   createTestClient,
   rawTrpc,
   startTestServer,
+  type TestClock,
   type TestServer,
+  testClock,
   trpcError,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const day = (offset: number) =>
-  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** The UTC day `offset` days after `clock`'s. */
+const day = (clock: TestClock, offset: number) =>
+  new Date(clock.ms() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe('rotation with a grace period (server clock under test control)', () => {
   let server: TestServer;
-  let clock = Date.now();
+  const clock = testClock(Date.now());
   beforeAll(async () => {
-    server = await startTestServer({ now: () => new Date(clock) });
+    server = await startTestServer({ now: clock.now });
   });
   afterAll(() => server?.close());
 
@@ -27,14 +30,14 @@ describe('rotation with a grace period (server clock under test control)', () =>
       id: bot.id,
       graceMinutes: 10,
     });
-    expect(previousTokenValidUntil!.getTime()).toBe(clock + 10 * 60_000);
+    expect(previousTokenValidUntil!.getTime()).toBe(clock.ms() + 10 * 60_000);
     const me = (t: string) => createTestClient(server, t).auth.me.query();
     expect((await me(old)).id).toBe(bot.id);
     expect((await me(token)).id).toBe(bot.id);
 
-    clock += 9 * 60_000;
+    clock.advance(9 * 60_000);
     expect((await me(old)).id).toBe(bot.id);
-    clock += 61_000;
+    clock.advance(61_000);
     expect(await trpcError(me(old))).toMatchObject({
       code: 'UNAUTHORIZED',
       message: 'Token revoked',
@@ -55,8 +58,10 @@ describe('rotation with a grace period (server clock under test control)', () =>
 
 describe('CLAPPER_BOT_MAX_LIFETIME_DAYS=30', () => {
   let server: TestServer;
+  // Still, so the test's days and the server's agree even across midnight UTC.
+  const clock = testClock(Date.now());
   beforeAll(async () => {
-    server = await startTestServer({ config: { botMaxLifetimeDays: 30 } });
+    server = await startTestServer({ now: clock.now, config: { botMaxLifetimeDays: 30 } });
   });
   afterAll(() => server?.close());
 
@@ -71,30 +76,30 @@ describe('CLAPPER_BOT_MAX_LIFETIME_DAYS=30', () => {
     });
     // Named no expiry, a bot gets the studio default, held to the maximum.
     const defaulted = await admin.bots.create.mutate({ name: 'defaulted' });
-    expect(defaulted.bot.expiresAt).toBe(day(30));
+    expect(defaulted.bot.expiresAt).toBe(day(clock, 30));
     expect(await admin.bots.defaults.query()).toEqual({
       days: 30,
-      expiresAt: day(30),
+      expiresAt: day(clock, 30),
       maxLifetimeDays: 30,
     });
     expect(
-      await trpcError(admin.bots.create.mutate({ name: 'too long', expiresAt: day(31) })),
+      await trpcError(admin.bots.create.mutate({ name: 'too long', expiresAt: day(clock, 31) })),
     ).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'expiresAt',
     });
-    const { bot } = await admin.bots.create.mutate({ name: 'month', expiresAt: day(30) });
+    const { bot } = await admin.bots.create.mutate({ name: 'month', expiresAt: day(clock, 30) });
     expect(
       await trpcError(admin.bots.update.mutate({ id: bot.id, expiresAt: null })),
     ).toMatchObject({
       field: 'expiresAt',
     });
     expect(
-      await trpcError(admin.bots.update.mutate({ id: bot.id, expiresAt: day(45) })),
+      await trpcError(admin.bots.update.mutate({ id: bot.id, expiresAt: day(clock, 45) })),
     ).toMatchObject({
       field: 'expiresAt',
     });
-    expect((await admin.bots.get.query({ id: bot.id })).expiresAt).toBe(day(30));
+    expect((await admin.bots.get.query({ id: bot.id })).expiresAt).toBe(day(clock, 30));
   });
 });
 

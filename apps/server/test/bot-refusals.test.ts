@@ -10,14 +10,17 @@ import {
   createTestClient,
   startTestServer,
   type TestServer,
+  testClock,
   trpcError,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let server: TestServer;
 let admin: Client;
+// Still unless a test moves it on: a bot's minute is the server's clock's.
+const clock = testClock(Date.now());
 beforeAll(async () => {
-  server = await startTestServer({ countQueries: true });
+  server = await startTestServer({ countQueries: true, now: clock.now });
   admin = await adminClient(server);
 });
 afterAll(() => server?.close());
@@ -47,6 +50,26 @@ describe('refused attempts of a bot', () => {
     const { refusals } = await admin.bots.get.query({ id: bot.id });
     expect(refusals).toMatchObject({ count: 25, lastReason: 'token_revoked' });
     expect(refusals!.since!.getTime()).toBeLessThanOrEqual(refusals!.lastAt!.getTime());
+    expect(refusalWrites() - writesBefore).toBe(2);
+  });
+
+  it("writes what waited at the bot's next refusal once its minute is over by the server's clock", async () => {
+    const { bot, token: old } = await createBot(server);
+    await admin.bots.regenerateToken.mutate({ id: bot.id });
+    const refuse = async () =>
+      expect(await trpcError(createTestClient(server, old).auth.me.query())).toMatchObject({
+        reason: 'token_revoked',
+      });
+    const refusals = async () => (await admin.bots.get.query({ id: bot.id })).refusals;
+    const writesBefore = refusalWrites();
+    for (let i = 0; i < 3; i++) await refuse();
+    await expect.poll(refusals).toMatchObject({ count: 1 });
+
+    clock.advance(59_999);
+    await refuse(); // still within the minute: it waits with the other two
+    clock.advance(1);
+    await refuse(); // the minute is over: this one and the three that waited go together
+    await expect.poll(refusals).toMatchObject({ count: 5, lastReason: 'token_revoked' });
     expect(refusalWrites() - writesBefore).toBe(2);
   });
 

@@ -10,6 +10,7 @@ import {
   rawTrpc,
   startTestServer,
   type TestServer,
+  testClock,
   trpcError,
 } from '@clapper/server/testing';
 import { SignJWT } from 'jose';
@@ -167,5 +168,57 @@ describe('forged and broken tokens are UNAUTHORIZED, never a 500', () => {
     const res = await rawTrpc(server, 'auth.me', { headers: { authorization } });
     expect(res.status).toBe(401);
     expect(JSON.stringify(res.json)).toContain('UNAUTHORIZED');
+  });
+});
+
+describe("expiry is the server's clock's to decide", () => {
+  // Midday, far from the wall clock's date: every check below must read the server's clock.
+  const clock = testClock(Date.UTC(2030, 5, 15, 12));
+  let timed: TestServer;
+  beforeAll(async () => {
+    timed = await startTestServer({ now: clock.now });
+  });
+  afterAll(() => timed?.close());
+  const me = (token: string) => createTestClient(timed, token).auth.me.query();
+
+  it("refuses a user's token once the clock passes its exp, whether seen before or not", async () => {
+    const user = await createUser(timed);
+    const seen = await login(timed, user);
+    const unseen = await login(timed, user);
+    const { sessionTtlMs } = timed.services.config;
+    expect(JSON.parse(Buffer.from(seen.split('.')[1]!, 'base64url').toString())).toMatchObject({
+      iat: clock.ms() / 1000,
+      exp: (clock.ms() + sessionTtlMs) / 1000,
+    });
+    expect((await me(seen)).id).toBe(user.id);
+
+    clock.advance(sessionTtlMs - 1000);
+    expect((await me(seen)).id).toBe(user.id);
+    clock.advance(1000);
+    // Remembered since its first use: its exp is checked without the signature.
+    expect(await trpcError(me(seen))).toMatchObject({
+      ...unauthorized('Token expired'),
+      reason: 'token_expired',
+    });
+    // Never shown before: jose's own check, before the session's row is read.
+    expect(await trpcError(me(unseen))).toMatchObject({
+      ...unauthorized('Token expired'),
+      reason: 'token_expired',
+    });
+  });
+
+  it('refuses a bot once the clock passes the end of its expiry day, UTC', async () => {
+    const at = clock.ms();
+    const today = new Date(at).toISOString().slice(0, 10);
+    const { bot, token } = await createBot(timed, { expiresAt: today });
+    expect((await me(token)).id).toBe(bot.id);
+    const lastMs = new Date(`${today}T23:59:59.999Z`).getTime();
+    clock.advance(lastMs - at - 1);
+    expect((await me(token)).id).toBe(bot.id);
+    clock.advance(1);
+    expect(await trpcError(me(token))).toMatchObject({
+      ...unauthorized('Token expired'),
+      reason: 'bot_expired',
+    });
   });
 });
