@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, printSection, type Row, type Section, writeSections } from '../lib/report';
 import { attacksRun } from './attacks';
 import { crashRun } from './crash';
-import { loadRun } from './load';
+import { CONNECTIONS, loadRun, PAST_LIMIT, PROCEDURES, RATE_LIMIT, REQUESTS } from './load';
 import { BUDGET_MS, PROBE_EVERY_MS, REPLICA_CONFIG, ROUNDS, replicasRun } from './replicas';
 
 const RUNS: Record<string, () => Promise<Section>> = {
@@ -21,8 +21,7 @@ const RUNS: Record<string, () => Promise<Section>> = {
   load: async () => ({
     id: 'load',
     title: 'Load',
-    method:
-      "autocannon over loopback, 64 connections, cycling through projects.byName, comments.add, tasks.list and events.list, against `apps/server/src/main.ts` in its own process with the rate limit at 15,000 a minute per token (the reader's token may run into it: 429s are counted, not errors). Afterwards every comment the server acknowledged is looked for in the database.",
+    method: `autocannon over loopback, ${fmt(CONNECTIONS)} connections, ${fmt(REQUESTS)} requests cycling through ${PROCEDURES.join(', ')}, each procedure called with a token of its own, against the bundle \`pnpm start\` runs (apps/server/dist/main.mjs) in its own process, its rate limit at ${fmt(RATE_LIMIT)} a minute per token: above each token's share, so every request must be answered (a 429 there fails the row). Then one more token calls auth.me ${fmt(RATE_LIMIT)} times and ${fmt(PAST_LIMIT)} times more, ${fmt(CONNECTIONS)} at a time: each of the first must be answered and each of the rest refused with a 429 (TOO_MANY_REQUESTS), counted apart from the answers. Afterwards every comment the server acknowledged is looked for in the database.`,
     rows: [...(await loadRun('sqlite')), ...(await loadRun('postgres'))],
   }),
   crash: async () => ({
