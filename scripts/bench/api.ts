@@ -15,10 +15,14 @@ const BASELINE_SECONDS = 3;
 
 /**
  * Calls a second of a batch of 20 `projects.byName` made before issue #11, in the run of
- * 2026-11-28 16:09 UTC (git history of BENCHMARKS.md): 35 and 21 batches a second. The
- * target is five times that; the figures measured now come from this run.
+ * 2026-11-28 16:09 UTC (BENCHMARKS.md at b38ee30, and its "Earlier measurements"): 35 and 21
+ * batches a second. The target is five times that, and says when it was measured; every
+ * figure in a row's value comes from the run that writes it.
  */
 const BATCH_CALLS_BEFORE: Record<Dialect, number> = { sqlite: 35 * BATCH, postgres: 21 * BATCH };
+const BATCH_CALLS_MEASURED = '2026-11-28';
+/** Shots in the bench project, one task each. */
+const SHOTS = 100;
 
 interface Target {
   rps?: number;
@@ -184,7 +188,7 @@ function judge(dialect: Dialect, load: Load, m: Measured, ratio: number): Partia
     const calls = target.callsPerRequest ?? 1;
     parts.push(
       calls > 1
-        ? `≥ ${fmt(target.rps * calls)} calls/s (5 × ${fmt(BATCH_CALLS_BEFORE[dialect])} before)`
+        ? `≥ ${fmt(target.rps * calls)} calls/s (5 × ${fmt(BATCH_CALLS_BEFORE[dialect])}, measured ${BATCH_CALLS_MEASURED})`
         : `≥ ${fmt(target.rps)} req/s`,
     );
     met &&= m.rps >= target.rps;
@@ -203,7 +207,7 @@ async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured
     CLAPPER_RATE_LIMIT: '1000000000',
   });
   try {
-    const studio = await seedStudio(server.url, { shots: 100 });
+    const studio = await seedStudio(server.url, { shots: SHOTS });
     const headers = { authorization: `Bearer ${studio.botToken}` };
     const rows: Row[] = [];
     for (const load of loads(studio.projectId, studio.taskIds[0]!)) {
@@ -290,7 +294,7 @@ export async function apiBench(): Promise<Section> {
   return {
     id: 'api',
     title: 'API throughput',
-    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of 100 shots with one task each, assigned to the bot; the rate limit is raised out of the way. Before each row the bench waits (up to 10 s) for the server to be idle for 200 ms, so no row starts behind the previous one's checkpoint or garbage collection. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
+    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of ${SHOTS} shots with one task each, assigned to the bot; the rate limit is raised out of the way. Before each row the bench waits (up to 10 s) for the server to be idle for 200 ms, so no row starts behind the previous one's checkpoint or garbage collection. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's.`,
     rows,
   };
 }

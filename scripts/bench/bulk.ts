@@ -7,6 +7,8 @@ import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 const SHOTS = 1000;
 const TASK_TYPES = 10;
 const STARTS = 10;
+/** What a runner start may cost over `node -e 0`. */
+const START_BUDGET_MS = 600;
 
 const script = (name: string) => fileURLToPath(new URL(`./scripts/${name}`, import.meta.url));
 
@@ -105,8 +107,8 @@ export async function bulkBench(): Promise<Section> {
         value: `${fmt(runnerMs)} ms`,
         baseline: `${fmt(nodeMs)} ms (node -e 0)`,
         ratio: runnerMs / nodeMs,
-        target: '≤ baseline + 600 ms',
-        met: runnerMs - nodeMs <= 600,
+        target: `≤ baseline + ${fmt(START_BUDGET_MS)} ms`,
+        met: runnerMs - nodeMs <= START_BUDGET_MS,
       },
       {
         name: 'of which pnpm: `pnpm --silent exec node -e 0`',
@@ -134,15 +136,15 @@ export async function bulkBench(): Promise<Section> {
       },
     ];
     const over = (ms: number) => `${fmt(ms - nodeMs)} ms`;
+    const pnpmShare = START_BUDGET_MS - (median(direct) - nodeMs);
     return {
       id: 'bulk',
       title: 'Bulk work and runner start',
       method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`; the split: \`pnpm --silent exec node -e 0\` (pnpm's own start), the command \`pnpm bot\` runs, without pnpm (apps/runner/bin/bot.mjs: the build check, then the runner's bundle, which registers tsx's \`require\` hook while \`auth.me\` is in flight), tsx's \`require\` hook alone, and tsx's ES module hooks alone (what a script with top-level await starts instead), interleaved. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower).`,
       rows,
       notes: [
-        'History (2026-11-28, not measured by this run): before `tasks.createMany`, the same script called `tasks.create` once per task, and each call re-checked the entity, type, project and team; the bulk call checks each distinct one once and writes in one transaction.',
         `Over \`node -e 0\`, pnpm's own start is ${over(median(pnpmOnly))} and the runner ${over(median(direct))}, of which tsx's loader is ${over(median(loader))}: the rest is loading the runner's bundle (one file with the client, tRPC and superjson, built by \`pnpm build:runner\` or by \`pnpm bot\` when stale) and \`auth.me\`.`,
-        `Of the 600 ms a start may cost over \`node -e 0\`, the runner leaves ${fmt(600 - (median(direct) - nodeMs))} ms to pnpm; pnpm's own start took ${over(median(pnpmOnly))} in this run${median(pnpmOnly) - nodeMs > 600 - (median(direct) - nodeMs) ? ' (more: the target is missed in pnpm, loading and compiling its one-file bundle, for which Node 20 keeps no code cache)' : ''}.`,
+        `Of the ${fmt(START_BUDGET_MS)} ms a start may cost over \`node -e 0\`, the runner leaves ${fmt(pnpmShare)} ms to pnpm; pnpm's own start took ${over(median(pnpmOnly))} in this run, ${median(pnpmOnly) - nodeMs > pnpmShare ? 'more than that share' : 'within that share'}.`,
       ],
     };
   } finally {

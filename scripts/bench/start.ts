@@ -8,6 +8,7 @@ import { fmt, median, type Row, type Section } from '../lib/report';
 
 const RUNS = 7;
 const REBUILDS = 3;
+const START_TARGET_MS = 1500;
 const SERVER_SOURCE = fileURLToPath(
   new URL('../../apps/server/src/admin-static.ts', import.meta.url),
 );
@@ -121,26 +122,29 @@ export async function startBench(): Promise<Section> {
     load.push(loadavg()[0]!);
     const startMs = median(start);
     const bareMs = median(baseline);
+    const serverMs = median(server);
+    const checkMs = median(check);
+    const nodeMs = median(node);
     const rows: Row[] = [
       {
         name: '`pnpm start` to /healthz 200, build up to date',
         value: `${fmt(startMs)} ms`,
         baseline: `${fmt(bareMs)} ms (bare node:http start)`,
         ratio: startMs / bareMs,
-        target: '≤ 1,500 ms',
-        met: startMs <= 1500,
+        target: `≤ ${fmt(START_TARGET_MS)} ms`,
+        met: startMs <= START_TARGET_MS,
       },
       {
         name: 'the server alone (`node --max-old-space-size=160 apps/server/dist/main.mjs`)',
-        value: `${fmt(median(server))} ms`,
+        value: `${fmt(serverMs)} ms`,
         baseline: `${fmt(bareMs)} ms (bare node:http start)`,
-        ratio: median(server) / bareMs,
+        ratio: serverMs / bareMs,
       },
       {
         name: 'the build check alone (`node scripts/start.mjs`, nothing to build)',
-        value: `${fmt(median(check))} ms`,
-        baseline: `${fmt(median(node))} ms (node -e 0)`,
-        ratio: median(check) / median(node),
+        value: `${fmt(checkMs)} ms`,
+        baseline: `${fmt(nodeMs)} ms (node -e 0)`,
+        ratio: checkMs / nodeMs,
       },
       {
         name: '`pnpm start` to /healthz 200 after a server source changed (bundle rebuilt)',
@@ -155,7 +159,7 @@ export async function startBench(): Promise<Section> {
       method: `Wall time from spawning a command to the first 200 from its \`GET /healthz\` (polled every 5 ms), median of ${RUNS} runs interleaved with the baseline, on one SQLite database migrated by an earlier start, logging at warn; each run is killed once it answers. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower). The baseline is a bare \`node:http\` server started with \`node -e\`, answering every request, measured the same way. \`pnpm start\` is \`node scripts/start.mjs\` (is a build missing or older than its sources?) then the server; the rebuild row (median of ${REBUILDS}) touches apps/server/src/admin-static.ts first, so the start rebuilds the server bundle (not the admin) before serving.`,
       rows,
       notes: [
-        '`pnpm start` = pnpm itself + the build check + the server; what is over the server alone is pnpm starting, the check costs about a bare node start. Before, every start built the admin (Vite, seconds) and the bundle.',
+        `\`pnpm start\` is pnpm starting, then the build check, then the server: in this run it took ${fmt(startMs - serverMs)} ms more than the server alone, and the build check alone ${fmt(checkMs)} ms (\`node -e 0\`: ${fmt(nodeMs)} ms).`,
         `One-minute load average at the start and end of this run: ${load.map((l) => fmt(l, 1)).join(' and ')} on ${cpus().length} CPUs (a shared machine: the absolute times stretch with it; the ratios hold better).`,
       ],
     };
