@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { authenticate, createTokenService } from '@clapper/api';
+import { authenticate, createTokenService, defaultApiConfig } from '@clapper/api';
 import { newId } from '@clapper/db';
 import { createBot, startTestServer } from '@clapper/server/testing';
 import { fmt, type Section } from '../lib/report';
@@ -65,7 +65,7 @@ export async function tokensBench(): Promise<Section> {
     return {
       id: 'tokens',
       title: 'Token check',
-      method: `In one process, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms each; the best round of each. "First sight" is jose's HS256 verification (WebCrypto) with the algorithm allow list and the claims' schema, on tokens the service has not seen. The service then remembers a verified token string (up to 10,000), so a repeat skips the signature (a user token's \`exp\` is still checked; a bot's expiry is its row's, checked by \`authenticate\`). "Full check" is what every request runs (\`authenticate\`) with a bot's token: the token, then the person from the 1-second credential cache (re-read from SQLite each second). The baseline is one \`createHmac('sha256')\` over the token's signing input, with node:crypto. Ratio: rate over the baseline's.`,
+      method: `In one process, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms each; the best round of each. "First sight" is jose's HS256 verification (WebCrypto) with the algorithm allow list and the claims' schema, on tokens the service has not seen. The service then remembers a verified token string (up to 10,000), so a repeat skips the signature (a user token's \`exp\` is still checked; a bot's expiry is its row's, checked by \`authenticate\`). "Full check" is what every request runs (\`authenticate\`) with a bot's token: the token, then the person from the credential cache, which re-reads it from SQLite every ${fmt(defaultApiConfig.credentialCacheTtlMs)} ms. The baseline is one \`createHmac('sha256')\` over the token's signing input, with node:crypto. Ratio: rate over the baseline's.`,
       rows: [
         { name: 'baseline: HMAC-SHA256 of the signing input', value: `${fmt(base)} /s` },
         {
