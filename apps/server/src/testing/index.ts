@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import type { EntityManager } from '@mikro-orm/core';
 import {
   createTRPCClient,
+  httpBatchLink,
   httpLink,
   httpSubscriptionLink,
   splitLink,
@@ -32,8 +33,8 @@ import { buildServer } from '../app';
 import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 
-export { callableProcedures, procedureInputs } from './inputs';
 export { type TestClock, testClock } from './clock';
+export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
 export { type ProcessRun, runProcess } from './processes';
 export {
   CHECKOUT,
@@ -167,6 +168,26 @@ export function createTestClient(
           transformer: superjson,
           headers: () => headers,
         }),
+      }),
+    ],
+  });
+}
+
+/**
+ * A typed client whose calls made together go out batched: one request for the queries and one
+ * for the mutations, up to the server's 50 calls each. The server runs a batch's calls concurrently.
+ */
+export function createBatchTestClient(server: Pick<TestServer, 'url'>, token?: string): Client {
+  const headers: Record<string, string> =
+    token === undefined ? {} : { authorization: `Bearer ${token}` };
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${server.url}/trpc`,
+        transformer: superjson,
+        headers: () => headers,
+        maxItems: 50,
+        maxURLLength: 6000,
       }),
     ],
   });

@@ -2,6 +2,11 @@
 import { appRouter } from '@clapper/api';
 import fc from 'fast-check';
 
+/** Every procedure of the router, subscriptions too, generated from it so a new one is never missed. */
+export const routerProcedures = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+).map(([path, p]) => ({ path, type: p._def.type as 'query' | 'mutation' | 'subscription' }));
+
 /** Every query and mutation of the router, generated from it so a new one is never missed. */
 export const callableProcedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
