@@ -4,6 +4,8 @@ import {
   type Client,
   changeBehindTheServer,
   createBot,
+  createStudio,
+  createTeamBot,
   createTestClient,
   createUser,
   databaseDump,
@@ -18,9 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 let server: TestServer;
 let admin: Client;
 let departmentId: string;
+/** How far the server's clock is ahead of the wall clock: a test moves it on (never back) instead of sleeping. */
+let skew = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ now: () => new Date(Date.now() + skew) });
   admin = await adminClient(server);
   const em = server.orm.em.fork();
   const dept = em.create(Department, { name: 'Animation', color: '#ff8800' });
@@ -315,11 +319,13 @@ describe('every refusal, for a bot of every role', () => {
     expect((await me(token)).id).toBe(bot.id);
 
     const issuedBefore = (await admin.bots.get.query({ id: bot.id })).tokenIssuedAt!;
+    // A second later on the server's clock: a new token is issued at a later time, or not at all.
+    skew += 1000;
     const { token: next } = await admin.bots.regenerateToken.mutate({ id: bot.id });
     expect(await meError(token)).toMatchObject({ code: 'UNAUTHORIZED', message: 'Token revoked' });
-    expect(
-      (await admin.bots.get.query({ id: bot.id })).tokenIssuedAt!.getTime(),
-    ).toBeGreaterThanOrEqual(issuedBefore.getTime());
+    expect((await admin.bots.get.query({ id: bot.id })).tokenIssuedAt!.getTime()).toBeGreaterThan(
+      issuedBefore.getTime(),
+    );
 
     await admin.bots.delete.mutate({ id: bot.id });
     expect(await meError(next)).toMatchObject({
@@ -451,10 +457,29 @@ describe('audit', () => {
   });
 
   it('events.list shows a non-admin bot only its own actions', async () => {
-    const { token } = await createBot(server, { role: 'artist' });
-    await me(token);
-    const { items } = await createTestClient(server, token).events.list.query();
-    expect(items).toEqual([]);
+    // The bot acts on a task of a project's team, then leaves the team: of that project's
+    // events it still sees its own, and none of the others'.
+    const studio = await createStudio(server);
+    const project = studio.project.id;
+    const { bot, client } = await createTeamBot(server, project, { role: 'artist' });
+    const task = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+      assigneeIds: [bot.id],
+    });
+    const comment = await client.comments.add.mutate({ taskId: task.id, text: 'rendered' });
+    await admin.projects.removeMember.mutate({ projectId: project, personId: bot.id });
+    await admin.comments.add.mutate({ taskId: task.id, text: 'thanks' });
+    const { items } = await client.events.list.query({ limit: 500 });
+    expect(items.map((e) => [e.type, e.actorId, e.targetId])).toEqual([
+      ['comment.added', bot.id, comment.id],
+    ]);
+    // The others' events on that very task are there to be seen, by the admin.
+    const others = (await admin.events.list.query({ projectId: project, limit: 500 })).items.filter(
+      (e) => e.taskId === task.id && e.actorId !== bot.id,
+    );
+    expect(others.map((e) => e.type)).toEqual(['comment.added', 'task.created']);
+
     const all = await admin.events.list.query({ limit: 5 });
     expect(all.items.length).toBe(5);
     expect(all.nextCursor).not.toBeNull();
