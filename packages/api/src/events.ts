@@ -54,6 +54,15 @@ export async function flushWithEvent(em: Em, actor: Actor, input: EventInput) {
   await em.flush();
 }
 
+/** What a mutation written as prepared statements needs of its request. */
+export interface StatementWriter {
+  services: ApiServices;
+  transport: RequestTransport;
+  changes: ChangeTracker;
+  /** The request's idempotency key, written in the same transaction. */
+  idempotency?: PendingKey;
+}
+
 /**
  * `statements` and the event row they make, as one transaction of prepared
  * statements (rolled back in a dry run); the request's change tracker hears of
@@ -63,18 +72,7 @@ export async function flushWithEvent(em: Em, actor: Actor, input: EventInput) {
  * same transaction.
  */
 export async function writeWithEvent<T>(
-  {
-    services,
-    transport,
-    changes,
-    idempotency,
-  }: {
-    services: ApiServices;
-    transport: RequestTransport;
-    changes: ChangeTracker;
-    /** The request's idempotency key, written in the same transaction. */
-    idempotency?: PendingKey;
-  },
+  { services, transport, changes, idempotency }: StatementWriter,
   actor: Actor,
   input: EventInput,
   at: Date,

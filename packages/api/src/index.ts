@@ -15,6 +15,7 @@ export { type ApiConfig, defaultApiConfig } from './config';
 export { type Context, createContextInner, noTransport, type RequestTransport } from './context';
 // The domain operations behind the routers, for tools that act without HTTP (the CLI).
 export * as bots from './domain/bots';
+export { ZCreateBotInput, ZRegenerateTokenInput } from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
 export {
   type CatalogedEventType,
@@ -22,13 +23,12 @@ export {
   type EventDataByType,
 } from './domain/event-catalog';
 export * as projects from './domain/projects';
+export { ZProjectMemberInput } from './domain/projects';
 export { endOfDayUtc } from './domain/time';
 export * as triggers from './domain/triggers';
 export * as users from './domain/users';
+export { ZCreateUserInput } from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
 export { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEPT_MS } from './idempotency';
 export * from './root';
-export { ZCreateBotInput, ZRegenerateTokenInput } from './routers/bots.schema';
-export { ZProjectMemberInput } from './routers/projects.schema';
-export { ZCreateUserInput } from './routers/users.schema';
 export { type ApiServices, createApiServices } from './services';

@@ -1,7 +1,7 @@
-import type { Role } from '@clapper/db';
+import { ROLES, type Role } from '@clapper/db';
 
 /**
- * DESIGN.md's role table, as code. A rule says, for each role, which callers
+ * The role table (docs/security.md), as code. A rule says, for each role, which callers
  * pass given where they stand to the thing at hand. Users and bots are judged
  * alike, by role, departments and project teams.
  */
@@ -26,22 +26,41 @@ type Rule = Record<Role, Condition>;
 // biome-ignore format: aligned to read as the role table
 export const RULES = {
   //                     admin       manager  supervisor  artist    client  vendor
-  readProject:         { admin: EVERYWHERE, manager: TEAM, supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: TEAM },
-  changeProject:       { admin: EVERYWHERE, manager: TEAM, supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
-  readEntities:        { admin: EVERYWHERE, manager: TEAM, supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: ASSIGNED },
-  changeEntities:      { admin: EVERYWHERE, manager: TEAM, supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
-  readTask:            { admin: EVERYWHERE, manager: TEAM, supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: ASSIGNED },
-  changeTask:          { admin: EVERYWHERE, manager: TEAM, supervisor: DEPARTMENT, artist: NEVER,    client: NEVER, vendor: NEVER },
-  setTaskStatus:       { admin: EVERYWHERE, manager: TEAM, supervisor: DEPARTMENT, artist: ASSIGNED, client: NEVER, vendor: NEVER },
-  comment:             { admin: EVERYWHERE, manager: TEAM, supervisor: DEPARTMENT, artist: ASSIGNED, client: TEAM,  vendor: NEVER },
-  // Studio-wide settings: departments, task types, task statuses, projects themselves.
-  configureStudio:     { admin: EVERYWHERE, manager: NEVER, supervisor: NEVER,     artist: NEVER,    client: NEVER, vendor: NEVER },
+  readProject:         { admin: EVERYWHERE, manager: TEAM,       supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: TEAM },
+  changeProject:       { admin: EVERYWHERE, manager: TEAM,       supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  readSubjects:        { admin: EVERYWHERE, manager: TEAM,       supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: ASSIGNED },
+  changeSubjects:      { admin: EVERYWHERE, manager: TEAM,       supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  readTask:            { admin: EVERYWHERE, manager: TEAM,       supervisor: TEAM,       artist: TEAM,     client: TEAM,  vendor: ASSIGNED },
+  changeTask:          { admin: EVERYWHERE, manager: TEAM,       supervisor: DEPARTMENT, artist: NEVER,    client: NEVER, vendor: NEVER },
+  setTaskStatus:       { admin: EVERYWHERE, manager: TEAM,       supervisor: DEPARTMENT, artist: ASSIGNED, client: NEVER, vendor: NEVER },
+  comment:             { admin: EVERYWHERE, manager: TEAM,       supervisor: DEPARTMENT, artist: ASSIGNED, client: TEAM,  vendor: NEVER },
+  // Studio-wide: where the caller stands plays no part, only its role.
+  configureStudio:     { admin: EVERYWHERE, manager: NEVER,      supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  manageBots:          { admin: EVERYWHERE, manager: NEVER,      supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  manageUsers:         { admin: EVERYWHERE, manager: NEVER,      supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  listPeople:          { admin: EVERYWHERE, manager: EVERYWHERE, supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
+  seeAllEvents:        { admin: EVERYWHERE, manager: NEVER,      supervisor: NEVER,      artist: NEVER,    client: NEVER, vendor: NEVER },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof RULES;
 
+/** Rules that hold studio-wide, by role alone (the procedure guard `allowedTo` checks them). */
+export type StudioAction =
+  | 'configureStudio'
+  | 'manageBots'
+  | 'manageUsers'
+  | 'listPeople'
+  | 'seeAllEvents';
+
+/** Standing outside every team: what a studio-wide rule is judged on. */
+export const STUDIO_WIDE: Standing = { inTeam: false, inDepartment: false, assigned: false };
+
 export const can = (action: Action, role: Role, standing: Standing): boolean =>
   RULES[action][role](standing);
+
+/** The roles a studio-wide rule admits, for its refusal to name. */
+export const rolesAllowed = (action: StudioAction): Role[] =>
+  ROLES.filter((role) => can(action, role, STUDIO_WIDE));
 
 /**
  * How far a list reaches for this role in a team project: everything, only
@@ -56,13 +75,3 @@ export function listReach(
   if (can(action, role, { inTeam, inDepartment: true, assigned: true })) return 'assigned';
   return 'none';
 }
-
-/** Who may manage people: only admins manage bots and users; managers may also read the roster. */
-export const PEOPLE = {
-  manageBots: ['admin'],
-  manageUsers: ['admin'],
-  listPeople: ['admin', 'manager'],
-  seeAllEvents: ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export const allows = (rule: readonly Role[], role: Role) => rule.includes(role);

@@ -1,10 +1,10 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { botsRouter } from './routers/bots';
-import { assetsRouter, shotsRouter } from './routers/entities';
 import { eventsRouter } from './routers/events';
 import { projectsRouter } from './routers/projects';
 import { departmentsRouter, taskStatusesRouter, taskTypesRouter } from './routers/studio';
+import { assetsRouter, shotsRouter } from './routers/subjects';
 import { commentsRouter, tasksRouter } from './routers/tasks';
 import { triggersRouter } from './routers/triggers';
 import { usersRouter } from './routers/users';

@@ -1,10 +1,10 @@
 /**
  * 1. init: superjson, and an error formatter that names the field at fault and the refusal's reason
  * 2. middlewares: domain errors to tRPC codes, authentication, bots kept off user-only routes
- * 3. procedures: public, authed, userOnly, and role guards
+ * 3. procedures: public, authed, read, write, userOnly, and the studio-wide rule guard
  * @see https://trpc.io/docs/server/procedures
  */
-import type { Em, Role } from '@clapper/db';
+import type { Em } from '@clapper/db';
 import { isUniqueViolation } from '@clapper/db';
 import { experimental_standaloneMiddleware, initTRPC } from '@trpc/server';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
@@ -23,6 +23,7 @@ import {
   replay,
   saveResult,
 } from './idempotency';
+import type { StudioAction } from './permissions';
 import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
@@ -217,17 +218,24 @@ const usersOnly = experimental_standaloneMiddleware<{ ctx: { principal: Principa
   },
 );
 
-/** Refuses callers whose role is not one of `roles`. */
-const rolesOnly = (roles: readonly Role[]) =>
-  experimental_standaloneMiddleware<{ ctx: { principal: Principal } }>().create(
-    ({ ctx, path, next }) => {
-      assertRole(roles, ctx.principal.role, path);
-      return next();
-    },
-  );
+/**
+ * The one guard for a studio-wide rule of the role table (permissions.ts): FORBIDDEN
+ * (`role_forbidden`) for a caller whose role it does not admit, user or bot alike.
+ */
+export const allowedTo = (action: StudioAction) =>
+  experimental_standaloneMiddleware<{ ctx: { access: Access } }>().create(({ ctx, path, next }) => {
+    ctx.access.require(action, path);
+    return next();
+  });
 
 /** Routes limited to real users: passwords, sessions, and anything that mints or changes credentials. */
 export const userOnlyProcedure = authedProcedure.use(usersOnly);
+
+/** `userOnlyProcedure` for queries served by the hot reads. */
+export const userOnlyReadProcedure = readProcedure.use(usersOnly);
+
+/** Studio settings: departments, task types, task statuses, projects themselves. */
+export const configureProcedure = authedProcedure.use(allowedTo('configureStudio'));
 
 /**
  * For public user-only routes (password login): a request that carries a bot
@@ -244,26 +252,3 @@ function refuseBots(principal: Principal, path: string) {
     throw forbidden(`${path} is limited to real users: bots cannot call it`, 'user_only_route');
   }
 }
-
-function assertRole(roles: readonly Role[], role: Role, path: string) {
-  if (!roles.includes(role)) {
-    throw forbidden(
-      `${path} needs the role ${roles.join(' or ')}; you are ${role}`,
-      'role_forbidden',
-    );
-  }
-}
-
-/** Authenticated callers, user or bot, whose role is one of `roles`. */
-export const roleProcedure = (...roles: readonly Role[]) => authedProcedure.use(rolesOnly(roles));
-
-/** Real users whose role is one of `roles`: a bot is refused first, whatever its role. */
-export const userOnlyRoleProcedure = (...roles: readonly Role[]) =>
-  userOnlyProcedure.use(rolesOnly(roles));
-
-/** `userOnlyRoleProcedure` for queries served by the hot reads. */
-export const userOnlyRoleReadProcedure = (...roles: readonly Role[]) =>
-  readProcedure.use(usersOnly).use(rolesOnly(roles));
-
-/** `roleProcedure` for queries served by the hot reads. */
-export const roleReadProcedure = (...roles: readonly Role[]) => readProcedure.use(rolesOnly(roles));

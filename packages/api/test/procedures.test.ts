@@ -4,10 +4,10 @@ import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServices, createApiServices, createContextInner, noTransport } from '../src';
 import {
+  allowedTo,
   authedProcedure,
   createCallerFactory,
   publicUserOnlyProcedure,
-  roleProcedure,
   router,
   userOnlyProcedure,
 } from '../src/trpc';
@@ -17,7 +17,8 @@ const probes = router({
   authed: authedProcedure.query(({ ctx }) => ctx.principal.id),
   userOnly: userOnlyProcedure.query(() => 'ok'),
   publicUserOnly: publicUserOnlyProcedure.query(() => 'ok'),
-  managers: roleProcedure('admin', 'manager').query(() => 'ok'),
+  // The role table's `listPeople` admits admins and managers.
+  managers: authedProcedure.use(allowedTo('listPeople')).query(() => 'ok'),
 });
 const createCaller = createCallerFactory(probes);
 
@@ -88,7 +89,7 @@ describe('procedures', () => {
     ['client', false],
     ['vendor', false],
   ] as const)(
-    'role guard for admin or manager: %s, allowed %s, user or bot alike',
+    'the studio-wide rule guard (listPeople: admin or manager): %s, allowed %s, user or bot alike',
     async (role, allowed) => {
       for (const kind of ['user', 'bot'] as const) {
         const call = (await callerAs(kind, role)).managers();
@@ -97,6 +98,7 @@ describe('procedures', () => {
           await expect(call).rejects.toMatchObject({
             code: 'FORBIDDEN',
             message: `managers needs the role admin or manager; you are ${role}`,
+            cause: { reason: 'role_forbidden' },
           });
       }
     },

@@ -4,9 +4,7 @@ import {
   commentRowOf,
   Department,
   type Em,
-  Entity,
   Event,
-  entityRowOf,
   eventRowOf,
   type HotReads,
   migrate,
@@ -21,6 +19,8 @@ import {
   projectRowOf,
   runStatements,
   Session,
+  Subject,
+  subjectRowOf,
   Task,
   TaskStatus,
   TaskType,
@@ -75,7 +75,7 @@ beforeAll(async () => {
   project.team.set([vendor, bot, admin]);
   const other = em.create(Project, { name: 'Other' });
   other.team.set([admin]);
-  const shot = em.create(Entity, {
+  const shot = em.create(Subject, {
     project,
     kind: 'shot',
     name: 'SH010',
@@ -83,7 +83,12 @@ beforeAll(async () => {
     frameIn: 1001,
     frameOut: 1040,
   });
-  const asset = em.create(Entity, { project, kind: 'asset', name: 'Hero', assetType: 'Character' });
+  const asset = em.create(Subject, {
+    project,
+    kind: 'asset',
+    name: 'Hero',
+    assetType: 'Character',
+  });
   const taskType = em.create(TaskType, { name: 'Animate', department: anim, forEntity: 'shot' });
   const model = em.create(TaskType, { name: 'Model', department: light, forEntity: 'asset' });
   const todo = em.create(TaskStatus, { name: 'Todo', shortName: 'todo', color: '#9e9e9e' });
@@ -298,27 +303,27 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
   it('reads assets and shots as the ORM does, with a vendor seeing only its own', async () => {
     for (const kind of ['asset', 'shot'] as const) {
       const twins = await fresh().find(
-        Entity,
+        Subject,
         { project: ids.project, kind },
         { orderBy: { id: 'asc' } },
       );
-      expect(await reads.entities.page({ projectId: ids.project, kind }, 10)).toEqual(
-        twins.map(entityRowOf),
+      expect(await reads.subjects.page({ projectId: ids.project, kind }, 10)).toEqual(
+        twins.map(subjectRowOf),
       );
     }
     expect(
-      await reads.entities.page({ projectId: ids.project, kind: 'shot', sequence: 'SQ02' }, 10),
+      await reads.subjects.page({ projectId: ids.project, kind: 'shot', sequence: 'SQ02' }, 10),
     ).toEqual([]);
     expect(
       (
-        await reads.entities.page(
+        await reads.subjects.page(
           { projectId: ids.project, kind: 'shot', assignedTo: ids.vendor },
           10,
         )
       ).map((e) => e.id),
     ).toEqual([ids.shot]);
     expect(
-      await reads.entities.page(
+      await reads.subjects.page(
         { projectId: ids.project, kind: 'asset', assignedTo: ids.vendor },
         10,
       ),

@@ -1,20 +1,32 @@
-import { type Em, Entity, type IEntity, Task, type TaskRow } from '@clapper/db';
+import { type Em, type ISubject, Subject, Task, type TaskRow } from '@clapper/db';
 import type { Principal } from '../auth/principal';
-import { DomainError, notFound } from '../errors';
-import { type Action, can, listReach, type Standing } from '../permissions';
+import { DomainError, forbidden, notFound } from '../errors';
+import {
+  type Action,
+  can,
+  listReach,
+  rolesAllowed,
+  STUDIO_WIDE,
+  type Standing,
+  type StudioAction,
+} from '../permissions';
 import type { CachedProject } from '../read-cache';
 import type { ApiServices } from '../services';
 
 const DOING: Record<Action, string> = {
   readProject: 'read this project',
   changeProject: 'change this project or its team',
-  readEntities: 'read the assets and shots of this project',
-  changeEntities: 'create, change or delete assets and shots in this project',
+  readSubjects: 'read the assets and shots of this project',
+  changeSubjects: 'create, change or delete assets and shots in this project',
   readTask: 'read this task',
   changeTask: 'create, assign or update this task',
   setTaskStatus: 'change the status of this task',
   comment: 'comment on this task',
   configureStudio: 'change studio settings (projects, departments, task types, statuses)',
+  manageBots: 'manage bots',
+  manageUsers: 'manage users',
+  listPeople: 'list people',
+  seeAllEvents: 'see every event',
 };
 
 const refuse = (principal: Principal, action: Action) =>
@@ -50,6 +62,20 @@ export class Access {
 
   assert(action: Action, standing: Standing) {
     if (!this.allows(action, standing)) throw refuse(this.principal, action);
+  }
+
+  /** May the caller do a studio-wide `action` (its role alone decides)? */
+  may(action: StudioAction): boolean {
+    return this.allows(action, STUDIO_WIDE);
+  }
+
+  /** A studio-wide rule on the procedure at `path`: FORBIDDEN (`role_forbidden`) naming the roles it admits. */
+  require(action: StudioAction, path: string) {
+    if (this.may(action)) return;
+    throw forbidden(
+      `${path} needs the role ${rolesAllowed(action).join(' or ')}; you are ${this.principal.role}`,
+      'role_forbidden',
+    );
   }
 
   /** What a list of `action` covers in a project: all, the caller's assignments, or nothing. */
@@ -91,20 +117,20 @@ export class Access {
   }
 
   /** An asset or shot of `kind` the caller may read, checked for `action` too, loaded by `em`. */
-  async entity(em: Em, id: string, kind: IEntity['kind'], action?: Action): Promise<IEntity> {
+  async subject(em: Em, id: string, kind: ISubject['kind'], action?: Action): Promise<ISubject> {
     const what = kind === 'asset' ? 'Asset' : 'Shot';
-    const entity = await em.findOne(Entity, { id, kind });
-    if (!entity) throw notFound(what);
+    const subject = await em.findOne(Subject, { id, kind });
+    if (!subject) throw notFound(what);
     const assigned =
-      (await em.count(Task, { entity: entity.id, assignees: this.principal.id })) > 0;
+      (await em.count(Task, { entity: subject.id, assignees: this.principal.id })) > 0;
     const standing = {
-      inTeam: await this.inTeam(entity.project.id),
+      inTeam: await this.inTeam(subject.project.id),
       inDepartment: false,
       assigned,
     };
-    if (!this.allows('readEntities', standing)) throw notFound(what);
+    if (!this.allows('readSubjects', standing)) throw notFound(what);
     if (action) this.assert(action, standing);
-    return entity;
+    return subject;
   }
 
   private async checkProject(project: CachedProject | null, action?: Action) {

@@ -1,14 +1,53 @@
 import { type Em, type IPerson, inTransaction, newId, Person, raw } from '@clapper/db';
+import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
 import { type Actor, flushWithEvent, recordEvent } from '../events';
-import type { CreateBotInput, RegenerateTokenInput, UpdateBotInput } from '../routers/bots.schema';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import { changeRecorder, type DomainDeps } from './people';
-import { listPeople, type PeopleListInput } from './people-list';
+import type { DomainDeps } from './deps';
+import { changeRecorder } from './people';
+import { listPeople, type PeopleListInput, ZPeopleListInput } from './people-list';
+import { ZDay, ZDepartmentIds, ZId, ZName, ZRole } from './schemas';
 import { addDays, utcDay } from './time';
 import { assertNameFree } from './unique-names';
+
+export const ZCreateBotInput = z.object({
+  name: ZName,
+  role: ZRole.default('artist'),
+  departmentIds: ZDepartmentIds.default([]),
+  /** The token is good through the end of this day, UTC; none: it never expires. */
+  expiresAt: ZDay.nullish(),
+  active: z.boolean().default(true),
+});
+export type CreateBotInput = z.infer<typeof ZCreateBotInput>;
+
+export const ZUpdateBotInput = z.object({
+  id: ZId,
+  name: ZName.optional(),
+  role: ZRole.optional(),
+  departmentIds: ZDepartmentIds.optional(),
+  /** null removes the expiry; a past date expires the bot at once. */
+  expiresAt: ZDay.nullable().optional(),
+  active: z.boolean().optional(),
+});
+export type UpdateBotInput = z.infer<typeof ZUpdateBotInput>;
+
+export const ZRegenerateTokenInput = z.object({
+  id: ZId,
+  /** Minutes the replaced token keeps working, to move a running pipeline without downtime. */
+  graceMinutes: z
+    .number()
+    .int('must be a whole number of minutes')
+    .min(0, 'must be 0 to 60')
+    .max(60, 'must be 0 to 60')
+    .optional(),
+});
+export type RegenerateTokenInput = z.infer<typeof ZRegenerateTokenInput>;
+
+export const ZBotIdInput = z.object({ id: ZId });
+
+export const ZListBotsInput = ZPeopleListInput;
 
 export const listBots = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
   listPeople(services, 'bot', input);

@@ -1,10 +1,10 @@
 import {
   Department,
   type Em,
-  Entity,
   newId,
   Person,
   Project,
+  Subject,
   Task,
   TaskStatus,
   TaskType,
@@ -75,7 +75,7 @@ export async function seedDemo(
   const todo = await em.findOneOrFail(TaskStatus, { shortName: 'todo' });
   const entities = [
     ...['Hero', 'Sidekick', 'Castle'].map((name, i) =>
-      em.create(Entity, {
+      em.create(Subject, {
         project,
         kind: 'asset',
         name,
@@ -84,7 +84,7 @@ export async function seedDemo(
     ),
     ...['SQ01', 'SQ02'].flatMap((sequence) =>
       [10, 20, 30, 40, 50].map((n) =>
-        em.create(Entity, {
+        em.create(Subject, {
           project,
           kind: 'shot',
           sequence,

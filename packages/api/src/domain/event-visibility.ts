@@ -1,5 +1,5 @@
 import type { EventRow, EventVisibility } from '@clapper/db';
-import { allows, listReach, PEOPLE } from '../permissions';
+import { listReach } from '../permissions';
 import type { Access } from './access';
 
 /**
@@ -10,7 +10,7 @@ import type { Access } from './access';
  */
 export async function eventVisibility(access: Access): Promise<EventVisibility> {
   const { principal } = access;
-  if (allows(PEOPLE.seeAllEvents, principal.role)) return 'all';
+  if (access.may('seeAllEvents')) return 'all';
   const reach = listReach('readTask', principal.role, true);
   return {
     actorId: principal.id,

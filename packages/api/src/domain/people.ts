@@ -1,12 +1,5 @@
 import type { Em, IPerson } from '@clapper/db';
-import type { ApiServices } from '../services';
 import { findDepartments } from './departments';
-
-/** What every domain operation works with: this request's entity manager and the server's services. */
-export interface DomainDeps {
-  em: Em;
-  services: ApiServices;
-}
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 

@@ -1,7 +1,142 @@
-import { type Em, type IPerson, type IProject, Person, Project } from '@clapper/db';
+/** Projects: the pages a caller may read, the studio's changes to them, and their teams. */
+import {
+  type Em,
+  type IPerson,
+  type IProject,
+  Person,
+  Project,
+  projectRowOf,
+  teamRowsOf,
+} from '@clapper/db';
+import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
 import { type Actor, flushWithEvent } from '../events';
-import type { ProjectMemberInput } from '../routers/projects.schema';
+import { toPage, ZNamedListInput } from '../pagination';
+import { type CachedProject, deepFreeze } from '../read-cache';
+import { projectView } from '../views/production';
+import type { Access } from './access';
+import type { CallerDeps, ReadDeps } from './deps';
+import { ZId, ZName } from './schemas';
+import { assertNameFree } from './unique-names';
+
+/** A person (user or bot) on a project's team: `projects.addMember`, `projects.removeMember`, the CLI. */
+export const ZProjectMemberInput = z.object({ projectId: ZId, personId: ZId });
+export type ProjectMemberInput = z.infer<typeof ZProjectMemberInput>;
+
+/** A page of the projects the caller may read, whose name contains `q` (any case). */
+export const ZListProjectsInput = ZNamedListInput;
+export const ZProjectIdInput = z.object({ id: ZId });
+export const ZProjectNameInput = z.object({ name: ZName });
+export const ZCreateProjectInput = z.object({
+  name: ZName,
+  botCollaboration: z.boolean().default(false),
+});
+export const ZUpdateProjectInput = z.object({
+  id: ZId,
+  name: ZName.optional(),
+  botCollaboration: z.boolean().optional(),
+});
+
+const NOBODY = { inTeam: false, inDepartment: false, assigned: false };
+
+const cachedViews = new WeakMap<CachedProject, ReturnType<typeof projectView>>();
+
+/** The view of a cached project, made once while the cache keeps it (frozen, so served as is). */
+function cachedView(project: CachedProject) {
+  let view = cachedViews.get(project);
+  if (!view) {
+    view = deepFreeze(projectView(project.row, project.team));
+    cachedViews.set(project, view);
+  }
+  return view;
+}
+
+/** A mutation answers from its own unit of work: what it wrote, even in a dry run. */
+async function viewOf(em: Em, project: IProject) {
+  await em.populate(project, ['team']);
+  return projectView(projectRowOf(project), teamRowsOf(project));
+}
+
+/** Projects the caller may read: all for admins, the team's for everyone else. */
+export async function listProjects(
+  { access, services }: ReadDeps,
+  input: z.infer<typeof ZListProjectsInput>,
+) {
+  const everywhere = access.allows('readProject', NOBODY);
+  const ids = everywhere ? 'all' : [...(await access.teamProjectIds())];
+  const { rows, total } = await services.reads.projects.page(
+    ids,
+    input.cursor,
+    input.limit + 1,
+    input.q,
+  );
+  const page = toPage(rows, input.limit);
+  const teams = await services.reads.projects.teams(page.items.map((p) => p.id));
+  return {
+    items: page.items.map((p) => projectView(p, teams.get(p.id)!)),
+    nextCursor: page.nextCursor,
+    total,
+  };
+}
+
+export const getProject = async (access: Access, id: string) =>
+  cachedView(await access.project(id));
+
+export const projectByName = async (access: Access, name: string) =>
+  cachedView(await access.projectByName(name));
+
+/** A new project; who may make one is the procedure's rule (`configureStudio`). */
+export async function createProject(
+  { em, principal }: CallerDeps,
+  input: z.infer<typeof ZCreateProjectInput>,
+) {
+  await assertNameFree(em, Project, 'project', input.name);
+  const project = em.create(Project, input);
+  await flushWithEvent(em, principal, {
+    type: 'project.created',
+    projectId: project.id,
+    targetType: 'project',
+    targetId: project.id,
+    data: input,
+  });
+  return projectView(projectRowOf(project), []);
+}
+
+export async function updateProject(
+  { em, access, principal }: CallerDeps,
+  input: z.infer<typeof ZUpdateProjectInput>,
+) {
+  await access.project(input.id, 'changeProject');
+  const project = await em.findOneOrFail(Project, { id: input.id });
+  if (input.name !== undefined && input.name !== project.name) {
+    await assertNameFree(em, Project, 'project', input.name, { exceptId: project.id });
+    project.name = input.name;
+  }
+  if (input.botCollaboration !== undefined) project.botCollaboration = input.botCollaboration;
+  await flushWithEvent(em, principal, {
+    type: 'project.updated',
+    projectId: project.id,
+    targetType: 'project',
+    targetId: project.id,
+    data: { name: input.name, botCollaboration: input.botCollaboration },
+  });
+  return viewOf(em, project);
+}
+
+/** `projects.addMember` and `removeMember`: the caller must be able to change the project. */
+export async function changeTeam(
+  deps: CallerDeps,
+  change: 'add' | 'remove',
+  input: ProjectMemberInput,
+) {
+  await deps.access.project(input.projectId, 'changeProject');
+  const { project } = await (change === 'add' ? addMember : removeMember)(
+    deps,
+    deps.principal,
+    input,
+  );
+  return viewOf(deps.em, project);
+}
 
 /**
  * Team membership, for `projects.addMember`/`removeMember` (which check the

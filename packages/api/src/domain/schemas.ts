@@ -1,4 +1,4 @@
-import { ENTITY_KINDS, ROLES } from '@clapper/db';
+import { ROLES, SUBJECT_KINDS } from '@clapper/db';
 import { z } from 'zod';
 import { text } from './text';
 
@@ -6,7 +6,7 @@ export const ZId = z.uuid('must be an id');
 
 export const ZRole = z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` });
 
-export const ZEntityKind = z.enum(ENTITY_KINDS, { error: () => 'must be asset or shot' });
+export const ZSubjectKind = z.enum(SUBJECT_KINDS, { error: () => 'must be asset or shot' });
 
 /** A name: one line, trimmed, NFC, at most 100 characters (see `text`). */
 export const ZName = text({ max: 100 });
@@ -30,3 +30,11 @@ export const ZDay = z
 
 /** Event types: exact (`comment.added`) or families (`task.*`). */
 export const ZEventTypes = z.array(text({ max: 64 })).max(50);
+
+export const ZEmail = text({ max: 254 })
+  .transform((s) => s.toLowerCase())
+  .pipe(z.email('must be an email address'));
+
+/** Never trimmed (a space may be part of it); the hash normalises it itself (NFKC). */
+export const secret = (min: number) => text({ max: 256, min, trim: false, normalize: false });
+export const ZPassword = secret(8);

@@ -1,186 +1,132 @@
-import {
-  type Em,
-  Entity,
-  type HotReads,
-  type IPerson,
-  type IProject,
-  type ITask,
-  Person,
-  Project,
-  Task,
-  TaskStatus,
-  TaskType,
-} from '@clapper/db';
-import { badRequest, conflict, DomainError } from '../errors';
-import { recordEvent } from '../events';
-import type { Access } from './access';
+/** Tasks: the pages a caller may read, and the changes its role and standing allow. */
+import { Project, Task, writes } from '@clapper/db';
+import { z } from 'zod';
+import { notFound } from '../errors';
+import { recordEvent, writeWithEvent } from '../events';
+import { toPage, ZPage } from '../pagination';
+import { taskView, taskViewsOf } from '../views/production';
+import { createTasks } from './create-tasks';
+import type { CallerDeps, ReadDeps, WriteDeps } from './deps';
+import { ZDay, ZId } from './schemas';
+import { assignable, statusById, taskEvent } from './task-checks';
 
-/** Team members only; bots only where the project's `botCollaboration` flag is on. */
-export async function assignable(
-  em: Em,
-  project: IProject,
-  ids: readonly string[],
-  field: string,
-  /** People already loaded by the caller (a bulk call loads every assignee at once). */
-  loaded?: ReadonlyMap<string, IPerson>,
-) {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return [];
-  const people = loaded
-    ? unique.flatMap((id) => loaded.get(id) ?? [])
-    : await em.find(Person, { id: { $in: unique } });
-  const missing = unique.find((id) => !people.some((p) => p.id === id));
-  if (missing) throw badRequest(field, `no user or bot has the id ${missing}`);
-  await em.populate(project, ['team']);
-  const outsider = people.find((p) => !project.team.contains(p));
-  if (outsider) throw badRequest(field, `${outsider.name} is not on the team of ${project.name}`);
-  const bot = people.find((p) => p.kind === 'bot');
-  if (bot && !project.botCollaboration) {
-    throw new DomainError(
-      'FORBIDDEN',
-      `Tasks can be assigned to bots only in projects with botCollaboration on; ${bot.name} is a bot`,
-      field,
-    );
-  }
-  return people;
-}
+/** Most tasks one `tasks.createMany` call takes. */
+export const MAX_TASKS_PER_CALL = 500;
 
-export async function statusById(reads: HotReads, id: string) {
-  const status = await reads.tasks.status(id);
-  if (!status) throw badRequest('statusId', 'no task status has this id');
-  return status;
-}
+const ZPersonIds = z.array(ZId).max(50, 'at most 50 assignees');
 
-/** New tasks start at `todo`, or at the first status there is. */
-export async function initialStatus(em: Em) {
-  return (
-    (await em.findOne(TaskStatus, { shortName: 'todo' })) ??
-    (await em.findOneOrFail(TaskStatus, {}, { orderBy: { id: 'asc' } }))
-  );
-}
-
-export const taskEvent = (
-  task: { id: string; projectId: string },
-  type: string,
-  data?: Record<string, unknown>,
-) => ({
-  type,
-  projectId: task.projectId,
-  targetType: 'task',
-  targetId: task.id,
-  taskId: task.id,
-  data,
+export const ZNewTask = z.object({
+  entityId: ZId,
+  taskTypeId: ZId,
+  assigneeIds: ZPersonIds.default([]),
+  dueDate: ZDay.nullish(),
 });
+export const ZCreateManyTasksInput = z.object({
+  tasks: z
+    .array(ZNewTask)
+    .min(1, 'needs at least one task')
+    .max(MAX_TASKS_PER_CALL, `at most ${MAX_TASKS_PER_CALL} tasks a call`),
+});
+export const ZListTasksInput = z.object({
+  projectId: ZId,
+  assigneeId: ZId.optional(),
+  statusId: ZId.optional(),
+  taskTypeId: ZId.optional(),
+  ...ZPage,
+});
+export const ZTaskIdInput = z.object({ id: ZId });
+export const ZUpdateTaskInput = z.object({ id: ZId, dueDate: ZDay.nullable().optional() });
+export const ZAssignTaskInput = z.object({ taskId: ZId, personIds: ZPersonIds });
+export const ZSetTaskStatusInput = z.object({ taskId: ZId, statusId: ZId });
 
-export interface NewTask {
-  entityId: string;
-  taskTypeId: string;
-  assigneeIds: string[];
-  dueDate?: string | null;
+type Input<S extends z.ZodType> = z.infer<S>;
+
+/** A page of a project's tasks, as far as the caller's role reaches (its own, for a vendor). */
+export async function listTasks(
+  { access, services }: ReadDeps,
+  input: Input<typeof ZListTasksInput>,
+) {
+  await access.project(input.projectId);
+  const reach = await access.reach('readTask', input.projectId);
+  if (reach === 'none') throw notFound('Project');
+  const assignedTo: string[] = [];
+  if (reach === 'assigned') assignedTo.push(access.principal.id);
+  if (input.assigneeId) assignedTo.push(input.assigneeId);
+  const filter = { ...input, assignedTo };
+  const key = `tasks.list ${JSON.stringify([input.projectId, assignedTo, input.statusId, input.taskTypeId, input.cursor, input.limit])}`;
+  return services.cache.page(input.projectId, key, async () => {
+    const page = toPage(await services.reads.tasks.page(filter, input.limit + 1), input.limit);
+    return { items: page.items.map(taskView), nextCursor: page.nextCursor };
+  });
 }
 
-/** Where an item's field is in the input: `tasks.3.taskTypeId` in a list. */
-export type FieldOf = (index: number, name: string) => string;
-const itemField: FieldOf = (i, name) => `tasks.${i}.${name}`;
+export const getTask = async ({ access }: ReadDeps, id: string) => taskView(await access.task(id));
 
-/**
- * Creates many tasks in one transaction, all or none, with the checks of
- * `tasks.create` made once per distinct entity, task type and project rather
- * than once per task. An error names the item at fault (`tasks.3.taskTypeId`).
- */
-export async function createTasks(
-  em: Em,
-  access: Access,
-  items: NewTask[],
-  fieldOf: FieldOf = itemField,
-): Promise<ITask[]> {
-  const { principal } = access;
-  const entityIds = [...new Set(items.map((t) => t.entityId))];
-  const typeIds = [...new Set(items.map((t) => t.taskTypeId))];
-  const [entities, types, assignedTo, existing] = await Promise.all([
-    em.find(Entity, { id: { $in: entityIds } }),
-    em.find(TaskType, { id: { $in: typeIds } }),
-    em.find(Task, { entity: { $in: entityIds }, assignees: principal.id }, { fields: ['entity'] }),
-    em.find(
-      Task,
-      { entity: { $in: entityIds }, taskType: { $in: typeIds } },
-      { fields: ['entity', 'taskType'] },
-    ),
-  ]);
-  const entityById = new Map(entities.map((e) => [e.id, e]));
-  const typeById = new Map(types.map((t) => [t.id, t]));
-  const assignedEntities = new Set(assignedTo.map((t) => t.entity.id));
-  const taken = new Set(existing.map((t) => `${t.entity.id}/${t.taskType.id}`));
-  const projectIds = [...new Set(entities.map((e) => e.project.id))];
-  const projectById = new Map(
-    (await em.find(Project, { id: { $in: projectIds } })).map((p) => [p.id, p]),
-  );
+export async function createTask({ em, access }: CallerDeps, input: Input<typeof ZNewTask>) {
+  const tasks = await createTasks(em, access, [input], (_, name) => name);
+  return (await taskViewsOf(em, tasks))[0]!;
+}
 
-  const assigneeIds = [...new Set(items.flatMap((t) => t.assigneeIds))];
-  const people = new Map(
-    assigneeIds.length
-      ? (await em.find(Person, { id: { $in: assigneeIds } })).map((p) => [p.id, p])
-      : [],
+/** Up to 500 tasks in one transaction, all or none, for pipeline bulk work. */
+export async function createManyTasks(
+  { em, access }: CallerDeps,
+  input: Input<typeof ZCreateManyTasksInput>,
+) {
+  const tasks = await createTasks(em, access, input.tasks);
+  return { items: await taskViewsOf(em, tasks) };
+}
+
+export async function updateTask(deps: WriteDeps, input: Input<typeof ZUpdateTaskInput>) {
+  // Fresh: whether the due date changes is decided on what the task holds now.
+  const task = await deps.access.task(input.id, 'changeTask', { fresh: true });
+  const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
+  const now = new Date();
+  const event = taskEvent(task, 'task.updated', { dueDate: input.dueDate });
+  return writeWithEvent(
+    deps,
+    deps.principal,
+    event,
+    now,
+    changed ? [writes.setTaskDueDate(task.id, input.dueDate ?? null, now)] : [],
+    'Task',
+    taskView(changed ? { ...task, dueDate: input.dueDate ?? null, updatedAt: now } : task),
   );
-  // Teams are read once per project, not once per task.
-  if (assigneeIds.length) await em.populate([...projectById.values()], ['team']);
-  const status = await initialStatus(em);
-  const tasks: ITask[] = [];
-  for (const [i, item] of items.entries()) {
-    const entity = entityById.get(item.entityId);
-    const inTeam = entity ? await access.inTeam(entity.project.id) : false;
-    const assigned = entity ? assignedEntities.has(entity.id) : false;
-    if (!entity || !access.allows('readEntities', { inTeam, inDepartment: false, assigned })) {
-      const field = fieldOf(i, 'entityId');
-      const what = items.length > 1 ? ` (${field})` : '';
-      throw new DomainError('NOT_FOUND', `Asset or shot not found${what}`, field);
-    }
-    const taskType = typeById.get(item.taskTypeId);
-    const typeField = fieldOf(i, 'taskTypeId');
-    if (!taskType) throw badRequest(typeField, 'no task type has this id');
-    if (taskType.forEntity !== entity.kind) {
-      throw badRequest(
-        typeField,
-        `${taskType.name} is for ${taskType.forEntity}s, not ${entity.kind}s`,
-      );
-    }
-    access.assert('changeTask', {
-      inTeam,
-      inDepartment: principal.departmentIds.includes(taskType.department.id),
-      assigned: false,
-    });
-    const pair = `${entity.id}/${taskType.id}`;
-    if (taken.has(pair)) {
-      throw conflict(typeField, `${entity.name} already has a ${taskType.name} task`);
-    }
-    taken.add(pair);
-    const project = projectById.get(entity.project.id)!;
-    const assignees = await assignable(
-      em,
-      project,
-      item.assigneeIds,
-      fieldOf(i, 'assigneeIds'),
-      people,
-    );
-    const task = em.create(Task, {
-      project,
-      entity,
-      taskType,
-      status,
-      dueDate: item.dueDate ?? null,
-    });
-    task.assignees.set(assignees);
-    recordEvent(
-      em,
-      principal,
-      taskEvent({ id: task.id, projectId: project.id }, 'task.created', {
-        entityId: entity.id,
-        taskTypeId: taskType.id,
-        assigneeIds: assignees.map((p) => p.id),
-      }),
-    );
-    tasks.push(task);
-  }
+}
+
+/** Replaces the assignees: team members, and bots where the project lets them collaborate. */
+export async function assignTask(
+  { em, access, principal }: CallerDeps,
+  input: Input<typeof ZAssignTaskInput>,
+) {
+  const checked = await access.task(input.taskId, 'changeTask', { fresh: true });
+  const task = await em.findOne(Task, { id: checked.id });
+  const project = await em.findOne(Project, { id: checked.projectId });
+  if (!task || !project) throw notFound('Task');
+  const people = await assignable(em, project, input.personIds, 'personIds');
+  await em.populate(task, ['assignees']);
+  task.assignees.set(people);
+  recordEvent(
+    em,
+    principal,
+    taskEvent(checked, 'task.assigned', { personIds: people.map((p) => p.id) }),
+  );
   await em.flush();
-  return tasks;
+  return (await taskViewsOf(em, [task]))[0]!;
+}
+
+export async function setTaskStatus(deps: WriteDeps, input: Input<typeof ZSetTaskStatusInput>) {
+  const task = await deps.access.task(input.taskId, 'setTaskStatus', { fresh: true });
+  const status = await statusById(deps.services.reads, input.statusId);
+  const changed = status.id !== task.status.id;
+  const now = new Date();
+  const event = taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id });
+  return writeWithEvent(
+    deps,
+    deps.principal,
+    event,
+    now,
+    changed ? [writes.setTaskStatus(task.id, status.id, now)] : [],
+    'Task',
+    taskView(changed ? { ...task, status, updatedAt: now } : task),
+  );
 }

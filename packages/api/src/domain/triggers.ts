@@ -8,7 +8,7 @@ import { type Em, type ITrigger, ParkedEvent, Person, Trigger } from '@clapper/d
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { badRequest, forbidden, notFound } from '../errors';
-import { PEOPLE } from '../permissions';
+import { can, STUDIO_WIDE } from '../permissions';
 import type { ApiServices } from '../services';
 import { eventView } from './event-visibility';
 import { ZEventTypes, ZId } from './schemas';
@@ -59,8 +59,7 @@ const BACKLOG_CAP = 100_000;
 /** Who asks: a signed-in person, or null for the CLI (the system, which sees every trigger). */
 type Caller = Principal | null;
 
-const isAdmin = (caller: Caller) =>
-  caller === null || (PEOPLE.manageBots as readonly string[]).includes(caller.role);
+const isAdmin = (caller: Caller) => caller === null || can('manageBots', caller.role, STUDIO_WIDE);
 
 /** Starts (or resumes) the caller's trigger `name`: its cursor, moved to `from` when given. */
 export async function startTrigger(

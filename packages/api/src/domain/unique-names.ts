@@ -1,20 +1,27 @@
 import { type Em, nameKey } from '@clapper/db';
 import { conflict } from '../errors';
 
-type Keyed = 'name' | 'shortName';
-const KEY_PROPERTY: Record<Keyed, 'nameKey' | 'shortNameKey'> = {
-  name: 'nameKey',
-  shortName: 'shortNameKey',
+type Field = 'name' | 'shortName' | 'email';
+
+/** The column each field is unique on, and how a value becomes that column's value. */
+const COLUMNS: Record<Field, { column: string; key: (value: string) => string }> = {
+  // Names are one whatever their case ("Publisher" and "publisher"): their key column says so.
+  name: { column: 'nameKey', key: nameKey },
+  shortName: { column: 'shortNameKey', key: nameKey },
+  // Emails are lowercased by their schema already.
+  email: { column: 'email', key: (value) => value },
 };
-const DESCRIBED: Record<Keyed, (what: string, value: string) => string> = {
+
+const TAKEN: Record<Field, (what: string, value: string) => string> = {
   name: (what, value) => `A ${what} named "${value}" already exists`,
   shortName: (what, value) => `A ${what} with the short name "${value}" already exists`,
+  email: (_, value) => `${value} is already in use`,
 };
 
 /**
- * Refuses a name another row already holds, whatever its case ("Publisher" and "publisher"
- * are one name): CONFLICT naming the field. The unique index on the key column holds the same
- * rule against a concurrent write (`toTRPCError` names the field then too).
+ * Refuses a value another row already holds: CONFLICT naming the field. The unique index on the
+ * same column holds the rule against a concurrent write (`toTRPCError` names the field then too).
+ * The one check of every unique name, short name and email.
  */
 export async function assertNameFree(
   em: Em,
@@ -26,17 +33,24 @@ export async function assertNameFree(
     field = 'name',
     exceptId,
     among = {},
+    exact = false,
+    message,
   }: {
-    field?: Keyed;
+    field?: Field;
     exceptId?: string;
-    /** Rows among which the name is unique (bots among people). */
+    /** Rows among which the value is unique (bots among people, shots in a sequence). */
     among?: Record<string, unknown>;
+    /** Compare the `name` column as it is (assets and shots, whose names keep their case). */
+    exact?: boolean;
+    /** The refusal, when the rule needs more words than "already exists". */
+    message?: string;
   } = {},
 ) {
+  const { column, key } = exact ? { column: field, key: (v: string) => v } : COLUMNS[field];
   const taken = await em.count(entity, {
     ...among,
-    [KEY_PROPERTY[field]]: nameKey(value),
+    [column]: key(value),
     ...(exceptId ? { id: { $ne: exceptId } } : {}),
   });
-  if (taken > 0) throw conflict(field, DESCRIBED[field](what, value));
+  if (taken > 0) throw conflict(field, message ?? TAKEN[field](what, value));
 }

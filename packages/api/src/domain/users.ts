@@ -1,14 +1,41 @@
 import { inTransaction, newId, Person, Session } from '@clapper/db';
+import { z } from 'zod';
 import { hashPassword } from '../auth/passwords';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { type Actor, recordEvent } from '../events';
-import type { CreateUserInput, UpdateUserInput } from '../routers/users.schema';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import { changeRecorder, type DomainDeps } from './people';
-import { listPeople, type PeopleListInput } from './people-list';
+import type { DomainDeps } from './deps';
+import { changeRecorder } from './people';
+import { listPeople, type PeopleListInput, ZPeopleListInput } from './people-list';
+import { ZDepartmentIds, ZEmail, ZId, ZName, ZPassword, ZRole } from './schemas';
 import { assertSeatAvailable } from './seats';
+import { assertNameFree } from './unique-names';
+
+export const ZCreateUserInput = z.object({
+  email: ZEmail,
+  name: ZName,
+  password: ZPassword,
+  role: ZRole.default('artist'),
+  departmentIds: ZDepartmentIds.default([]),
+  active: z.boolean().default(true),
+});
+export type CreateUserInput = z.infer<typeof ZCreateUserInput>;
+
+export const ZUpdateUserInput = z.object({
+  id: ZId,
+  email: ZEmail.optional(),
+  name: ZName.optional(),
+  /** An admin's reset: the user's sessions end. */
+  password: ZPassword.optional(),
+  role: ZRole.optional(),
+  departmentIds: ZDepartmentIds.optional(),
+  active: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof ZUpdateUserInput>;
+
+export const ZListUsersInput = ZPeopleListInput;
 
 export const listUsers = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
   listPeople(services, 'user', input);
@@ -18,7 +45,7 @@ export async function createUser(
   actor: Actor,
   input: CreateUserInput,
 ): Promise<PersonView> {
-  await assertEmailFree(em, input.email);
+  await assertNameFree(em, Person, 'person', input.email, { field: 'email' });
   const departments = await findDepartments(em, input.departmentIds);
   const passwordHash = await hashPassword(input.password);
   const user = await inTransaction(em, async (tx) => {
@@ -55,7 +82,7 @@ export async function updateUser(
   if (!user) throw notFound('User');
   const record = changeRecorder(user);
   if (input.email !== undefined && input.email !== user.email) {
-    await assertEmailFree(em, input.email);
+    await assertNameFree(em, Person, 'person', input.email, { field: 'email' });
     record.set('email', input.email);
   }
   if (input.name !== undefined) record.set('name', input.name);
@@ -99,11 +126,6 @@ export async function updateUser(
     services.credentials.forgetPerson(user.id);
   }
   return personViewOf(em, user, services.now());
-}
-
-async function assertEmailFree(em: DomainDeps['em'], email: string) {
-  if ((await em.count(Person, { email })) > 0)
-    throw conflict('email', `${email} is already in use`);
 }
 
 /** Someone must always be able to manage the studio. */

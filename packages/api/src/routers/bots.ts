@@ -7,29 +7,25 @@ import {
   listBots,
   regenerateBotToken,
   updateBot,
-} from '../domain/bots';
-import { PEOPLE } from '../permissions';
-import { router, userOnlyRoleProcedure, userOnlyRoleReadProcedure } from '../trpc';
-import {
   ZBotIdInput,
   ZCreateBotInput,
   ZListBotsInput,
   ZRegenerateTokenInput,
   ZUpdateBotInput,
-} from './bots.schema';
+} from '../domain/bots';
+import { allowedTo, router, userOnlyProcedure, userOnlyReadProcedure } from '../trpc';
 
 // Every bots route is for real users: a leaked bot token can never mint another credential.
-const botAdmin = userOnlyRoleProcedure(...PEOPLE.manageBots);
+const botAdmin = userOnlyProcedure.use(allowedTo('manageBots'));
+const botAdminRead = userOnlyReadProcedure.use(allowedTo('manageBots'));
 
 export const botsRouter = router({
-  list: userOnlyRoleReadProcedure(...PEOPLE.manageBots)
-    .input(ZListBotsInput)
-    .query(({ ctx, input }) => listBots(ctx.services, input)),
+  list: botAdminRead.input(ZListBotsInput).query(({ ctx, input }) => listBots(ctx.services, input)),
   /** The expiry a new bot gets when none is named, and the most it may have. */
   defaults: botAdmin.query(({ ctx }) => botExpiryDefaults(ctx.services)),
   get: botAdmin.input(ZBotIdInput).query(({ ctx, input }) => getBot(ctx, input.id)),
   /** What the bot did and what was done to it, newest first, with readable targets. */
-  activity: userOnlyRoleReadProcedure(...PEOPLE.manageBots)
+  activity: botAdminRead
     .input(ZActivityInput)
     .query(({ ctx, input }) => personActivity(ctx.services, 'bot', input)),
   create: botAdmin

@@ -1,126 +1,14 @@
-import type { EventRow } from '@clapper/db';
-import { tracked } from '@trpc/server';
-import { z } from 'zod';
-import { authenticate } from '../auth/authenticate';
-import { Access } from '../domain/access';
-import {
-  eventView,
-  eventVisibility,
-  isVisibleFilter,
-  matchesTypes,
-} from '../domain/event-visibility';
-import { MAX_INT, ZEventTypes, ZId } from '../domain/schemas';
-import { toTRPCError } from '../errors';
-import { toPage, ZEventCursor, ZLimit } from '../pagination';
+import { eventStream, listEvents, ZListEventsInput, ZSubscribeInput } from '../domain/event-feed';
 import { readProcedure, router } from '../trpc';
 
-export const ZListEventsInput = z
-  .object({
-    actorId: ZId.optional(),
-    projectId: ZId.optional(),
-    /** Only events after this event id: how a consumer resumes. */
-    after: z.number().int().min(0).max(MAX_INT).optional(),
-    cursor: ZEventCursor.optional(),
-    limit: ZLimit,
-    order: z.enum(['asc', 'desc']).default('desc'),
-  })
-  .default({ limit: 100, order: 'desc' });
-
-export const ZSubscribeInput = z
-  .object({
-    projectId: ZId.optional(),
-    /** Exact types (`comment.added`) or families (`task.*`). */
-    types: ZEventTypes.optional(),
-    /** Sent by the client on reconnect: events after it are replayed first. */
-    lastEventId: z
-      .string()
-      .regex(/^\d{1,10}$/, 'must be an event id')
-      .nullish(),
-  })
-  .default({});
-
 export const eventsRouter = router({
-  list: readProcedure.input(ZListEventsInput).query(async ({ ctx, input }) => {
-    const rows = await ctx.services.reads.events.page(
-      {
-        visibility: await eventVisibility(ctx.access),
-        actorId: input.actorId,
-        projectId: input.projectId,
-        after: input.after,
-        cursor: input.cursor ? Math.min(Number(input.cursor), MAX_INT) : undefined,
-        order: input.order,
-      },
-      input.limit + 1,
-    );
-    const page = toPage(rows, input.limit);
-    return { nextCursor: page.nextCursor, items: page.items.map(eventView) };
-  }),
-
-  /**
-   * Server-sent events (tRPC's httpSubscriptionLink), each tracked by its id so
-   * a reconnecting client resumes where it stopped, receiving what it missed once.
-   */
+  list: readProcedure.input(ZListEventsInput).query(({ ctx, input }) => listEvents(ctx, input)),
+  /** Server-sent events (tRPC's httpSubscriptionLink), resumable by the last event id. */
   subscribe: readProcedure.input(ZSubscribeInput).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
-    const { services, transport } = ctx;
-    const queue: EventRow[] = [];
-    let wake: (() => void) | undefined;
-    const unsubscribe = services.events.subscribe((rows) => {
-      queue.push(...rows);
-      wake?.();
-    });
-    const delivered = new Set<number>();
-    const wanted = (e: EventRow) =>
-      !delivered.has(e.id) &&
-      (!input.projectId || e.projectId === input.projectId) &&
-      matchesTypes(input.types, e.type);
-
-    /** Each batch re-checks the credential (from the cache) and what the caller may read. */
-    async function* emit(rows: EventRow[]) {
-      // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
-      const principal = await authenticate(services, transport.credential).catch((error) => {
-        throw toTRPCError(error) ?? error;
-      });
-      const visible = await isVisibleFilter(new Access(services, principal), () =>
-        services.reads.tasks.idsAssignedTo(principal.id),
-      );
-      for (const row of rows) {
-        if (!wanted(row) || !visible(row)) continue;
-        delivered.add(row.id);
-        yield tracked(String(row.id), eventView(row));
-      }
-    }
-
-    try {
-      const head = await services.events.head();
-      if (input.lastEventId) {
-        let from = Number(input.lastEventId);
-        while (from < head) {
-          const rows = (await services.reads.events.since(from, [], 500)).filter(
-            (r) => r.id <= head,
-          );
-          if (rows.length === 0) break;
-          yield* emit(rows);
-          from = rows[rows.length - 1]!.id;
-        }
-      }
-      while (!signal?.aborted) {
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener('abort', () => resolve(), { once: true });
-          });
-          wake = undefined;
-        }
-        const batch = queue.splice(0);
-        if (batch.length > 0) yield* emit(batch);
-        if (delivered.size > 10_000) delivered.clear();
-      }
-    } finally {
-      unsubscribe();
-    }
+    yield* eventStream(ctx, input, signal);
   }),
 });

@@ -1,14 +1,20 @@
 import { seatUsage } from '../domain/seats';
-import { createUser, listUsers, updateUser } from '../domain/users';
-import { PEOPLE } from '../permissions';
-import { roleProcedure, roleReadProcedure, router, userOnlyRoleProcedure } from '../trpc';
-import { ZCreateUserInput, ZListUsersInput, ZUpdateUserInput } from './users.schema';
+import {
+  createUser,
+  listUsers,
+  updateUser,
+  ZCreateUserInput,
+  ZListUsersInput,
+  ZUpdateUserInput,
+} from '../domain/users';
+import { allowedTo, authedProcedure, readProcedure, router, userOnlyProcedure } from '../trpc';
 
-const userAdmin = userOnlyRoleProcedure(...PEOPLE.manageUsers);
-const roster = roleProcedure(...PEOPLE.listPeople);
+const userAdmin = userOnlyProcedure.use(allowedTo('manageUsers'));
+const roster = authedProcedure.use(allowedTo('listPeople'));
 
 export const usersRouter = router({
-  list: roleReadProcedure(...PEOPLE.listPeople)
+  list: readProcedure
+    .use(allowedTo('listPeople'))
     .input(ZListUsersInput)
     .query(({ ctx, input }) => listUsers(ctx.services, input)),
   create: userAdmin

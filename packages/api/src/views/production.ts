@@ -1,9 +1,9 @@
 import {
   type CommentRow,
   type Em,
-  type EntityRow,
   type ITask,
   type ProjectRow,
+  type SubjectRow,
   type TaskRow,
   type TaskStatusRow,
   type TeamMemberRow,
@@ -20,7 +20,7 @@ export const projectView = (p: ProjectRow, team: readonly TeamMemberRow[]) => ({
   createdAt: p.createdAt,
 });
 
-export const assetView = (e: EntityRow) => ({
+export const assetView = (e: SubjectRow) => ({
   id: e.id,
   projectId: e.projectId,
   name: e.name,
@@ -28,7 +28,7 @@ export const assetView = (e: EntityRow) => ({
   createdAt: e.createdAt,
 });
 
-export const shotView = (e: EntityRow) => ({
+export const shotView = (e: SubjectRow) => ({
   id: e.id,
   projectId: e.projectId,
   sequence: e.sequence,

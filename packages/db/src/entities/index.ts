@@ -1,7 +1,6 @@
 export * from './base';
 export * from './comment';
 export * from './department';
-export * from './entity';
 export * from './event';
 export * from './idempotency-key';
 export * from './parked-event';
@@ -9,6 +8,7 @@ export * from './person';
 export * from './project';
 export * from './session';
 export * from './setting';
+export * from './subject';
 export * from './task';
 export * from './task-status';
 export * from './task-type';
@@ -16,7 +16,6 @@ export * from './trigger';
 
 import { Comment } from './comment';
 import { Department } from './department';
-import { Entity } from './entity';
 import { Event } from './event';
 import { IdempotencyKey } from './idempotency-key';
 import { ParkedEvent } from './parked-event';
@@ -24,6 +23,7 @@ import { Person } from './person';
 import { Project } from './project';
 import { Session } from './session';
 import { Setting } from './setting';
+import { Subject } from './subject';
 import { Task } from './task';
 import { TaskStatus } from './task-status';
 import { TaskType } from './task-type';
@@ -32,7 +32,7 @@ import { Trigger } from './trigger';
 export const entities = [
   Comment,
   Department,
-  Entity,
+  Subject,
   Event,
   IdempotencyKey,
   ParkedEvent,

@@ -2,8 +2,8 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { idProperty, nameKeyProperty, timestampProperties } from './base';
 import { Department } from './department';
 
-export const ENTITY_KINDS = ['asset', 'shot'] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+export const SUBJECT_KINDS = ['asset', 'shot'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 /** A kind of work (Modeling, Animation, Lighting…), owned by a department, for assets or for shots. */
 export const TaskType = defineEntity({
@@ -14,7 +14,7 @@ export const TaskType = defineEntity({
     name: p.string().length(100),
     nameKey: nameKeyProperty('name', 100).unique(),
     department: () => p.manyToOne(Department).ref().deleteRule('restrict'),
-    forEntity: p.string().length(8).$type<EntityKind>(),
+    forEntity: p.string().length(8).$type<SubjectKind>(),
     ...timestampProperties,
   },
 });

@@ -1,8 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { idProperty, timestampProperties } from './base';
-import { Entity } from './entity';
 import { Person } from './person';
 import { Project } from './project';
+import { Subject } from './subject';
 import { TaskStatus } from './task-status';
 import { TaskType } from './task-type';
 
@@ -16,7 +16,7 @@ export const Task = defineEntity({
     id: idProperty(),
     // Kept beside `entity` so lists and permission checks filter without a join.
     project: () => p.manyToOne(Project).ref().deleteRule('cascade'),
-    entity: () => p.manyToOne(Entity).ref().deleteRule('cascade'),
+    entity: () => p.manyToOne(Subject).ref().deleteRule('cascade'),
     taskType: () => p.manyToOne(TaskType).ref().deleteRule('restrict'),
     status: () => p.manyToOne(TaskStatus).ref().deleteRule('restrict'),
     assignees: () => p.manyToMany(Person).pivotTable('task_assignees'),

@@ -4,15 +4,15 @@
  * connection), and the tests hold each hot read to its entity twin.
  */
 import type { IComment } from '../entities/comment';
-import type { IEntity } from '../entities/entity';
 import type { IEvent } from '../entities/event';
 import type { IPerson } from '../entities/person';
 import type { IProject } from '../entities/project';
+import type { ISubject } from '../entities/subject';
 import type { ITask } from '../entities/task';
-import type { EntityRow } from './entities';
 import type { EventRow } from './events';
 import type { PersonRow } from './people';
 import type { ProjectRow, TeamMemberRow } from './projects';
+import type { SubjectRow } from './subjects';
 import type { CommentRow, TaskRow } from './tasks';
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -101,7 +101,7 @@ export const commentRowOf = (c: IComment): CommentRow => ({
   createdAt: c.createdAt,
 });
 
-export const entityRowOf = (e: IEntity): EntityRow => ({
+export const subjectRowOf = (e: ISubject): SubjectRow => ({
   id: e.id,
   projectId: e.project.id,
   kind: e.kind,

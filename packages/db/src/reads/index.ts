@@ -1,17 +1,16 @@
 import type { Orm } from '../orm';
 import { openReadConnection, type ReadConnection } from './connection';
 import { departmentReads } from './departments';
-import { entityReads } from './entities';
 import { eventReads } from './events';
 import { idempotencyReads } from './idempotency';
 import { labelReads } from './labels';
 import { peopleReads } from './people';
 import { projectReads } from './projects';
+import { subjectReads } from './subjects';
 import { taskReads } from './tasks';
 
 export type { ReadConnection } from './connection';
 export type { DepartmentRow } from './departments';
-export type { EntityFilter, EntityRow } from './entities';
 export type { EventFilter, EventRow, EventVisibility } from './events';
 export * from './from-entities';
 export type { IdempotencyKeyRow } from './idempotency';
@@ -19,6 +18,7 @@ export type { LabelTarget } from './labels';
 export type { PersonRow, SessionRow } from './people';
 export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
 export type { ProjectRow, TeamMemberRow } from './projects';
+export type { SubjectFilter, SubjectRow } from './subjects';
 export type { CommentRow, TaskFilter, TaskRow, TaskStatusRow } from './tasks';
 
 /**
@@ -33,7 +33,7 @@ export function createHotReads(connection: ReadConnection) {
     departments: departmentReads(connection),
     projects: projectReads(connection),
     tasks: taskReads(connection),
-    entities: entityReads(connection),
+    subjects: subjectReads(connection),
     events: eventReads(connection),
     labels: labelReads(connection),
     idempotency: idempotencyReads(connection),

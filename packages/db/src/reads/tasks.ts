@@ -1,4 +1,4 @@
-import type { EntityKind } from '../entities/task-type';
+import type { SubjectKind } from '../entities/task-type';
 import type { ReadConnection } from './connection';
 import type { TeamMemberRow } from './projects';
 import { toBool, toDate } from './values';
@@ -15,7 +15,7 @@ export interface TaskStatusRow {
 export interface TaskRow {
   id: string;
   projectId: string;
-  entity: { id: string; kind: EntityKind; name: string; sequence: string };
+  entity: { id: string; kind: SubjectKind; name: string; sequence: string };
   taskType: { id: string; name: string; departmentId: string };
   status: TaskStatusRow;
   assignees: TeamMemberRow[];
@@ -61,7 +61,7 @@ interface RawTask {
   createdAt: unknown;
   updatedAt: unknown;
   entityId: string;
-  entityKind: EntityKind;
+  entityKind: SubjectKind;
   entityName: string;
   entitySequence: string;
   taskTypeId: string;

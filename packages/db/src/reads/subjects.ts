@@ -1,12 +1,12 @@
-import type { EntityKind } from '../entities/task-type';
+import type { SubjectKind } from '../entities/task-type';
 import type { ReadConnection } from './connection';
 import { toDate } from './values';
 
 /** An asset or a shot. */
-export interface EntityRow {
+export interface SubjectRow {
   id: string;
   projectId: string;
-  kind: EntityKind;
+  kind: SubjectKind;
   name: string;
   assetType: string | null;
   sequence: string;
@@ -15,9 +15,9 @@ export interface EntityRow {
   createdAt: Date;
 }
 
-export interface EntityFilter {
+export interface SubjectFilter {
   projectId: string;
-  kind: EntityKind;
+  kind: SubjectKind;
   sequence?: string;
   /** Only entities with a task assigned to this person (a vendor's reach). */
   assignedTo?: string;
@@ -27,10 +27,10 @@ export interface EntityFilter {
 const ENTITY = `select id, project_id as "projectId", kind, name, asset_type as "assetType", sequence,
   frame_in as "frameIn", frame_out as "frameOut", created_at as "createdAt" from entities`;
 
-export function entityReads(db: ReadConnection) {
+export function subjectReads(db: ReadConnection) {
   return {
     /** A page of a project's assets or shots in id order (`take` is the limit + 1). */
-    async page(filter: EntityFilter, take: number): Promise<EntityRow[]> {
+    async page(filter: SubjectFilter, take: number): Promise<SubjectRow[]> {
       const where = ['project_id = ?', 'kind = ?'];
       const params: unknown[] = [filter.projectId, filter.kind];
       if (filter.sequence !== undefined) {
@@ -46,7 +46,7 @@ export function entityReads(db: ReadConnection) {
         where.push('id > ?');
         params.push(filter.cursor);
       }
-      const rows = await db.all<EntityRow>(
+      const rows = await db.all<SubjectRow>(
         `${ENTITY} where ${where.join(' and ')} order by id limit ?`,
         [...params, take],
       );

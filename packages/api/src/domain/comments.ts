@@ -1,0 +1,70 @@
+/** Comments on a task: read where the task is readable, written by the `comment` rule. */
+import { type CommentRow, newId, writes } from '@clapper/db';
+import { z } from 'zod';
+import { writeWithEvent } from '../events';
+import { toPage, ZPage } from '../pagination';
+import { commentView } from '../views/production';
+import type { ReadDeps, WriteDeps } from './deps';
+import { ZId } from './schemas';
+import { statusById } from './task-checks';
+import { text } from './text';
+
+export const ZListCommentsInput = z.object({ taskId: ZId, ...ZPage });
+export const ZAddCommentInput = z.object({
+  taskId: ZId,
+  text: text({ max: 20_000, multiline: true }),
+  statusId: ZId.optional(),
+});
+
+export async function listComments(
+  { access, services }: ReadDeps,
+  input: z.infer<typeof ZListCommentsInput>,
+) {
+  const task = await access.task(input.taskId);
+  const key = `comments.list ${JSON.stringify([task.id, input.cursor, input.limit])}`;
+  return services.cache.page(task.projectId, key, async () => {
+    const rows = await services.reads.tasks.comments(task.id, input.cursor, input.limit + 1);
+    const page = toPage(rows, input.limit);
+    return { items: page.items.map(commentView), nextCursor: page.nextCursor };
+  });
+}
+
+/** A comment, and with `statusId` the task's new status, in one transaction and one event. */
+export async function addComment(deps: WriteDeps, input: z.infer<typeof ZAddCommentInput>) {
+  const { access, principal, services } = deps;
+  // A status change is decided on what the task holds now; a plain comment needs only the check.
+  const task = await access.task(input.taskId, 'comment', { fresh: !!input.statusId });
+  if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
+  const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
+  const now = new Date();
+  const comment: CommentRow = {
+    id: newId(),
+    taskId: task.id,
+    authorId: principal.id,
+    authorName: principal.name,
+    text: input.text,
+    statusId: status?.id ?? null,
+    createdAt: now,
+  };
+  const event = {
+    type: 'comment.added',
+    projectId: task.projectId,
+    targetType: 'comment',
+    targetId: comment.id,
+    taskId: task.id,
+    data: { statusId: comment.statusId },
+  };
+  const moves = status && status.id !== task.status.id;
+  return writeWithEvent(
+    deps,
+    principal,
+    event,
+    now,
+    [
+      ...(moves ? [writes.setTaskStatus(task.id, status.id, now)] : []),
+      writes.insertComment(comment),
+    ],
+    'Task',
+    commentView(comment),
+  );
+}

@@ -1,0 +1,123 @@
+/** The event log: a page of it, and the live feed, each showing only what the caller may see. */
+import type { EventRow } from '@clapper/db';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { authenticate } from '../auth/authenticate';
+import type { RequestTransport } from '../context';
+import { toTRPCError } from '../errors';
+import { toPage, ZEventCursor, ZLimit } from '../pagination';
+import type { ApiServices } from '../services';
+import { Access } from './access';
+import type { ReadDeps } from './deps';
+import { eventView, eventVisibility, isVisibleFilter, matchesTypes } from './event-visibility';
+import { MAX_INT, ZEventTypes, ZId } from './schemas';
+
+export const ZListEventsInput = z
+  .object({
+    actorId: ZId.optional(),
+    projectId: ZId.optional(),
+    /** Only events after this event id: how a consumer resumes. */
+    after: z.number().int().min(0).max(MAX_INT).optional(),
+    cursor: ZEventCursor.optional(),
+    limit: ZLimit,
+    order: z.enum(['asc', 'desc']).default('desc'),
+  })
+  .default({ limit: 100, order: 'desc' });
+
+export const ZSubscribeInput = z
+  .object({
+    projectId: ZId.optional(),
+    /** Exact types (`comment.added`) or families (`task.*`). */
+    types: ZEventTypes.optional(),
+    /** Sent by the client on reconnect: events after it are replayed first. */
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,10}$/, 'must be an event id')
+      .nullish(),
+  })
+  .default({});
+
+/** A page of the events the caller may see, newest first (or oldest first with `order: 'asc'`). */
+export async function listEvents(
+  { access, services }: ReadDeps,
+  input: z.infer<typeof ZListEventsInput>,
+) {
+  const rows = await services.reads.events.page(
+    {
+      visibility: await eventVisibility(access),
+      actorId: input.actorId,
+      projectId: input.projectId,
+      after: input.after,
+      cursor: input.cursor ? Math.min(Number(input.cursor), MAX_INT) : undefined,
+      order: input.order,
+    },
+    input.limit + 1,
+  );
+  const page = toPage(rows, input.limit);
+  return { nextCursor: page.nextCursor, items: page.items.map(eventView) };
+}
+
+/**
+ * The live feed (`events.subscribe`, server-sent events), each event tracked by its id so a
+ * reconnecting client resumes where it stopped, receiving what it missed once.
+ */
+export async function* eventStream(
+  { services, transport }: { services: ApiServices; transport: RequestTransport },
+  input: z.infer<typeof ZSubscribeInput>,
+  signal: AbortSignal | undefined,
+) {
+  const queue: EventRow[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = services.events.subscribe((rows) => {
+    queue.push(...rows);
+    wake?.();
+  });
+  const delivered = new Set<number>();
+  const wanted = (e: EventRow) =>
+    !delivered.has(e.id) &&
+    (!input.projectId || e.projectId === input.projectId) &&
+    matchesTypes(input.types, e.type);
+
+  /** Each batch re-checks the credential (from the cache) and what the caller may read. */
+  async function* emit(rows: EventRow[]) {
+    // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
+    const principal = await authenticate(services, transport.credential).catch((error) => {
+      throw toTRPCError(error) ?? error;
+    });
+    const visible = await isVisibleFilter(new Access(services, principal), () =>
+      services.reads.tasks.idsAssignedTo(principal.id),
+    );
+    for (const row of rows) {
+      if (!wanted(row) || !visible(row)) continue;
+      delivered.add(row.id);
+      yield tracked(String(row.id), eventView(row));
+    }
+  }
+
+  try {
+    const head = await services.events.head();
+    if (input.lastEventId) {
+      let from = Number(input.lastEventId);
+      while (from < head) {
+        const rows = (await services.reads.events.since(from, [], 500)).filter((r) => r.id <= head);
+        if (rows.length === 0) break;
+        yield* emit(rows);
+        from = rows[rows.length - 1]!.id;
+      }
+    }
+    while (!signal?.aborted) {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+        wake = undefined;
+      }
+      const batch = queue.splice(0);
+      if (batch.length > 0) yield* emit(batch);
+      if (delivered.size > 10_000) delivered.clear();
+    }
+  } finally {
+    unsubscribe();
+  }
+}
