@@ -53,6 +53,8 @@ export const TARGETS = {
       'packages/api/package.json',
       'packages/db/src',
       'packages/db/package.json',
+      // The wire's limits and headers, shared with the client (nothing else of it).
+      'packages/client/src/limits.ts',
       'pnpm-lock.yaml',
     ],
   },

@@ -1,12 +1,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import {
-  type ApiServices,
-  type AppRouter,
-  appRouter,
-  createContextInner,
-  IDEMPOTENCY_HEADER,
-} from '@clapper/api';
+import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
+import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from '@clapper/client/limits';
 import fastifyCookie from '@fastify/cookie';
 import type { TRPCError } from '@trpc/server';
 import {
@@ -23,14 +18,12 @@ import Fastify, {
 } from 'fastify';
 import { registerAdmin } from './admin-static';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
+import { DEFAULT_RATE_LIMIT } from './env';
 import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
 
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-export const DEFAULT_RATE_LIMIT = 1200;
-/** Calls in one batched request; each counts against the rate limit as one request. */
-export const MAX_BATCH_SIZE = 50;
 /** A client gets this long to send its whole request (slow senders hold sockets): then 408. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -140,13 +133,13 @@ export async function buildServer({
     if (leanCalls)
       trpc.addHook(
         'preHandler',
-        leanTrpcHook({ router: appRouter, maxBatchSize: MAX_BATCH_SIZE, createContext, onError }),
+        leanTrpcHook({ router: appRouter, maxBatchSize: MAX_BATCH_ITEMS, createContext, onError }),
       );
     await trpc.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
-        maxBatchSize: MAX_BATCH_SIZE,
+        maxBatchSize: MAX_BATCH_ITEMS,
         createContext: ({ req, res }: CreateFastifyContextOptions) => createContext(req, res),
         onError,
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],

@@ -1,8 +1,11 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ApiConfig } from '@clapper/api';
+import { type ApiConfig, MIN_SECRET_LENGTH } from '@clapper/api';
 import { z } from 'zod';
+
+/** Requests a minute per token or address, unless `CLAPPER_RATE_LIMIT` says otherwise. */
+export const DEFAULT_RATE_LIMIT = 1200;
 
 // An empty variable counts as unset, as in most twelve-factor apps.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -56,7 +59,9 @@ const ZEnv = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535)).transform((v) => v ?? 3000),
   HOST: optional(z.string()).transform((v) => v ?? '0.0.0.0'),
   DATABASE_URL: optional(z.string()).transform((v) => v ?? 'sqlite:./data/clapper.db'),
-  CLAPPER_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  CLAPPER_SECRET: optional(
+    z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
+  ),
   CLAPPER_ADMIN_EMAIL: optional(z.email()),
   CLAPPER_ADMIN_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
   CLAPPER_SEAT_LIMIT: optional(z.coerce.number().int().min(1)),
@@ -64,7 +69,9 @@ const ZEnv = z.object({
   CLAPPER_BOT_DEFAULT_EXPIRY_DAYS: optional(z.coerce.number().int().min(0).max(36_500)).transform(
     (v) => v ?? 365,
   ),
-  CLAPPER_RATE_LIMIT: optional(z.coerce.number().int().min(1)).transform((v) => v ?? 1200),
+  CLAPPER_RATE_LIMIT: optional(z.coerce.number().int().min(1)).transform(
+    (v) => v ?? DEFAULT_RATE_LIMIT,
+  ),
   /** Where the built web admin is; defaults to apps/admin/dist beside this app. */
   CLAPPER_ADMIN_DIR: optional(z.string()),
   /** Off by default: X-Forwarded-For / X-Forwarded-Proto are then ignored. */

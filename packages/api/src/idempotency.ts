@@ -19,7 +19,6 @@ import { badRequest, conflict } from './errors';
 import type { ApiServices } from './services';
 import { serialize } from './transformer';
 
-export const IDEMPOTENCY_HEADER = 'x-clapper-idempotency-key';
 /** A key is kept at least this long; a repeat after it runs again. */
 export const IDEMPOTENCY_KEPT_MS = 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;

@@ -29,6 +29,6 @@ export * as triggers from './domain/triggers';
 export * as users from './domain/users';
 export { ZCreateUserInput } from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
-export { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEPT_MS } from './idempotency';
+export { IDEMPOTENCY_KEPT_MS } from './idempotency';
 export * from './root';
 export { type ApiServices, createApiServices } from './services';

@@ -81,11 +81,8 @@ export async function migrate(orm: Orm): Promise<string[]> {
   return applied.map((m) => m.name);
 }
 
-export function dialectOf(orm: Orm): 'sqlite' | 'postgres' {
-  return orm.config.get('driver') === PostgreSqlDriver ? 'postgres' : 'sqlite';
-}
-
-/** The dialect behind an entity manager, for the few statements that differ (advisory locks). */
-export function emDialect(em: Em): 'sqlite' | 'postgres' {
-  return em.getDriver() instanceof PostgreSqlDriver ? 'postgres' : 'sqlite';
+/** The dialect behind an ORM or one of its entity managers, for the few statements that differ. */
+export function dialectOf(owner: Orm | Em): 'sqlite' | 'postgres' {
+  const { config } = owner as Orm;
+  return config.get('driver') === PostgreSqlDriver ? 'postgres' : 'sqlite';
 }

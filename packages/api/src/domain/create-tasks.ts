@@ -34,7 +34,7 @@ const itemField: FieldOf = (i, name) => `tasks.${i}.${name}`;
 
 /**
  * Creates many tasks in one transaction, all or none, with the checks of
- * `tasks.create` made once per distinct entity, task type and project rather
+ * `tasks.create` made once per distinct asset or shot, task type and project rather
  * than once per task. An error names the item at fault (`tasks.3.taskTypeId`).
  */
 export async function createTasks(
@@ -44,23 +44,23 @@ export async function createTasks(
   fieldOf: FieldOf = itemField,
 ): Promise<ITask[]> {
   const { principal } = access;
-  const entityIds = [...new Set(items.map((t) => t.entityId))];
+  const subjectIds = [...new Set(items.map((t) => t.entityId))];
   const typeIds = [...new Set(items.map((t) => t.taskTypeId))];
-  const [entities, types, assignedTo, existing] = await Promise.all([
-    em.find(Subject, { id: { $in: entityIds } }),
+  const [subjects, types, assignedTo, existing] = await Promise.all([
+    em.find(Subject, { id: { $in: subjectIds } }),
     em.find(TaskType, { id: { $in: typeIds } }),
-    em.find(Task, { entity: { $in: entityIds }, assignees: principal.id }, { fields: ['entity'] }),
+    em.find(Task, { entity: { $in: subjectIds }, assignees: principal.id }, { fields: ['entity'] }),
     em.find(
       Task,
-      { entity: { $in: entityIds }, taskType: { $in: typeIds } },
+      { entity: { $in: subjectIds }, taskType: { $in: typeIds } },
       { fields: ['entity', 'taskType'] },
     ),
   ]);
-  const entityById = new Map(entities.map((e) => [e.id, e]));
+  const subjectById = new Map(subjects.map((e) => [e.id, e]));
   const typeById = new Map(types.map((t) => [t.id, t]));
-  const assignedEntities = new Set(assignedTo.map((t) => t.entity.id));
+  const assignedSubjects = new Set(assignedTo.map((t) => t.entity.id));
   const taken = new Set(existing.map((t) => `${t.entity.id}/${t.taskType.id}`));
-  const projectIds = [...new Set(entities.map((e) => e.project.id))];
+  const projectIds = [...new Set(subjects.map((e) => e.project.id))];
   const projectById = new Map(
     (await em.find(Project, { id: { $in: projectIds } })).map((p) => [p.id, p]),
   );
@@ -76,10 +76,10 @@ export async function createTasks(
   const status = await initialStatus(em);
   const tasks: ITask[] = [];
   for (const [i, item] of items.entries()) {
-    const entity = entityById.get(item.entityId);
-    const inTeam = entity ? await access.inTeam(entity.project.id) : false;
-    const assigned = entity ? assignedEntities.has(entity.id) : false;
-    if (!entity || !access.allows('readSubjects', { inTeam, inDepartment: false, assigned })) {
+    const subject = subjectById.get(item.entityId);
+    const inTeam = subject ? await access.inTeam(subject.project.id) : false;
+    const assigned = subject ? assignedSubjects.has(subject.id) : false;
+    if (!subject || !access.allows('readSubjects', { inTeam, inDepartment: false, assigned })) {
       const field = fieldOf(i, 'entityId');
       const what = items.length > 1 ? ` (${field})` : '';
       throw new DomainError('NOT_FOUND', `Asset or shot not found${what}`, field);
@@ -87,10 +87,10 @@ export async function createTasks(
     const taskType = typeById.get(item.taskTypeId);
     const typeField = fieldOf(i, 'taskTypeId');
     if (!taskType) throw badRequest(typeField, 'no task type has this id');
-    if (taskType.forEntity !== entity.kind) {
+    if (taskType.forEntity !== subject.kind) {
       throw badRequest(
         typeField,
-        `${taskType.name} is for ${taskType.forEntity}s, not ${entity.kind}s`,
+        `${taskType.name} is for ${taskType.forEntity}s, not ${subject.kind}s`,
       );
     }
     access.assert('changeTask', {
@@ -98,12 +98,12 @@ export async function createTasks(
       inDepartment: principal.departmentIds.includes(taskType.department.id),
       assigned: false,
     });
-    const pair = `${entity.id}/${taskType.id}`;
+    const pair = `${subject.id}/${taskType.id}`;
     if (taken.has(pair)) {
-      throw conflict(typeField, `${entity.name} already has a ${taskType.name} task`);
+      throw conflict(typeField, `${subject.name} already has a ${taskType.name} task`);
     }
     taken.add(pair);
-    const project = projectById.get(entity.project.id)!;
+    const project = projectById.get(subject.project.id)!;
     const assignees = await assignable(
       em,
       project,
@@ -113,7 +113,7 @@ export async function createTasks(
     );
     const task = em.create(Task, {
       project,
-      entity,
+      entity: subject,
       taskType,
       status,
       dueDate: item.dueDate ?? null,
@@ -123,7 +123,7 @@ export async function createTasks(
       em,
       principal,
       taskEvent({ id: task.id, projectId: project.id }, 'task.created', {
-        entityId: entity.id,
+        entityId: subject.id,
         taskTypeId: taskType.id,
         assigneeIds: assignees.map((p) => p.id),
       }),

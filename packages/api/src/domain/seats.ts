@@ -1,4 +1,4 @@
-import { type Em, emDialect, Person } from '@clapper/db';
+import { dialectOf, type Em, Person } from '@clapper/db';
 import { DomainError } from '../errors';
 import type { ApiServices } from '../services';
 
@@ -21,7 +21,7 @@ export async function seatUsage(em: Em, services: ApiServices) {
 export async function assertSeatAvailable(tx: Em, services: ApiServices, taker?: string) {
   const limit = services.config.seatLimit;
   if (limit === null) return;
-  if (emDialect(tx) === 'postgres')
+  if (dialectOf(tx) === 'postgres')
     await tx.execute(`select pg_advisory_xact_lock(${SEAT_LOCK_KEY})`);
   // The taker is left out: an auto-flush may already have written it as active.
   const active = await tx.count(Person, {
