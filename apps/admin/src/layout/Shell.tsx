@@ -16,7 +16,7 @@ const ADMIN_PAGES = [
 export function Shell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
-  // Bots and people are the admin role's to manage (DESIGN.md); others get a plain answer.
+  // Bots and people are the admin role's to manage (docs/security.md); others get a plain answer.
   const isAdmin = useMe().role === 'admin';
   return (
     <AppShell

@@ -2,7 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { idProperty, nameKeyProperty, timestampProperties } from './base';
 import { Department } from './department';
 
-/** Most to least powerful; DESIGN.md's role table. */
+/** Most to least powerful: the role table of docs/security.md. */
 export const ROLES = ['admin', 'manager', 'supervisor', 'artist', 'client', 'vendor'] as const;
 export type Role = (typeof ROLES)[number];
 
