@@ -226,14 +226,14 @@ const commands: Record<string, Command> = {
   },
 
   async 'triggers:retry'(deps) {
-    await triggers.retryParked(deps.em, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    await triggers.retryParked(deps, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
     process.stderr.write(
       'Asked the trigger to try it again (it does within 10 seconds while it runs).\n',
     );
   },
 
   async 'triggers:drop'(deps) {
-    await triggers.dropParked(deps.em, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    await triggers.dropParked(deps, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
     process.stderr.write('Dropped.\n');
   },
 

@@ -129,7 +129,7 @@ export async function saveResult(services: ApiServices, row: NewIdempotencyKeyRo
 
 /** Forgets keys past their day, at most every ten minutes, after a keyed mutation. */
 export async function forgetOldKeys(services: ApiServices) {
-  const now = Date.now();
+  const now = services.now().getTime();
   if (now - (lastPrune.get(services) ?? 0) < PRUNE_EVERY_MS) return;
   lastPrune.set(services, now);
   await runStatements(services.orm, [

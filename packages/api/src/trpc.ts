@@ -154,7 +154,13 @@ const idempotent = experimental_standaloneMiddleware<{
       marker: middlewareMarker,
     } as Awaited<ReturnType<typeof next>>;
   }
-  const row = { personId: ctx.principal.id, key, path, inputHash: hash, createdAt: new Date() };
+  const row = {
+    personId: ctx.principal.id,
+    key,
+    path,
+    inputHash: hash,
+    createdAt: ctx.services.now(),
+  };
   const em = (ctx as { em?: Em }).em;
   try {
     let result: Awaited<ReturnType<typeof next>>;

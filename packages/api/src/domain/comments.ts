@@ -36,7 +36,7 @@ export async function addComment(deps: WriteDeps, input: z.infer<typeof ZAddComm
   const task = await access.task(input.taskId, 'comment', { fresh: !!input.statusId });
   if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
   const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
-  const now = new Date();
+  const now = services.now();
   const comment: CommentRow = {
     id: newId(),
     taskId: task.id,

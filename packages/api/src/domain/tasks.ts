@@ -80,7 +80,7 @@ export async function updateTask(deps: WriteDeps, input: Input<typeof ZUpdateTas
   // Fresh: whether the due date changes is decided on what the task holds now.
   const task = await deps.access.task(input.id, 'changeTask', { fresh: true });
   const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
-  const now = new Date();
+  const now = deps.services.now();
   const event = taskEvent(task, 'task.updated', { dueDate: input.dueDate });
   return writeWithEvent(
     deps,
@@ -118,7 +118,7 @@ export async function setTaskStatus(deps: WriteDeps, input: Input<typeof ZSetTas
   const task = await deps.access.task(input.taskId, 'setTaskStatus', { fresh: true });
   const status = await statusById(deps.services.reads, input.statusId);
   const changed = status.id !== task.status.id;
-  const now = new Date();
+  const now = deps.services.now();
   const event = taskEvent(task, 'task.status_changed', { from: task.status.id, to: status.id });
   return writeWithEvent(
     deps,

@@ -99,20 +99,25 @@ async function cursorFor(services: ApiServices, from: number | string, head: num
 }
 
 /** Handled (or parked) up to `eventId`: the cursor never moves back. */
-export async function acknowledge(em: Em, principal: Principal, name: string, eventId: number) {
+export async function acknowledge(
+  { em, services }: Deps,
+  principal: Principal,
+  name: string,
+  eventId: number,
+) {
   await ownTrigger(em, principal, name);
   await em.nativeUpdate(
     Trigger,
     { bot: principal.id, name, cursor: { $lt: eventId } },
     { cursor: eventId },
   );
-  await em.nativeUpdate(Trigger, { bot: principal.id, name }, { lastSuccessAt: new Date() });
+  await em.nativeUpdate(Trigger, { bot: principal.id, name }, { lastSuccessAt: services.now() });
   return { ok: true as const };
 }
 
 /** A try that failed: kept as the trigger's last error. */
 export async function recordFailure(
-  em: Em,
+  { em, services }: Deps,
   principal: Principal,
   { name, error }: z.infer<typeof ZTriggerFailureInput>,
 ) {
@@ -120,14 +125,14 @@ export async function recordFailure(
   await em.nativeUpdate(
     Trigger,
     { bot: principal.id, name },
-    { lastError: error, lastErrorAt: new Date() },
+    { lastError: error, lastErrorAt: services.now() },
   );
   return { ok: true as const };
 }
 
 /** Gives up on an event after its tries: parked with its error, and the trigger moves past it. */
 export async function park(
-  em: Em,
+  { em, services }: Deps,
   principal: Principal,
   { name, eventId, error, attempts }: z.infer<typeof ZTriggerFailureInput>,
 ) {
@@ -140,7 +145,7 @@ export async function park(
   parked.retryRequestedAt = null;
   trigger.cursor = Math.max(trigger.cursor, eventId);
   trigger.lastError = error;
-  trigger.lastErrorAt = new Date();
+  trigger.lastErrorAt = services.now();
   await em.flush();
   return { id: parked.id };
 }
@@ -158,7 +163,7 @@ export async function listTriggers(
     orderBy: { bot: { name: 'asc' }, name: 'asc' },
     limit: 500,
   });
-  const now = Date.now();
+  const now = services.now().getTime();
   const parked = await parkedCounts(em, triggers);
   return Promise.all(
     triggers.map(async (t) => {
@@ -235,15 +240,15 @@ export async function listParked(
 }
 
 /** Asks the running trigger to try a parked event again. */
-export async function retryParked(em: Em, principal: Caller, id: string) {
+export async function retryParked({ em, services }: Deps, principal: Caller, id: string) {
   const parked = await parkedFor(em, principal, id);
-  parked.retryRequestedAt = new Date();
+  parked.retryRequestedAt = services.now();
   await em.flush();
   return { id, retryRequestedAt: parked.retryRequestedAt };
 }
 
 /** Drops a parked event (handled by hand, or not worth handling); also what a successful retry does. */
-export async function dropParked(em: Em, principal: Caller, id: string) {
+export async function dropParked({ em }: Deps, principal: Caller, id: string) {
   const parked = await parkedFor(em, principal, id);
   em.remove(parked);
   await em.flush();

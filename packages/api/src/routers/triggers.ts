@@ -26,13 +26,13 @@ export const triggersRouter = router({
     .mutation(({ ctx, input }) => startTrigger(ctx, ctx.principal, input)),
   ack: authedProcedure
     .input(ZAckInput)
-    .mutation(({ ctx, input }) => acknowledge(ctx.em, ctx.principal, input.name, input.eventId)),
+    .mutation(({ ctx, input }) => acknowledge(ctx, ctx.principal, input.name, input.eventId)),
   recordFailure: authedProcedure
     .input(ZTriggerFailureInput)
-    .mutation(({ ctx, input }) => recordFailure(ctx.em, ctx.principal, input)),
+    .mutation(({ ctx, input }) => recordFailure(ctx, ctx.principal, input)),
   park: authedProcedure
     .input(ZTriggerFailureInput)
-    .mutation(({ ctx, input }) => park(ctx.em, ctx.principal, input)),
+    .mutation(({ ctx, input }) => park(ctx, ctx.principal, input)),
   list: authedProcedure
     .input(ZTriggerListInput)
     .query(({ ctx, input }) => listTriggers(ctx, ctx.principal, input)),
@@ -41,8 +41,8 @@ export const triggersRouter = router({
     .query(({ ctx, input }) => listParked(ctx, ctx.principal, input)),
   retryParked: authedProcedure
     .input(ZParkedIdInput)
-    .mutation(({ ctx, input }) => retryParked(ctx.em, ctx.principal, input.id)),
+    .mutation(({ ctx, input }) => retryParked(ctx, ctx.principal, input.id)),
   dropParked: authedProcedure
     .input(ZParkedIdInput)
-    .mutation(({ ctx, input }) => dropParked(ctx.em, ctx.principal, input.id)),
+    .mutation(({ ctx, input }) => dropParked(ctx, ctx.principal, input.id)),
 });
