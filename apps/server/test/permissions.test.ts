@@ -4,7 +4,7 @@
  * not), once with human users and once with bots of the same role, and once
  * with no credential: each procedure has a row below saying who may call it,
  * and a test fails when the router has a procedure without one. The rows
- * restate DESIGN.md's role table on their own; they do not import the code
+ * restate the role table (docs/security.md) on their own; they do not import the code
  * under test. Every call goes over HTTP with a real token; a caller's calls
  * are batched, the way a client's are.
  */
