@@ -77,6 +77,40 @@ describe('events.subscribe over SSE', () => {
     ]);
   });
 
+  it('resumes after an id newer than the server last read while idle, without sending what came before it again', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    const task = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const first = subscribeEvents(admin, { types: ['comment.*'] });
+    await first.ready;
+    await admin.comments.add.mutate({ taskId: task.id, text: 'seen live' });
+    await until(() => (first.received.length >= 1 ? true : undefined));
+    // The last subscriber leaves: the server stops reading the log.
+    first.stop();
+    await admin.comments.add.mutate({ taskId: task.id, text: 'read from the list' });
+    await admin.comments.add.mutate({ taskId: task.id, text: 'also read from the list' });
+    await admin.comments.add.mutate({ taskId: task.id, text: 'missed' });
+    // The client caught up through events.list, up to the second of the three.
+    const listed = (await admin.events.list.query({ limit: 10 })).items
+      .filter((e) => e.type === 'comment.added')
+      .map((e) => e.id)
+      .sort((a, b) => a - b);
+    const caughtUp = listed[listed.length - 2]!;
+    const resumed = subscribeEvents(admin, { types: ['comment.*'], lastEventId: String(caughtUp) });
+    await resumed.ready;
+    await until(() => (resumed.received.length >= 1 ? true : undefined));
+    await admin.comments.add.mutate({ taskId: task.id, text: 'live again' });
+    await until(() => (resumed.received.length >= 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    resumed.stop();
+    const ids = resumed.received.map((e) => e.data.id);
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => id > caughtUp)).toBe(true);
+  });
+
   it('filters by project and type, and refuses a subscriber without a valid token', async () => {
     const studio = await createStudio(server);
     const admin = await adminClient(server);

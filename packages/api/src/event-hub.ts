@@ -41,6 +41,10 @@ export class EventHub {
       if (this.listeners.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = undefined;
+        // Idle, the hub stops reading: the next subscriber starts from the head as it is then,
+        // not from where this one left it (what lies between would reach it as new).
+        this.lastId = undefined;
+        this.gaps.clear();
       }
     };
   }
@@ -85,7 +89,8 @@ export class EventHub {
     const now = Date.now();
     for (const [id, seen] of this.gaps) if (now - seen > GAP_WINDOW_MS) this.gaps.delete(id);
     const rows = await this.reads.events.since(from, [...this.gaps.keys()], BATCH);
-    if (rows.length === 0) return;
+    // Everyone left during the read: keep no position (see `subscribe`).
+    if (rows.length === 0 || this.listeners.size === 0) return;
     let expected = from + 1;
     for (const row of rows) {
       this.gaps.delete(row.id);
