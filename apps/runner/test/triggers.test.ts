@@ -139,29 +139,6 @@ describe('triggers with pnpm bot', () => {
     expect(trigger!.lag.events).toBe(0);
   }, 90_000);
 
-  it('killed with -9 at random moments and restarted, it still comments exactly once per event', async () => {
-    const { bot, token } = await managerBot();
-    const tasks = await newTasks(30);
-    let running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
-    await running.said(/after event \d+/);
-    const kills = [5, 12, 21];
-    for (const [i, id] of tasks.entries()) {
-      await toWfa(id);
-      if (kills.includes(i)) {
-        // Somewhere in the middle of handling what came before.
-        await new Promise((r) => setTimeout(r, Math.random() * 150));
-        running.child.kill('SIGKILL');
-        await running.exited;
-        running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
-        await running.said(/after event \d+/);
-      }
-    }
-    await until(async () => (await commentsBy(bot.id, tasks)).every((n) => n >= 1), 60_000);
-    running.child.kill('SIGTERM');
-    await running.exited;
-    expect(await commentsBy(bot.id, tasks)).toEqual(tasks.map(() => 1));
-  }, 120_000);
-
   it('retries a failing event, parks it and moves on; an admin asks for a retry and it is handled', async () => {
     const { bot, token } = await managerBot();
     const dir = await mkdtemp(join(tmpdir(), 'clapper-trigger-'));
