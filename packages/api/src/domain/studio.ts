@@ -53,7 +53,6 @@ export const ZUpdateTaskStatusInput = z.object({
   color: ZColor.nullish(),
 });
 
-type Input<S extends z.ZodType> = z.infer<S>;
 type Deps = { em: Em; principal: Principal };
 
 const after = (cursor?: string) => (cursor ? { id: { $gt: cursor } } : {});
@@ -86,7 +85,7 @@ async function saved<T>(
 /** Every department, by id, names containing `q` (any case), and how many match. */
 export async function listDepartments(
   services: Pick<ApiServices, 'reads'>,
-  input: Input<typeof ZListDepartmentsInput>,
+  input: z.infer<typeof ZListDepartmentsInput>,
 ) {
   const { rows, total } = await services.reads.departments.page(
     input.cursor,
@@ -96,13 +95,13 @@ export async function listDepartments(
   return { ...toPage(rows, input.limit), total };
 }
 
-export async function createDepartment(deps: Deps, input: Input<typeof ZCreateDepartmentInput>) {
+export async function createDepartment(deps: Deps, input: z.infer<typeof ZCreateDepartmentInput>) {
   await assertNameFree(deps.em, Department, 'department', input.name);
   const department = deps.em.create(Department, { name: input.name, color: input.color ?? null });
   return saved(deps, 'department.created', department, input, departmentView(department));
 }
 
-export async function updateDepartment(deps: Deps, input: Input<typeof ZUpdateDepartmentInput>) {
+export async function updateDepartment(deps: Deps, input: z.infer<typeof ZUpdateDepartmentInput>) {
   const department = await deps.em.findOne(Department, { id: input.id });
   if (!department) throw notFound('Department');
   if (input.name !== undefined) {
@@ -137,7 +136,7 @@ export async function deleteDepartment(deps: Deps, id: string) {
 
 // Task types ----------------------------------------------------------------
 
-export async function listTaskTypes(em: Em, input: Input<typeof ZListInput>) {
+export async function listTaskTypes(em: Em, input: z.infer<typeof ZListInput>) {
   return pageOf(
     await em.find(TaskType, after(input.cursor), byId(input.limit)),
     input.limit,
@@ -145,7 +144,7 @@ export async function listTaskTypes(em: Em, input: Input<typeof ZListInput>) {
   );
 }
 
-export async function createTaskType(deps: Deps, input: Input<typeof ZCreateTaskTypeInput>) {
+export async function createTaskType(deps: Deps, input: z.infer<typeof ZCreateTaskTypeInput>) {
   await assertNameFree(deps.em, TaskType, 'task type', input.name);
   const [department] = await findDepartments(deps.em, [input.departmentId], 'departmentId');
   const taskType = deps.em.create(TaskType, {
@@ -157,7 +156,7 @@ export async function createTaskType(deps: Deps, input: Input<typeof ZCreateTask
 }
 
 /** `forEntity` changes only while the type has no task. */
-export async function updateTaskType(deps: Deps, input: Input<typeof ZUpdateTaskTypeInput>) {
+export async function updateTaskType(deps: Deps, input: z.infer<typeof ZUpdateTaskTypeInput>) {
   const { em } = deps;
   const taskType = await em.findOne(TaskType, { id: input.id });
   if (!taskType) throw notFound('Task type');
@@ -183,7 +182,7 @@ export async function updateTaskType(deps: Deps, input: Input<typeof ZUpdateTask
 
 // Task statuses -------------------------------------------------------------
 
-export async function listTaskStatuses(em: Em, input: Input<typeof ZListInput>) {
+export async function listTaskStatuses(em: Em, input: z.infer<typeof ZListInput>) {
   return pageOf(
     await em.find(TaskStatus, after(input.cursor), byId(input.limit)),
     input.limit,
@@ -191,14 +190,14 @@ export async function listTaskStatuses(em: Em, input: Input<typeof ZListInput>) 
   );
 }
 
-export async function createTaskStatus(deps: Deps, input: Input<typeof ZCreateTaskStatusInput>) {
+export async function createTaskStatus(deps: Deps, input: z.infer<typeof ZCreateTaskStatusInput>) {
   await assertNameFree(deps.em, TaskStatus, 'task status', input.name);
   await assertNameFree(deps.em, TaskStatus, 'task status', input.shortName, { field: 'shortName' });
   const status = deps.em.create(TaskStatus, { ...input, color: input.color ?? null });
   return saved(deps, 'taskStatus.created', status, input, taskStatusView(status));
 }
 
-export async function updateTaskStatus(deps: Deps, input: Input<typeof ZUpdateTaskStatusInput>) {
+export async function updateTaskStatus(deps: Deps, input: z.infer<typeof ZUpdateTaskStatusInput>) {
   const { em } = deps;
   const status = await em.findOne(TaskStatus, { id: input.id });
   if (!status) throw notFound('Task status');

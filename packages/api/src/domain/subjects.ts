@@ -39,8 +39,6 @@ export const ZUpdateShotInput = z.object({
   frameOut: ZFrame.nullish(),
 });
 
-type Input<S extends z.ZodType> = z.infer<S>;
-
 const VIEWS = { asset: assetView, shot: shotView } as const;
 type ViewOf<K extends SubjectKind> = ReturnType<(typeof VIEWS)[K]>;
 
@@ -100,7 +98,7 @@ function assertFrames(frameIn: number | null | undefined, frameOut: number | nul
   }
 }
 
-export async function createAsset(deps: CallerDeps, input: Input<typeof ZCreateAssetInput>) {
+export async function createAsset(deps: CallerDeps, input: z.infer<typeof ZCreateAssetInput>) {
   const { em, access, principal } = deps;
   await access.project(input.projectId, 'changeSubjects');
   await assertSubjectNameFree(deps, { ...input, kind: 'asset', sequence: '' });
@@ -120,7 +118,7 @@ export async function createAsset(deps: CallerDeps, input: Input<typeof ZCreateA
   return assetView(subjectRowOf(asset));
 }
 
-export async function updateAsset(deps: CallerDeps, input: Input<typeof ZUpdateAssetInput>) {
+export async function updateAsset(deps: CallerDeps, input: z.infer<typeof ZUpdateAssetInput>) {
   const { em, access, principal } = deps;
   const asset = await access.subject(em, input.id, 'asset', 'changeSubjects');
   if (input.name !== undefined && input.name !== asset.name) {
@@ -142,7 +140,7 @@ export async function updateAsset(deps: CallerDeps, input: Input<typeof ZUpdateA
   return assetView(subjectRowOf(asset));
 }
 
-export async function createShot(deps: CallerDeps, input: Input<typeof ZCreateShotInput>) {
+export async function createShot(deps: CallerDeps, input: z.infer<typeof ZCreateShotInput>) {
   const { em, access, principal } = deps;
   await access.project(input.projectId, 'changeSubjects');
   assertFrames(input.frameIn, input.frameOut);
@@ -165,7 +163,7 @@ export async function createShot(deps: CallerDeps, input: Input<typeof ZCreateSh
   return shotView(subjectRowOf(shot));
 }
 
-export async function updateShot(deps: CallerDeps, input: Input<typeof ZUpdateShotInput>) {
+export async function updateShot(deps: CallerDeps, input: z.infer<typeof ZUpdateShotInput>) {
   const { em, access, principal } = deps;
   const shot = await access.subject(em, input.id, 'shot', 'changeSubjects');
   const next = {

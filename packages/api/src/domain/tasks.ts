@@ -39,12 +39,10 @@ export const ZUpdateTaskInput = z.object({ id: ZId, dueDate: ZDay.nullable().opt
 export const ZAssignTaskInput = z.object({ taskId: ZId, personIds: ZPersonIds });
 export const ZSetTaskStatusInput = z.object({ taskId: ZId, statusId: ZId });
 
-type Input<S extends z.ZodType> = z.infer<S>;
-
 /** A page of a project's tasks, as far as the caller's role reaches (its own, for a vendor). */
 export async function listTasks(
   { access, services }: ReadDeps,
-  input: Input<typeof ZListTasksInput>,
+  input: z.infer<typeof ZListTasksInput>,
 ) {
   await access.project(input.projectId);
   const reach = await access.reach('readTask', input.projectId);
@@ -62,7 +60,7 @@ export async function listTasks(
 
 export const getTask = async ({ access }: ReadDeps, id: string) => taskView(await access.task(id));
 
-export async function createTask({ em, access }: CallerDeps, input: Input<typeof ZNewTask>) {
+export async function createTask({ em, access }: CallerDeps, input: z.infer<typeof ZNewTask>) {
   const tasks = await createTasks(em, access, [input], (_, name) => name);
   return (await taskViewsOf(em, tasks))[0]!;
 }
@@ -70,13 +68,13 @@ export async function createTask({ em, access }: CallerDeps, input: Input<typeof
 /** Up to 500 tasks in one transaction, all or none, for pipeline bulk work. */
 export async function createManyTasks(
   { em, access }: CallerDeps,
-  input: Input<typeof ZCreateManyTasksInput>,
+  input: z.infer<typeof ZCreateManyTasksInput>,
 ) {
   const tasks = await createTasks(em, access, input.tasks);
   return { items: await taskViewsOf(em, tasks) };
 }
 
-export async function updateTask(deps: WriteDeps, input: Input<typeof ZUpdateTaskInput>) {
+export async function updateTask(deps: WriteDeps, input: z.infer<typeof ZUpdateTaskInput>) {
   // Fresh: whether the due date changes is decided on what the task holds now.
   const task = await deps.access.task(input.id, 'changeTask', { fresh: true });
   const changed = input.dueDate !== undefined && input.dueDate !== task.dueDate;
@@ -96,7 +94,7 @@ export async function updateTask(deps: WriteDeps, input: Input<typeof ZUpdateTas
 /** Replaces the assignees: team members, and bots where the project lets them collaborate. */
 export async function assignTask(
   { em, access, principal }: CallerDeps,
-  input: Input<typeof ZAssignTaskInput>,
+  input: z.infer<typeof ZAssignTaskInput>,
 ) {
   const checked = await access.task(input.taskId, 'changeTask', { fresh: true });
   const task = await em.findOne(Task, { id: checked.id });
@@ -114,7 +112,7 @@ export async function assignTask(
   return (await taskViewsOf(em, [task]))[0]!;
 }
 
-export async function setTaskStatus(deps: WriteDeps, input: Input<typeof ZSetTaskStatusInput>) {
+export async function setTaskStatus(deps: WriteDeps, input: z.infer<typeof ZSetTaskStatusInput>) {
   const task = await deps.access.task(input.taskId, 'setTaskStatus', { fresh: true });
   const status = await statusById(deps.services.reads, input.statusId);
   const changed = status.id !== task.status.id;
