@@ -1,5 +1,6 @@
 // Generated inputs, valid-looking and not, for every procedure: the server never
 // answers 500, and a call it rejects changes nothing in the database.
+import { randomUUID } from 'node:crypto';
 import {
   type Client,
   callableProcedures,
@@ -32,13 +33,19 @@ async function realIds() {
     taskTypeId: studio.animate.id,
   });
   const { bot } = await createBot(server);
+  // A status of its own: the studio's are shared, and the fuzzing above may rename them.
+  const tag = randomUUID().slice(0, 8);
+  const status = await studio.admin.taskStatuses.create.mutate({
+    name: `Fuzz ${tag}`,
+    shortName: `fz-${tag}`,
+  });
   return [
     studio.project.id,
     studio.shot.id,
     studio.animate.id,
     studio.model.id,
     studio.animation.id,
-    studio.statuses.done!.id,
+    status.id,
     task.id,
     bot.id,
     studio.extraMemberId,
