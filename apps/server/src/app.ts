@@ -1,6 +1,14 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { type ApiServices, type AppRouter, appRouter, createContextInner } from '@clapper/api';
+import {
+  type ApiServices,
+  type AppRouter,
+  appRouter,
+  createContextInner,
+  openApiDocument,
+  REST_BASE,
+  restRoutes,
+} from '@clapper/api';
 import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from '@clapper/client/limits';
 import fastifyCookie from '@fastify/cookie';
 import type { TRPCError } from '@trpc/server';
@@ -17,13 +25,17 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { registerAdmin } from './admin-static';
+import { registerApiDocs } from './api-docs';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
 import { DEFAULT_RATE_LIMIT } from './env';
 import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
+import { registerRest } from './rest';
 
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The REST API's version in its OpenAPI document: `/api/v1` changes only compatibly. */
+export const API_VERSION = '1.0.0';
 /** A client gets this long to send its whole request (slow senders hold sockets): then 408. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -120,7 +132,7 @@ export async function buildServer({
     req,
   }: {
     error: TRPCError;
-    path?: string;
+    path?: string | undefined;
     req: FastifyRequest;
   }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -145,6 +157,21 @@ export async function buildServer({
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });
   });
+
+  // The same procedures as plain JSON for any language (Python): `/api/v1`, described at
+  // `/api/v1/openapi.json` and shown at `/api/docs`.
+  await app.register(
+    (api) =>
+      registerRest(api, {
+        router: appRouter,
+        routes: restRoutes(appRouter),
+        document: openApiDocument(appRouter, API_VERSION),
+        createContext,
+        onError,
+      }),
+    { prefix: REST_BASE },
+  );
+  await registerApiDocs(app, `${REST_BASE}/openapi.json`);
 
   await registerAdmin(app, adminDir);
   return app;

@@ -22,7 +22,7 @@ interface CallOptions {
 
 type MiddlewareResult = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
-interface ProcedureDef {
+export interface ProcedureDef {
   type: string;
   meta: unknown;
   middlewares: ((opts: object) => Promise<MiddlewareResult>)[];

@@ -28,13 +28,10 @@ export async function registerRateLimit(
         return `ip:${req.ip}`;
       }
     },
-    errorResponseBuilder: (req, context) =>
-      new RateLimited(
-        tooManyRequests(
-          req,
-          `Rate limit of ${context.max} requests a minute reached: retry in ${context.after}`,
-        ),
-      ),
+    errorResponseBuilder: (req, context) => {
+      const message = `Rate limit of ${context.max} requests a minute reached: retry in ${context.after}`;
+      return new RateLimited(message, tooManyRequests(req, message));
+    },
   });
   app.setErrorHandler((error, _req, reply) => {
     if (error instanceof RateLimited) return reply.code(429).send(error.body);
@@ -42,11 +39,17 @@ export async function registerRateLimit(
   });
 }
 
-/** What @fastify/rate-limit throws past the limit; the error handler sends its body. */
+/**
+ * What @fastify/rate-limit throws past the limit; the error handler sends its body (tRPC's
+ * shape). The REST routes' own error handler answers its message in theirs.
+ */
 class RateLimited extends Error {
   readonly statusCode = 429;
-  constructor(readonly body: unknown) {
-    super('rate limited');
+  constructor(
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
   }
 }
 

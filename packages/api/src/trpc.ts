@@ -24,48 +24,52 @@ import {
   saveResult,
 } from './idempotency';
 import type { StudioAction } from './permissions';
+import type { ClapperMeta } from './rest/meta';
 import { transformer } from './transformer';
 
 // 1. init ------------------------------------------------------------------
 
-const t = initTRPC.context<Context>().create({
-  // superjson on the wire; its output walk replaced by an identical, faster one.
-  transformer,
-  // Never send stack traces, whatever NODE_ENV says.
-  isDev: false,
-  sse: {
-    // Keeps proxies from closing a quiet stream; the client reconnects after 20 s of silence.
-    ping: { enabled: true, intervalMs: 10_000 },
-    client: { reconnectAfterInactivityMs: 20_000 },
-  },
-  // The single place `data` is shaped, for tRPC's adapter and the server's lean path alike:
-  // every error has `field` and `reason`, each null when it has none.
-  errorFormatter({ shape, error }) {
-    const { cause } = error;
-    const reason: RefusalReason | null =
-      cause instanceof DomainError ? (cause.reason ?? null) : null;
-    if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
-      const issues = cause.issues.map((issue) => ({
-        field: issue.path.map(String).join('.') || 'input',
-        message: issue.message,
-      }));
-      return {
-        ...shape,
-        message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
-        data: { ...shape.data, field: issues[0]?.field ?? null, reason, issues },
-      };
-    }
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      return {
-        ...shape,
-        message: 'Internal server error',
-        data: { ...shape.data, field: null, reason: null },
-      };
-    }
-    const field = cause instanceof DomainError ? (cause.field ?? null) : null;
-    return { ...shape, data: { ...shape.data, field, reason } };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ClapperMeta>()
+  .create({
+    // superjson on the wire; its output walk replaced by an identical, faster one.
+    transformer,
+    // Never send stack traces, whatever NODE_ENV says.
+    isDev: false,
+    sse: {
+      // Keeps proxies from closing a quiet stream; the client reconnects after 20 s of silence.
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 20_000 },
+    },
+    // The single place `data` is shaped, for tRPC's adapter and the server's lean path alike:
+    // every error has `field` and `reason`, each null when it has none.
+    errorFormatter({ shape, error }) {
+      const { cause } = error;
+      const reason: RefusalReason | null =
+        cause instanceof DomainError ? (cause.reason ?? null) : null;
+      if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
+        const issues = cause.issues.map((issue) => ({
+          field: issue.path.map(String).join('.') || 'input',
+          message: issue.message,
+        }));
+        return {
+          ...shape,
+          message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+          data: { ...shape.data, field: issues[0]?.field ?? null, reason, issues },
+        };
+      }
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        return {
+          ...shape,
+          message: 'Internal server error',
+          data: { ...shape.data, field: null, reason: null },
+        };
+      }
+      const field = cause instanceof DomainError ? (cause.field ?? null) : null;
+      return { ...shape, data: { ...shape.data, field, reason } };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -1,8 +1,13 @@
 import { eventStream, listEvents, ZListEventsInput, ZSubscribeInput } from '../domain/event-feed';
+import { rest } from '../rest/meta';
+import * as wire from '../rest/wire';
 import { readProcedure, router } from '../trpc';
 
 export const eventsRouter = router({
-  list: readProcedure.input(ZListEventsInput).query(({ ctx, input }) => listEvents(ctx, input)),
+  list: readProcedure
+    .meta(rest('GET', '/events', wire.EventPage, 'The events the caller may see, newest first'))
+    .input(ZListEventsInput)
+    .query(({ ctx, input }) => listEvents(ctx, input)),
   /** Server-sent events (tRPC's httpSubscriptionLink), resumable by the last event id. */
   subscribe: readProcedure.input(ZSubscribeInput).subscription(async function* ({
     ctx,

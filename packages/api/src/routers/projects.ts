@@ -12,14 +12,28 @@ import {
   ZProjectNameInput,
   ZUpdateProjectInput,
 } from '../domain/projects';
+import { rest } from '../rest/meta';
+import * as wire from '../rest/wire';
 import { authedProcedure, configureProcedure, readProcedure, router } from '../trpc';
 
 export const projectsRouter = router({
-  list: readProcedure.input(ZListProjectsInput).query(({ ctx, input }) => listProjects(ctx, input)),
+  list: readProcedure
+    .meta(
+      rest(
+        'GET',
+        '/projects',
+        wire.ProjectPage,
+        'Projects the caller may read; `q` searches names',
+      ),
+    )
+    .input(ZListProjectsInput)
+    .query(({ ctx, input }) => listProjects(ctx, input)),
   get: readProcedure
+    .meta(rest('GET', '/projects/{id}', wire.Project, 'A project'))
     .input(ZProjectIdInput)
     .query(({ ctx, input }) => getProject(ctx.access, input.id)),
   byName: readProcedure
+    .meta(rest('GET', '/projects/by-name', wire.Project, 'The project with this exact name'))
     .input(ZProjectNameInput)
     .query(({ ctx, input }) => projectByName(ctx.access, input.name)),
   create: configureProcedure

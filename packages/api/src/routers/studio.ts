@@ -20,10 +20,13 @@ import {
   ZUpdateTaskStatusInput,
   ZUpdateTaskTypeInput,
 } from '../domain/studio';
+import { rest } from '../rest/meta';
+import * as wire from '../rest/wire';
 import { authedProcedure, configureProcedure, readProcedure, router } from '../trpc';
 
 export const departmentsRouter = router({
   list: readProcedure
+    .meta(rest('GET', '/departments', wire.DepartmentPage, 'Departments; `q` searches names'))
     .input(ZListDepartmentsInput)
     .query(({ ctx, input }) => listDepartments(ctx.services, input)),
   create: configureProcedure
@@ -38,7 +41,10 @@ export const departmentsRouter = router({
 });
 
 export const taskTypesRouter = router({
-  list: authedProcedure.input(ZListInput).query(({ ctx, input }) => listTaskTypes(ctx.em, input)),
+  list: authedProcedure
+    .meta(rest('GET', '/task-types', wire.TaskTypePage, 'Task types'))
+    .input(ZListInput)
+    .query(({ ctx, input }) => listTaskTypes(ctx.em, input)),
   create: configureProcedure
     .input(ZCreateTaskTypeInput)
     .mutation(({ ctx, input }) => createTaskType(ctx, input)),
@@ -49,6 +55,7 @@ export const taskTypesRouter = router({
 
 export const taskStatusesRouter = router({
   list: authedProcedure
+    .meta(rest('GET', '/task-statuses', wire.TaskStatusPage, 'Task statuses'))
     .input(ZListInput)
     .query(({ ctx, input }) => listTaskStatuses(ctx.em, input)),
   create: configureProcedure

@@ -15,40 +15,52 @@ import {
   ZUpdateAssetInput,
   ZUpdateShotInput,
 } from '../domain/subjects';
+import { rest } from '../rest/meta';
+import * as wire from '../rest/wire';
 import { authedProcedure, readProcedure, router } from '../trpc';
 
 export const assetsRouter = router({
   list: readProcedure
+    .meta(rest('GET', '/projects/{projectId}/assets', wire.AssetPage, "A project's assets"))
     .input(ZListAssetsInput)
     .query(({ ctx, input }) => listSubjects(ctx, 'asset', input)),
   get: authedProcedure
+    .meta(rest('GET', '/assets/{id}', wire.Asset, 'An asset'))
     .input(ZSubjectIdInput)
     .query(({ ctx, input }) => getSubject(ctx, 'asset', input.id)),
   create: authedProcedure
+    .meta(rest('POST', '/projects/{projectId}/assets', wire.Asset, 'A new asset'))
     .input(ZCreateAssetInput)
     .mutation(({ ctx, input }) => createAsset(ctx, input)),
   update: authedProcedure
+    .meta(rest('PATCH', '/assets/{id}', wire.Asset, "An asset's name or type"))
     .input(ZUpdateAssetInput)
     .mutation(({ ctx, input }) => updateAsset(ctx, input)),
   delete: authedProcedure
+    .meta(rest('DELETE', '/assets/{id}', wire.Deleted, 'Deletes an asset'))
     .input(ZSubjectIdInput)
     .mutation(({ ctx, input }) => deleteSubject(ctx, 'asset', input.id)),
 });
 
 export const shotsRouter = router({
   list: readProcedure
+    .meta(rest('GET', '/projects/{projectId}/shots', wire.ShotPage, "A project's shots"))
     .input(ZListShotsInput)
     .query(({ ctx, input }) => listSubjects(ctx, 'shot', input)),
   get: authedProcedure
+    .meta(rest('GET', '/shots/{id}', wire.Shot, 'A shot'))
     .input(ZSubjectIdInput)
     .query(({ ctx, input }) => getSubject(ctx, 'shot', input.id)),
   create: authedProcedure
+    .meta(rest('POST', '/projects/{projectId}/shots', wire.Shot, 'A new shot'))
     .input(ZCreateShotInput)
     .mutation(({ ctx, input }) => createShot(ctx, input)),
   update: authedProcedure
+    .meta(rest('PATCH', '/shots/{id}', wire.Shot, "A shot's sequence, name or frames"))
     .input(ZUpdateShotInput)
     .mutation(({ ctx, input }) => updateShot(ctx, input)),
   delete: authedProcedure
+    .meta(rest('DELETE', '/shots/{id}', wire.Deleted, 'Deletes a shot'))
     .input(ZSubjectIdInput)
     .mutation(({ ctx, input }) => deleteSubject(ctx, 'shot', input.id)),
 });
