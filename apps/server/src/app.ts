@@ -28,6 +28,7 @@ import { registerAdmin } from './admin-static';
 import { registerApiDocs } from './api-docs';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
 import { DEFAULT_RATE_LIMIT } from './env';
+import { registerHttpErrors } from './http-errors';
 import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
 import { registerRest } from './rest';
@@ -106,6 +107,7 @@ export async function buildServer({
   });
 
   await app.register(fastifyCookie);
+  registerHttpErrors(app);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);
 
   app.get('/healthz', { config: { rateLimit: false } }, async (_req, reply) => {

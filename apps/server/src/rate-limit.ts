@@ -1,6 +1,6 @@
 import type { TokenService } from '@clapper/api';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { credentialFrom } from './credentials';
 
 /**
@@ -8,8 +8,8 @@ import { credentialFrom } from './credentials';
  * signature verifies gets a budget of its own, keyed by its id; anything else
  * (no credential, a forged or garbage one) spends its address's budget, so
  * neither varying junk nor a forged token escapes the limit or spends another
- * token's. Past the limit: 429 TOO_MANY_REQUESTS in tRPC's error shape, with
- * Retry-After.
+ * token's. Past the limit: 429 TOO_MANY_REQUESTS, with Retry-After, in the shape of the
+ * surface asked (tRPC's or REST's).
  */
 export async function registerRateLimit(
   app: FastifyInstance,
@@ -28,43 +28,12 @@ export async function registerRateLimit(
         return `ip:${req.ip}`;
       }
     },
-    errorResponseBuilder: (req, context) => {
-      const message = `Rate limit of ${context.max} requests a minute reached: retry in ${context.after}`;
-      return new RateLimited(message, tooManyRequests(req, message));
+    // Thrown: the error handlers answer it in each surface's shape (http-errors.ts, rest.ts).
+    errorResponseBuilder: (_req, context) => {
+      const error = new Error(
+        `Rate limit of ${context.max} requests a minute reached: retry in ${context.after}`,
+      );
+      return Object.assign(error, { statusCode: 429 });
     },
   });
-  app.setErrorHandler((error, _req, reply) => {
-    if (error instanceof RateLimited) return reply.code(429).send(error.body);
-    return reply.send(error);
-  });
-}
-
-/**
- * What @fastify/rate-limit throws past the limit; the error handler sends its body (tRPC's
- * shape). The REST routes' own error handler answers its message in theirs.
- */
-class RateLimited extends Error {
-  readonly statusCode = 429;
-  constructor(
-    message: string,
-    readonly body: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** tRPC's wire shape for an error, once per procedure of a batch, so clients read the code. */
-function tooManyRequests(req: FastifyRequest, message: string) {
-  const url = new URL(req.url, 'http://localhost');
-  const paths = url.pathname.replace(/^\/trpc\/?/, '').split(',');
-  const one = (path: string) => ({
-    error: {
-      json: {
-        message,
-        code: -32029,
-        data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, path, field: null, reason: null },
-      },
-    },
-  });
-  return url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
 }

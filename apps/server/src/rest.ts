@@ -1,8 +1,9 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { instanceofZodTypeKind, unwrapZodType } from 'trpc-to-openapi';
+import { refusalOf } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
 
 interface RestRouteDef {
@@ -58,18 +59,10 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
   // JSON only: a text body is refused (415) rather than read as input.
   api.removeContentTypeParser('text/plain');
   // Fastify's own refusals in this scope (bad JSON, a body over the limit, a wrong content
-  // type, the rate limit) answer in the same shape.
-  api.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    const status = error.statusCode ?? 500;
-    const code = FASTIFY_STATUS_CODES[status] ?? 'INTERNAL_SERVER_ERROR';
-    const message =
-      status >= 500
-        ? 'Internal server error'
-        : status === 415
-          ? 'The body must be JSON, sent as content-type: application/json'
-          : error.message;
-    return sendError(req, reply, new TRPCError({ code, message, cause: error }));
-  });
+  // type, the rate limit) answer in the same shape; a server fault stays an internal error.
+  api.setErrorHandler((error: FastifyError, req, reply) =>
+    sendError(req, reply, refusalOf(error) ?? error),
+  );
   api.setNotFoundHandler((req, reply) =>
     sendError(
       req,
@@ -180,12 +173,3 @@ function queryCoercion(schema: unknown): Coercion {
   }
   return coercion;
 }
-
-const FASTIFY_STATUS_CODES: Record<number, TRPCError['code']> = {
-  400: 'BAD_REQUEST',
-  404: 'NOT_FOUND',
-  408: 'TIMEOUT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-};

@@ -46,6 +46,7 @@ export {
   shell,
   shellLines,
 } from './readme';
+export { type RestAnswer, type RestRequest, restCall } from './rest';
 
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 

@@ -1,0 +1,56 @@
+import { TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/unstable-core-do-not-import';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+
+/** Fastify's own refusals (before any procedure runs) and the tRPC code each one is. */
+const CODES: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  408: 'TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/**
+ * A refusal Fastify made (bad JSON, a body over the limit, a content type it cannot read, the
+ * rate limit) as the tRPC error it is; null for a server fault, which stays Fastify's 500.
+ */
+export function refusalOf(error: Pick<FastifyError, 'statusCode' | 'message'>): TRPCError | null {
+  const code = CODES[error.statusCode ?? 500];
+  if (!code) return null;
+  const message =
+    code === 'UNSUPPORTED_MEDIA_TYPE'
+      ? 'The body must be JSON, sent as content-type: application/json'
+      : error.message;
+  return new TRPCError({ code, message, cause: error });
+}
+
+/** tRPC's wire shape for an error, once per procedure of a batch, so clients read the code. */
+function trpcBody(req: FastifyRequest, error: TRPCError, httpStatus: number) {
+  const url = new URL(req.url, 'http://localhost');
+  const paths = url.pathname.replace(/^\/trpc\/?/, '').split(',');
+  const one = (path: string) => ({
+    error: {
+      json: {
+        message: error.message,
+        code: TRPC_ERROR_CODES_BY_KEY[error.code],
+        data: { code: error.code, httpStatus, path, field: null, reason: null },
+      },
+    },
+  });
+  return url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
+}
+
+/**
+ * Fastify's refusals on `/trpc` answer in tRPC's error shape (with the code a tRPC client reads);
+ * the REST routes have their own handler (rest.ts); anything else is Fastify's to answer.
+ */
+export function registerHttpErrors(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const refusal = req.url.startsWith('/trpc') ? refusalOf(error) : null;
+    if (!refusal) return reply.send(error);
+    const status = error.statusCode!;
+    return reply.code(status).send(trpcBody(req, refusal, status));
+  });
+}

@@ -1,0 +1,48 @@
+import { REST_BASE } from '@clapper/api';
+
+export interface RestAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body (undefined when it is not JSON); tests read into it what they assert. */
+  // biome-ignore lint/suspicious/noExplicitAny: an answer's shape is what the test checks
+  body: any;
+}
+
+export interface RestRequest {
+  token?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON; a string is sent as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One REST call, as a Python script would make it: `/api/v1` + path, plain JSON. */
+export async function restCall(
+  server: { url: string },
+  method: string,
+  path: string,
+  { token, query, body, headers }: RestRequest = {},
+): Promise<RestAnswer> {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  const qs = search.size ? `?${search}` : '';
+  const res = await fetch(`${server.url}${REST_BASE}${path}${qs}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
