@@ -167,7 +167,7 @@ export async function buildServer({
       registerRest(api, {
         router: appRouter,
         routes: restRoutes(appRouter),
-        document: openApiDocument(appRouter, API_VERSION),
+        document: () => openApiDocument(appRouter, API_VERSION),
         createContext,
         onError,
       }),

@@ -1,8 +1,8 @@
+import { DomainError } from '@clapper/api';
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { instanceofZodTypeKind, unwrapZodType } from 'trpc-to-openapi';
 import { refusalOf } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
 
@@ -16,8 +16,8 @@ interface RestRouteDef {
 export interface RestOptions<TContext> {
   router: AnyTRPCRouter;
   routes: RestRouteDef[];
-  /** The OpenAPI document, served as is at `/openapi.json`. */
-  document: object;
+  /** The OpenAPI document, served at `/openapi.json`: made once, after the server is ready. */
+  document: () => Promise<object>;
   createContext(req: FastifyRequest, reply: FastifyReply): TContext;
   onError(opts: { error: TRPCError; path?: string; req: FastifyRequest }): void;
 }
@@ -33,7 +33,18 @@ export interface RestOptions<TContext> {
 export async function registerRest<TContext>(api: FastifyInstance, options: RestOptions<TContext>) {
   const { router, routes, createContext, onError } = options;
   const config = router._def._config;
-  const documentJson = JSON.stringify(options.document);
+  let documentJson: Promise<string> | undefined;
+  const documentOnce = () => {
+    documentJson ??= options.document().then((document) => JSON.stringify(document));
+    return documentJson;
+  };
+  // Made in the background once the server is ready, so no start waits for it.
+  api.addHook('onReady', (done) => {
+    setImmediate(() =>
+      documentOnce().catch((err) => api.log.error({ err }, 'no OpenAPI document')),
+    );
+    done();
+  });
 
   const sendError = (req: FastifyRequest, reply: FastifyReply, cause: unknown, route?: Call) => {
     const error = getTRPCErrorFromUnknown(cause);
@@ -74,15 +85,15 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
     ),
   );
 
-  api.get('/openapi.json', (_req, reply) =>
-    reply.header('content-type', 'application/json; charset=utf-8').send(documentJson),
+  api.get('/openapi.json', async (_req, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(await documentOnce()),
   );
 
   for (const route of routes) {
     const def = route.procedure._def as unknown as ProcedureDef;
     const type = def.type as 'query' | 'mutation';
     const fromQuery = route.method === 'GET' || route.method === 'DELETE';
-    const coerce = queryCoercion(route.procedure._def.inputs[0]);
+    const readInput = inputReader(route.procedure._def.inputs[0], fromQuery);
     const frozenBodies = new WeakMap<object, string>();
     api.route({
       method: route.method,
@@ -90,7 +101,7 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
       handler: async (req, reply) => {
         const call: Call = { path: route.procedurePath, type, input: undefined, ctx: undefined };
         try {
-          call.input = inputOf(req, fromQuery, coerce);
+          call.input = readInput(req);
           call.ctx = createContext(req, reply);
           const data = await callProcedure(def, {
             path: call.path,
@@ -131,45 +142,73 @@ function jsonOf(data: unknown, frozen: WeakMap<object, string>) {
   return json;
 }
 
-/** The query (with its coercion) or the JSON body, then the path's parameters over them. */
-function inputOf(req: FastifyRequest, fromQuery: boolean, coerce: Coercion) {
-  const params = req.params as Record<string, string>;
-  if (fromQuery) {
-    const query = req.query as Record<string, string | string[]>;
-    const input: Record<string, unknown> = { ...params };
-    for (const key of Object.keys(query)) {
-      if (key in params) continue;
-      const as = coerce.get(key);
-      const value = query[key]!;
-      input[key] = as && typeof value === 'string' ? as(value) : value;
-    }
-    return input;
-  }
-  const body: unknown = req.body;
-  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'input: the body must be a JSON object' });
-  }
-  return { ...(body as object | undefined), ...params };
+/** A refusal of the request's input, naming the field, as the procedures' own refusals do. */
+function inputError(field: string, message: string) {
+  const text = `${field}: ${message}`;
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message: text,
+    cause: new DomainError('BAD_REQUEST', text, field),
+  });
 }
 
-type Coercion = Map<string, (value: string) => unknown>;
-
 /**
- * How a query string's text becomes the number or boolean a field wants: exact forms only
- * (`12`, `true`); anything else is passed on as text, for the schema to refuse with the field's
- * name. The schema itself is not touched: tRPC uses the same one.
+ * How a route reads its input: the query (GET, DELETE; numbers and booleans read from their
+ * text) or the JSON body, with the path's parameters. A name the input does not have is
+ * refused rather than dropped (a typo in a filter would otherwise list everything), and so is
+ * a body field that contradicts the path.
  */
-function queryCoercion(schema: unknown): Coercion {
-  const coercion: Coercion = new Map();
-  const object = schema === undefined ? undefined : unwrapZodType(schema as never, true);
-  if (!object || !instanceofZodTypeKind(object, 'object')) return coercion;
-  for (const [key, field] of Object.entries((object as unknown as { shape: object }).shape)) {
-    const inner = unwrapZodType(field, false);
-    if (instanceofZodTypeKind(inner, 'number')) {
+function inputReader(schema: unknown, fromQuery: boolean) {
+  const object = unwrap(schema);
+  const shape = object?._zod.def.type === 'object' ? (object._zod.def.shape ?? {}) : {};
+  const known = new Set(Object.keys(shape));
+  const coercion = new Map<string, (value: string) => unknown>();
+  for (const [key, field] of Object.entries(shape)) {
+    const type = unwrap(field)?._zod.def.type;
+    if (type === 'number') {
       coercion.set(key, (v) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v));
-    } else if (instanceofZodTypeKind(inner, 'boolean')) {
+    } else if (type === 'boolean') {
       coercion.set(key, (v) => (v === 'true' ? true : v === 'false' ? false : v));
     }
   }
-  return coercion;
+  const unknownField = (key: string) =>
+    inputError(key, `is not an input of this route (it takes ${[...known].join(', ') || 'none'})`);
+
+  return (req: FastifyRequest): Record<string, unknown> => {
+    const params = req.params as Record<string, string>;
+    const input: Record<string, unknown> = {};
+    if (fromQuery) {
+      const query = req.query as Record<string, string | string[]>;
+      for (const key of Object.keys(query)) {
+        if (!known.has(key) || key in params) throw unknownField(key);
+        const as = coercion.get(key);
+        const value = query[key]!;
+        input[key] = as && typeof value === 'string' ? as(value) : value;
+      }
+    } else if (req.body !== undefined) {
+      const body = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw inputError('input', 'the body must be a JSON object');
+      }
+      for (const [key, value] of Object.entries(body)) {
+        if (!known.has(key)) throw unknownField(key);
+        if (key in params && value !== params[key]) {
+          throw inputError(key, `is ${params[key]} in the path and differs in the body`);
+        }
+        input[key] = value;
+      }
+    }
+    return Object.assign(input, params);
+  };
+}
+
+interface ZodLike {
+  _zod: { def: { type: string; innerType?: unknown; shape?: Record<string, unknown> } };
+}
+
+/** The schema inside `.optional()`, `.nullable()`, `.default()`: what a value must be. */
+function unwrap(schema: unknown): ZodLike | undefined {
+  let at = schema as ZodLike | undefined;
+  while (at?._zod.def.innerType !== undefined) at = at._zod.def.innerType as ZodLike;
+  return at;
 }

@@ -399,6 +399,34 @@ describe('input over REST', () => {
     expect(await databaseDigest(server)).toBe(before);
   });
 
+  it('refuses a name the route does not take, and a body that contradicts its path', async () => {
+    const before = await databaseDigest(server);
+    const typo = await restCall(server, 'GET', '/task-statuses', {
+      token: bot.token,
+      query: { shortName: 'wip' },
+    });
+    expect(typo).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', field: 'shortName' } });
+    expect(typo.body.message).toContain('cursor, limit');
+    const task = await newTask();
+    const elsewhere = await restCall(server, 'POST', `/tasks/${task.id}/comments`, {
+      token: bot.token,
+      body: { taskId: studio.shot.id, text: 'which task?' },
+    });
+    expect(elsewhere).toMatchObject({ status: 400, body: { field: 'taskId' } });
+    const extra = await restCall(server, 'PATCH', `/tasks/${task.id}`, {
+      token: bot.token,
+      body: { dueDate: '2027-01-01', projectId: studio.project.id },
+    });
+    expect(extra).toMatchObject({ status: 400, body: { field: 'projectId' } });
+    const same = await restCall(server, 'PATCH', `/tasks/${task.id}`, {
+      token: bot.token,
+      body: { id: task.id, dueDate: '2027-01-02' },
+    });
+    expect(same).toMatchObject({ status: 200, body: { id: task.id, dueDate: '2027-01-02' } });
+    expect(before).not.toBe(await databaseDigest(server));
+    expect((await admin.comments.list.query({ taskId: task.id })).items).toEqual([]);
+  });
+
   it('refuses bodies that are not a JSON object, and unknown routes, in the same error shape', async () => {
     const post = (body: string, type = 'application/json') =>
       restCall(server, 'POST', '/tasks', {
@@ -408,7 +436,7 @@ describe('input over REST', () => {
       });
     expect(await post('[1,2]')).toMatchObject({
       status: 400,
-      body: { code: 'BAD_REQUEST', field: null },
+      body: { code: 'BAD_REQUEST', field: 'input' },
     });
     expect(await post('{"entityId":')).toMatchObject({
       status: 400,

@@ -1,5 +1,4 @@
 import type { AnyTRPCRouter } from '@trpc/server';
-import { generateOpenApiDocument } from 'trpc-to-openapi';
 import type { ClapperMeta } from './meta';
 import { ErrorBody } from './wire';
 
@@ -33,9 +32,11 @@ export function restRoutes(router: AnyTRPCRouter): RestRoute[] {
 /**
  * The OpenAPI 3.1 document of the REST routes, by trpc-to-openapi. It reads an output schema
  * where tRPC keeps `.output()`'s: each procedure is shown to it with its meta's `output` there,
- * so no answer is parsed at run time. Every error answers one body, `Error`.
+ * so no answer is parsed at run time. Every error answers one body, `Error`. trpc-to-openapi is
+ * loaded here only (its adapters bring ~200 ms of modules a start would otherwise wait for).
  */
-export function openApiDocument(router: AnyTRPCRouter, version: string) {
+export async function openApiDocument(router: AnyTRPCRouter, version: string) {
+  const { generateOpenApiDocument } = await import('trpc-to-openapi');
   const described = Object.fromEntries(
     restRoutes(router).map(({ procedurePath, procedure, meta }) => [
       procedurePath,
