@@ -557,23 +557,19 @@ describe('the same rules over REST as over tRPC', () => {
     );
     expect(outsider.side).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     const vendor = await createTeamBot(server, studio.project.id, { role: 'vendor' });
+    const notTheirs = await newTask();
+    const move = { taskId: notTheirs.id, statusId: studio.statuses.wip!.id };
     const status = await both(
-      {
-        path: 'tasks.setStatus',
-        method: 'POST',
-        input: {
-          taskId: '00000000-0000-4000-8000-000000000000',
-          statusId: studio.statuses.wip!.id,
-        },
-      },
+      { path: 'tasks.setStatus', method: 'POST', input: move },
       {
         method: 'PUT',
-        path: '/tasks/00000000-0000-4000-8000-000000000000/status',
+        path: `/tasks/${notTheirs.id}/status`,
         token: vendor.token,
-        body: { statusId: studio.statuses.wip!.id },
+        body: { statusId: move.statusId },
       },
     );
     expect(status.side).toMatchObject({ status: 404 });
+    expect((await admin.tasks.get.query({ id: notTheirs.id })).status.id).toBe(notTheirs.status.id);
   });
 
   it('names the same field for the same bad input', async () => {
