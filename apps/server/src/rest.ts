@@ -94,7 +94,7 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
     const type = def.type as 'query' | 'mutation';
     const fromQuery = route.method === 'GET' || route.method === 'DELETE';
     const readInput = inputReader(route.procedure._def.inputs[0], fromQuery);
-    const frozenBodies = new WeakMap<object, string>();
+    const frozenBodies = new WeakMap<object, Buffer>();
     api.route({
       method: route.method,
       url: route.path.replace(/\{(\w+)\}/g, ':$1'),
@@ -129,17 +129,17 @@ interface Call {
   ctx: unknown;
 }
 
-/** A cached (frozen) answer cannot change: its JSON is made once while it lives. */
-function jsonOf(data: unknown, frozen: WeakMap<object, string>) {
+/** A cached (frozen) answer cannot change: its bytes are made once while it lives. */
+function jsonOf(data: unknown, frozen: WeakMap<object, Buffer>): string | Buffer {
   if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) {
     return JSON.stringify(data);
   }
-  let json = frozen.get(data);
-  if (json === undefined) {
-    json = JSON.stringify(data);
-    frozen.set(data, json);
+  let bytes = frozen.get(data);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(data));
+    frozen.set(data, bytes);
   }
-  return json;
+  return bytes;
 }
 
 /** A refusal of the request's input, naming the field, as the procedures' own refusals do. */

@@ -12,6 +12,7 @@ import {
   createTeamBot,
   databaseDigest,
   login,
+  procedureInputs,
   type RestRequest,
   rawTrpc,
   restCall,
@@ -20,6 +21,7 @@ import {
 } from '@clapper/server/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../src/app';
 
@@ -681,4 +683,69 @@ describe('/api/docs', () => {
     // Only the page's own assets: nothing else of the package is served.
     expect((await fetch(`${server.url}/api/docs/package.json`)).status).toBe(404);
   });
+});
+
+describe('generated inputs on every route, as an admin', () => {
+  it('never answer 500, always in the error shape, and a refused call changes nothing', async () => {
+    const token = await login(server);
+    const task = await newTask();
+    const ids = [studio.project.id, studio.shot.id, studio.animate.id, task.id, bot.bot.id];
+    const text = (value: unknown) =>
+      value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of Object.keys(item).map((m) => m.toUpperCase())) {
+        let before = await databaseDigest(server);
+        await fc.assert(
+          fc.asyncProperty(
+            procedureInputs(ids),
+            fc.constantFrom(...ids, 'x'),
+            async (input, param) => {
+              const fields = {
+                ...(typeof input === 'object' && input !== null ? input : {}),
+              } as Record<string, unknown>;
+              const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+              const values = Object.fromEntries(names.map((n) => [n, text(fields[n] ?? param)]));
+              for (const name of names) delete fields[name];
+              const url = path.replace(
+                /\{(\w+)\}/g,
+                (_, n: string) => encodeURIComponent(values[n]!) || 'x',
+              );
+              const query = method === 'GET' || method === 'DELETE';
+              const answer = await restCall(server, method, url, {
+                token,
+                ...(query
+                  ? {
+                      query: Object.fromEntries(
+                        Object.entries(fields).map(([k, v]) => [k, text(v)]),
+                      ),
+                    }
+                  : { body: fields }),
+              });
+              expect(
+                answer.status,
+                `${method} ${url}: ${JSON.stringify(answer.body)}`,
+              ).toBeLessThan(500);
+              if (answer.status < 400) {
+                before = await databaseDigest(server);
+                return;
+              }
+              expect(answer.body).toMatchObject({
+                code: expect.any(String),
+                message: expect.any(String),
+              });
+              expect(
+                await databaseDigest(server),
+                `refused ${method} ${path} changed the database`,
+              ).toBe(before);
+            },
+          ),
+          { numRuns: 6 },
+        );
+      }
+    }
+  }, 120_000);
 });
