@@ -32,6 +32,7 @@ import superjson from 'superjson';
 import { buildServer } from '../app';
 import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
+import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
@@ -46,7 +47,7 @@ export {
   shell,
   shellLines,
 } from './readme';
-export { type RestAnswer, type RestRequest, restCall } from './rest';
+export { jsonOrUndefined, type RestAnswer, type RestRequest, restCall } from './rest';
 
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 
@@ -266,13 +267,7 @@ export async function rawTrpc(
     body: init.body,
   });
   const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, text, json: jsonOrUndefined(text) };
 }
 
 const adminTokens = new WeakMap<TestServer, Promise<string>>();

@@ -37,12 +37,14 @@ export async function restCall(
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const text = await res.text();
-  let parsed: unknown;
+  return { status: res.status, headers: res.headers, body: jsonOrUndefined(await res.text()) };
+}
+
+/** A body's JSON, or undefined when it is not JSON (a proxy's HTML page, an empty body). */
+export function jsonOrUndefined(text: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  return { status: res.status, headers: res.headers, body: parsed };
 }
