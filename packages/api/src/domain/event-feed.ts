@@ -2,14 +2,13 @@
 import type { EventRow } from '@clapper/db';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { authenticate } from '../auth/authenticate';
 import type { RequestTransport } from '../context';
 import { toTRPCError } from '../errors';
 import { toPage, ZEventCursor, ZLimit } from '../pagination';
 import type { ApiServices } from '../services';
-import { Access } from './access';
 import type { ReadDeps } from './deps';
-import { eventView, eventVisibility, isVisibleFilter, matchesTypes } from './event-visibility';
+import { audienceOf } from './event-audience';
+import { eventView, eventVisibility, matchesTypes } from './event-visibility';
 import { MAX_INT, ZEventTypes, ZId } from './schemas';
 
 export const ZListEventsInput = z
@@ -66,12 +65,14 @@ export async function* eventStream(
   input: z.infer<typeof ZSubscribeInput>,
   signal: AbortSignal | undefined,
 ) {
-  const queue: EventRow[] = [];
+  // Batches as the hub read them: the audience decides each batch once for all subscribers.
+  const queue: (readonly EventRow[])[] = [];
   let wake: (() => void) | undefined;
   const unsubscribe = services.events.subscribe((rows) => {
-    queue.push(...rows);
+    queue.push(rows);
     wake?.();
   });
+  const audience = audienceOf(services);
   const delivered = new Set<number>();
   const wanted = (e: EventRow) =>
     !delivered.has(e.id) &&
@@ -79,14 +80,11 @@ export async function* eventStream(
     matchesTypes(input.types, e.type);
 
   /** Each batch re-checks the credential (from the cache) and what the caller may read. */
-  async function* emit(rows: EventRow[]) {
+  async function* emit(rows: readonly EventRow[]) {
     // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
-    const principal = await authenticate(services, transport.credential).catch((error) => {
+    const { visible } = await audience.decide(rows, transport.credential).catch((error) => {
       throw toTRPCError(error) ?? error;
     });
-    const visible = await isVisibleFilter(new Access(services, principal), () =>
-      services.reads.tasks.idsAssignedTo(principal.id),
-    );
     for (const row of rows) {
       if (!wanted(row) || !visible(row)) continue;
       delivered.add(row.id);
@@ -113,8 +111,7 @@ export async function* eventStream(
         });
         wake = undefined;
       }
-      const batch = queue.splice(0);
-      if (batch.length > 0) yield* emit(batch);
+      for (const batch of queue.splice(0)) yield* emit(batch);
       if (delivered.size > 10_000) delivered.clear();
     }
   } finally {

@@ -50,43 +50,100 @@ const toEvent = (r: EventRow): EventRow => ({
   createdAt: toDate(r.createdAt),
 });
 
+/** Past this many team projects, one `in` list replaces the walk per project. */
+const MAX_PROJECT_WALKS = 64;
+
+/**
+ * The statement of a page of the log. For a caller who sees only part of it, each part is its
+ * own index walk that stops after the page: the caller's own actions (`actor_id, id`), then
+ * each team project's events by others (`project_id, id`), or for vendors the events of the
+ * tasks assigned to them (`task_id`); the parts are disjoint, and the page is the first
+ * `take` of their union. One `or` over the whole log would make the database collect every
+ * visible event and sort them, so a page would cost more as the log grows.
+ */
+export function eventPageQuery(
+  db: Pick<ReadConnection, 'inList' | 'list'>,
+  filter: EventFilter,
+  take: number,
+): { sql: string; params: unknown[] } {
+  const order = filter.order === 'asc' ? 'asc' : 'desc';
+  const common: string[] = [];
+  const commonParams: unknown[] = [];
+  if (filter.actorId) {
+    common.push('actor_id = ?');
+    commonParams.push(filter.actorId);
+  }
+  if (filter.projectId) {
+    common.push('project_id = ?');
+    commonParams.push(filter.projectId);
+  }
+  if (filter.after !== undefined) {
+    common.push('id > ?');
+    commonParams.push(filter.after);
+  }
+  if (filter.cursor !== undefined) {
+    common.push(order === 'asc' ? 'id > ?' : 'id < ?');
+    commonParams.push(filter.cursor);
+  }
+  const { visibility } = filter;
+  if (visibility === 'all') {
+    const clause = common.length ? ` where ${common.join(' and ')}` : '';
+    return {
+      sql: `${EVENT}${clause} order by id ${order} limit ?`,
+      params: [...commonParams, take],
+    };
+  }
+
+  // `by`: the index column a part is ordered by too, so that index alone gives the order
+  // (PostgreSQL would otherwise walk the primary key and filter, reading more the sparser
+  // the part).
+  const parts: { where: string[]; params: unknown[]; by?: string }[] = [
+    { where: ['actor_id = ?'], params: [visibility.actorId], by: 'actor_id' },
+  ];
+  const others = '(actor_id is null or actor_id <> ?)';
+  const projectIds = filter.projectId
+    ? visibility.projectIds.filter((id) => id === filter.projectId)
+    : visibility.projectIds;
+  if (projectIds.length && visibility.onlyAssigned) {
+    parts.push({
+      where: [
+        'task_id in (select task_id from task_assignees where person_id = ?)',
+        db.inList('project_id'),
+        others,
+      ],
+      params: [visibility.actorId, db.list(projectIds), visibility.actorId],
+    });
+  } else if (projectIds.length > MAX_PROJECT_WALKS) {
+    parts.push({
+      where: [db.inList('project_id'), others],
+      params: [db.list(projectIds), visibility.actorId],
+    });
+  } else {
+    for (const projectId of projectIds) {
+      parts.push({
+        where: ['project_id = ?', others],
+        params: [projectId, visibility.actorId],
+        by: 'project_id',
+      });
+    }
+  }
+  const params: unknown[] = [];
+  const selects = parts.map((part, i) => {
+    params.push(...part.params, ...commonParams, take);
+    const where = [...part.where, ...common].join(' and ');
+    const by = part.by ? `${part.by} ${order}, ` : '';
+    return `select * from (${EVENT} where ${where} order by ${by}id ${order} limit ?) p${i}`;
+  });
+  params.push(take);
+  return { sql: `${selects.join(' union all ')} order by id ${order} limit ?`, params };
+}
+
 export function eventReads(db: ReadConnection) {
   return {
     /** A page of the log (`take` is the limit + 1). */
     async page(filter: EventFilter, take: number): Promise<EventRow[]> {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const { visibility } = filter;
-      if (visibility !== 'all') {
-        const assigned = visibility.onlyAssigned
-          ? ' and task_id in (select task_id from task_assignees where person_id = ?)'
-          : '';
-        where.push(`(actor_id = ? or (${db.inList('project_id')}${assigned}))`);
-        params.push(visibility.actorId, db.list(visibility.projectIds));
-        if (visibility.onlyAssigned) params.push(visibility.actorId);
-      }
-      if (filter.actorId) {
-        where.push('actor_id = ?');
-        params.push(filter.actorId);
-      }
-      if (filter.projectId) {
-        where.push('project_id = ?');
-        params.push(filter.projectId);
-      }
-      if (filter.after !== undefined) {
-        where.push('id > ?');
-        params.push(filter.after);
-      }
-      if (filter.cursor !== undefined) {
-        where.push(filter.order === 'asc' ? 'id > ?' : 'id < ?');
-        params.push(filter.cursor);
-      }
-      const clause = where.length ? ` where ${where.join(' and ')}` : '';
-      const rows = await db.all<EventRow>(
-        `${EVENT}${clause} order by id ${filter.order === 'asc' ? 'asc' : 'desc'} limit ?`,
-        [...params, take],
-      );
-      return rows.map(toEvent);
+      const { sql, params } = eventPageQuery(db, filter, take);
+      return (await db.all<EventRow>(sql, params)).map(toEvent);
     },
 
     /** Events after `from` (and any of `late`, ids skipped earlier), oldest first: the live reader's poll. */

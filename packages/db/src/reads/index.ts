@@ -11,7 +11,7 @@ import { taskReads } from './tasks';
 
 export type { ReadConnection } from './connection';
 export type { DepartmentRow } from './departments';
-export type { EventFilter, EventRow, EventVisibility } from './events';
+export { type EventFilter, type EventRow, type EventVisibility, eventPageQuery } from './events';
 export * from './from-entities';
 export type { IdempotencyKeyRow } from './idempotency';
 export type { LabelTarget } from './labels';

@@ -1,0 +1,91 @@
+import type { EventRow } from '@clapper/db';
+import { authenticate } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
+import type { ApiServices } from '../services';
+import { Access } from './access';
+import { isVisibleFilter } from './event-visibility';
+
+/** Events that change who may see what: teams, roles, people, assignments. */
+const CHANGES_AUDIENCE = new Set([
+  'project.created',
+  'project.member_added',
+  'project.member_removed',
+  'task.created',
+  'task.assigned',
+  'bot.updated',
+  'bot.deleted',
+  'user.updated',
+  'user.deleted',
+]);
+
+/** A snapshot is also dropped after this long, for changes no event names (a CLI's direct edit). */
+const SNAPSHOT_TTL_MS = 5_000;
+
+type Visible = (event: EventRow) => boolean;
+export interface Decision {
+  principal: Principal;
+  visible: Visible;
+}
+
+/**
+ * Who of the live subscribers may see a batch of events, decided once per batch and credential,
+ * not once per subscriber: the credential is checked again (from the credential cache, so a
+ * revoked, deactivated or deleted subscriber stops at the next batch), and what its principal
+ * may see comes from an in-memory snapshot of its teams, role and (for vendors) assignments.
+ * A batch holding an event that changes any of those drops every snapshot before it is
+ * decided, so the events are judged by the state they leave.
+ */
+export class EventAudience {
+  private readonly decisions = new WeakMap<readonly EventRow[], Map<string, Promise<Decision>>>();
+  private readonly snapshots = new Map<string, { at: number; visible: Promise<Visible> }>();
+
+  constructor(private readonly services: ApiServices) {}
+
+  decide(batch: readonly EventRow[], credential: string | null): Promise<Decision> {
+    let byCredential = this.decisions.get(batch);
+    if (!byCredential) {
+      byCredential = new Map();
+      this.decisions.set(batch, byCredential);
+      if (batch.some((event) => CHANGES_AUDIENCE.has(event.type))) this.snapshots.clear();
+    }
+    const key = credential ?? '';
+    let decision = byCredential.get(key);
+    if (!decision) {
+      decision = this.decideFor(credential);
+      byCredential.set(key, decision);
+    }
+    return decision;
+  }
+
+  private async decideFor(credential: string | null): Promise<Decision> {
+    const principal = await authenticate(this.services, credential);
+    return { principal, visible: await this.snapshotOf(principal) };
+  }
+
+  private snapshotOf(principal: Principal): Promise<Visible> {
+    const key = `${principal.id} ${principal.role}`;
+    const now = performance.now();
+    const known = this.snapshots.get(key);
+    if (known && now - known.at < SNAPSHOT_TTL_MS) return known.visible;
+    const { services } = this;
+    const visible = isVisibleFilter(new Access(services, principal), () =>
+      services.reads.tasks.idsAssignedTo(principal.id),
+    );
+    // A failed read is not kept: the next batch tries again.
+    visible.catch(() => this.snapshots.delete(key));
+    this.snapshots.set(key, { at: now, visible });
+    return visible;
+  }
+}
+
+const audiences = new WeakMap<ApiServices, EventAudience>();
+
+/** The server's one audience, beside its one event hub. */
+export function audienceOf(services: ApiServices): EventAudience {
+  let audience = audiences.get(services);
+  if (!audience) {
+    audience = new EventAudience(services);
+    audiences.set(services, audience);
+  }
+  return audience;
+}
