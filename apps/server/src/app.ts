@@ -84,8 +84,13 @@ export async function buildServer({
     routerOptions: { maxParamLength: 5000 },
   });
   const { orm } = services;
-  await services.start((err) =>
-    app.log.warn({ err }, 'background work trouble (replica channel or WAL checkpoints)'),
+  await services.start(
+    (err) =>
+      app.log.warn(
+        { err },
+        'background work trouble (replica channel, WAL checkpoints or event log pruning)',
+      ),
+    (details, message) => app.log.info(details, message),
   );
   app.addHook('onClose', () => services.close());
 

@@ -10,6 +10,7 @@
  *   pnpm cli triggers:list [--bot <name>]
  *   pnpm cli triggers:parked --bot <name> --trigger <name>
  *   pnpm cli triggers:retry --id <parked id>    triggers:drop --id <parked id>
+ *   pnpm cli events:prune --before <YYYY-MM-DD | ISO instant> [--dry-run] [--force]
  *   pnpm cli demo
  * Tokens go alone to stdout, for piping into a secret store (`pnpm -s cli …`, so
  * pnpm prints no banner there), or with `--out` to a new file of mode 0600;
@@ -26,6 +27,7 @@ import {
   createApiServices,
   DEMO_PROJECT,
   DomainError,
+  eventRetention,
   projects,
   seedDemo,
   triggers,
@@ -52,6 +54,10 @@ const USAGE = `usage: pnpm cli <command> [options]
   triggers:parked  --bot <name> --trigger <name>
   triggers:retry   --id <parked id>    ask the running trigger to try a parked event again
   triggers:drop    --id <parked id>
+  events:prune     --before <YYYY-MM-DD | ISO instant> [--dry-run] [--force]
+                   delete events written before then (a day is 00:00 UTC), in batches; events a
+                   trigger has not acknowledged and those parked events point at are kept (and
+                   the triggers named) unless --force; --dry-run only counts
   demo             seed the demo production MyProduction
 A token goes alone to stdout (use \`pnpm -s cli\` when redirecting it: no pnpm banner),
 or with --out to a new file of mode 0600 (--force replaces an existing one).`;
@@ -76,6 +82,8 @@ const { positionals, values } = parseArgs({
     id: { type: 'string' },
     grace: { type: 'string' },
     trigger: { type: 'string' },
+    before: { type: 'string' },
+    'dry-run': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -235,6 +243,19 @@ const commands: Record<string, Command> = {
   async 'triggers:drop'(deps) {
     await triggers.dropParked(deps, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
     process.stderr.write('Dropped.\n');
+  },
+
+  async 'events:prune'({ services }) {
+    if (values.before === undefined) {
+      throw new UsageError('give --before <YYYY-MM-DD or ISO instant>');
+    }
+    const before = eventRetention.parseBefore(values.before, services.now());
+    const report = await eventRetention.pruneEvents(services, {
+      before,
+      force: values.force === true,
+      dryRun: values['dry-run'] === true,
+    });
+    for (const line of eventRetention.describePrune(report)) process.stderr.write(`${line}\n`);
   },
 
   async demo({ em, services }) {

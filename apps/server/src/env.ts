@@ -69,6 +69,10 @@ const ZEnv = z.object({
   CLAPPER_BOT_DEFAULT_EXPIRY_DAYS: optional(z.coerce.number().int().min(0).max(36_500)).transform(
     (v) => v ?? 365,
   ),
+  /** Events older than this many days are pruned every few hours; 0 (or unset): kept forever. */
+  CLAPPER_EVENTS_RETAIN_DAYS: optional(z.coerce.number().int().min(0).max(36_500)).transform(
+    (v) => v ?? 0,
+  ),
   CLAPPER_RATE_LIMIT: optional(z.coerce.number().int().min(1)).transform(
     (v) => v ?? DEFAULT_RATE_LIMIT,
   ),
@@ -112,5 +116,6 @@ export function apiConfigFromEnv(env: Env): Partial<ApiConfig> {
     seatLimit: env.CLAPPER_SEAT_LIMIT ?? null,
     botMaxLifetimeDays: env.CLAPPER_BOT_MAX_LIFETIME_DAYS ?? null,
     botDefaultExpiryDays: env.CLAPPER_BOT_DEFAULT_EXPIRY_DAYS,
+    eventsRetainDays: env.CLAPPER_EVENTS_RETAIN_DAYS,
   };
 }

@@ -29,6 +29,10 @@ export interface ApiConfig {
   eventPollMs: number;
   /** Sign-in attempts a minute from one address (each costs a slow password hash). */
   loginAttemptsPerMinute: number;
+  /** Events older than this many days are deleted every `eventsPruneEveryMs` (`event-retention.ts`); 0: kept forever. */
+  eventsRetainDays: number;
+  /** How often the server prunes the event log when `eventsRetainDays` is set (the first time a minute after it starts). */
+  eventsPruneEveryMs: number;
 }
 
 export const defaultApiConfig: ApiConfig = {
@@ -40,4 +44,6 @@ export const defaultApiConfig: ApiConfig = {
   readCacheTtlMs: 1000,
   eventPollMs: 500,
   loginAttemptsPerMinute: 30,
+  eventsRetainDays: 0,
+  eventsPruneEveryMs: 6 * 3_600_000,
 };

@@ -22,6 +22,7 @@ export {
   EVENT_DATA,
   type EventDataByType,
 } from './domain/event-catalog';
+export * as eventRetention from './domain/event-retention';
 export * as projects from './domain/projects';
 export { ZProjectMemberInput } from './domain/projects';
 export { endOfDayUtc } from './domain/time';

@@ -12,6 +12,7 @@ import { RefusalLog } from './auth/refusal-log';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { Cluster } from './cluster';
 import { type ApiConfig, defaultApiConfig } from './config';
+import { describePrune, EventRetention } from './domain/event-retention';
 import { EventHub } from './event-hub';
 import { ReadCache } from './read-cache';
 
@@ -32,13 +33,19 @@ export interface ApiServices {
   logins: LoginThrottle;
   /** Keeps replicas on one PostgreSQL database in step; start it before serving. */
   cluster: Cluster;
+  /** `eventsRetainDays`: prunes the event log on a timer once started; `run()` is what it runs. */
+  eventRetention: EventRetention;
   now: () => Date;
   /**
-   * What a serving process runs beside its requests: the replica channel and,
-   * on SQLite, the write-ahead log's checkpoints in a worker thread. `onError`
-   * hears of trouble in either.
+   * What a serving process runs beside its requests: the replica channel,
+   * on SQLite the write-ahead log's checkpoints in a worker thread, and the
+   * event log's pruning when a retention is set. `onError` hears of trouble in
+   * any; `onInfo` of what the pruning did.
    */
-  start(onError: (error: unknown) => void): Promise<void>;
+  start(
+    onError: (error: unknown) => void,
+    onInfo?: (details: Record<string, unknown>, message: string) => void,
+  ): Promise<void>;
   /** Stops what `start` started and the event reader, then closes the read connection. */
   close(): Promise<void>;
 }
@@ -66,6 +73,27 @@ export function createApiServices({
   let checkpointer: Checkpointer | undefined;
   let reportError: (error: unknown) => void = () => {};
   const refusals = new RefusalLog(orm, (error) => reportError(error), { clock });
+  let reportInfo: (details: Record<string, unknown>, message: string) => void = () => {};
+  const nowDate = now ?? (() => new Date());
+  const eventRetention = new EventRetention(
+    { orm, reads, now: nowDate, config: full },
+    {
+      onError: (error) => reportError(error),
+      onReport: (report) =>
+        reportInfo(
+          {
+            eventsDeleted: report.deleted,
+            upTo: report.upTo,
+            before: report.before.toISOString(),
+            batches: report.batches,
+            keptForTriggers: report.keptForTriggers,
+            keptForParked: report.keptForParked,
+            triggers: report.triggers.map((t) => `${t.bot}/${t.trigger}@${t.cursor}`),
+          },
+          `event log pruned: ${describePrune(report).join(' ')}`,
+        ),
+    },
+  );
   return {
     orm,
     reads,
@@ -77,9 +105,11 @@ export function createApiServices({
     events,
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
     cluster,
-    now: now ?? (() => new Date()),
-    async start(onError) {
+    eventRetention,
+    now: nowDate,
+    async start(onError, onInfo) {
       reportError = onError;
+      if (onInfo) reportInfo = onInfo;
       await cluster.start(onError);
       if (dialectOf(orm) === 'sqlite') {
         const autocheckpoint = (pages: number) =>
@@ -92,8 +122,10 @@ export function createApiServices({
         // This connection's own checkpoints would run inside a request's commit.
         await autocheckpoint(0);
       }
+      eventRetention.start();
     },
     async close() {
+      await eventRetention.stop();
       await refusals.flush();
       await cluster.close();
       await checkpointer?.stop();

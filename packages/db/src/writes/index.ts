@@ -2,6 +2,7 @@ import type { EventRow } from '../reads/events';
 import type { CommentRow } from '../reads/tasks';
 import type { Statement } from './statements';
 
+export { type EventLogPruning, eventLogPruning, type TriggerBehindRow } from './event-log';
 export {
   isForeignKeyViolation,
   isUniqueViolation,
