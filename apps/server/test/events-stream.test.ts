@@ -1,6 +1,7 @@
 import {
   adminClient,
   createStudio,
+  createTeamBot,
   createTestClient,
   createUser,
   login,
@@ -140,5 +141,55 @@ describe('events.subscribe over SSE', () => {
     expect(body).toContain('event: serialized-error');
     expect(body).toContain('UNAUTHORIZED');
     expect(body).not.toContain('comment.added');
+  });
+
+  it('follows what a subscriber may see as it changes: a new assignment, a team it left, a bot switched off', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    const newTask = async (name: string) => {
+      const shot = await admin.shots.create.mutate({
+        projectId: studio.project.id,
+        sequence: 'SQ20',
+        name,
+      });
+      return admin.tasks.create.mutate({ entityId: shot.id, taskTypeId: studio.animate.id });
+    };
+    const [early, later] = [await newTask('SH100'), await newTask('SH110')];
+    const vendor = await createTeamBot(server, studio.project.id, { role: 'vendor' });
+    const artist = await createTeamBot(server, studio.project.id, { role: 'artist' });
+    const asVendor = subscribeEvents(vendor.client, { types: ['comment.*'] });
+    const asArtist = subscribeEvents(artist.client, { types: ['comment.*'] });
+    await Promise.all([asVendor.ready, asArtist.ready]);
+    const texts = (stream: typeof asVendor) => stream.received.map((e) => e.data.taskId);
+
+    await admin.comments.add.mutate({ taskId: early.id, text: 'not the vendor’s yet' });
+    await until(() => (asArtist.received.length === 1 ? true : undefined));
+    // Assigned, then commented on at once: the assignment is seen before the comment is judged.
+    await admin.tasks.assign.mutate({ taskId: later.id, personIds: [vendor.bot.id] });
+    await admin.comments.add.mutate({ taskId: later.id, text: 'for the vendor' });
+    await until(() => (asVendor.received.length === 1 ? true : undefined));
+    expect(texts(asVendor)).toEqual([later.id]);
+
+    // Off the team: the next comment in the project no longer reaches the artist.
+    await admin.projects.removeMember.mutate({
+      projectId: studio.project.id,
+      personId: artist.bot.id,
+    });
+    await admin.comments.add.mutate({ taskId: later.id, text: 'after the artist left' });
+    await until(() => (asVendor.received.length === 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(texts(asArtist)).toEqual([early.id, later.id]);
+
+    // Switched off: the vendor's stream ends with the reason instead of another event.
+    await admin.bots.update.mutate({ id: vendor.bot.id, active: false });
+    await admin.comments.add.mutate({
+      taskId: later.id,
+      text: 'after the vendor was switched off',
+    });
+    const ended = await until(() => asVendor.received.find((e) => e.id === 'error'));
+    expect(ended.data.type).toMatch(/inactive/i);
+    expect(asVendor.received.filter((e) => e.id !== 'error')).toHaveLength(2);
+    asVendor.stop();
+    asArtist.stop();
   });
 });
