@@ -9,8 +9,21 @@ import { assertShallow } from './input-depth';
  * general walk cost more than the rest of a 100-task list; the tests hold this
  * one to superjson's output on generated values.
  */
-export const serialize = (value: unknown): Serialized =>
-  serializePlain(value) ?? (superjson.serialize(value) as Serialized);
+export function serialize(value: unknown): Serialized {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) {
+    return serializePlain(value) ?? (superjson.serialize(value) as Serialized);
+  }
+  // A frozen value (a cached page, an event every live subscriber is sent) cannot change:
+  // its wire form is made once while it lives.
+  let serialized = frozenForms.get(value);
+  if (!serialized) {
+    serialized = serializePlain(value) ?? (superjson.serialize(value) as Serialized);
+    frozenForms.set(value, serialized);
+  }
+  return serialized;
+}
+
+const frozenForms = new WeakMap<object, Serialized>();
 
 type Serialized = { json: unknown; meta?: { values: unknown; v: 1 } };
 

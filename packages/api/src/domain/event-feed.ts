@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { RequestTransport } from '../context';
 import { toTRPCError } from '../errors';
 import { toPage, ZEventCursor, ZLimit } from '../pagination';
+import { deepFreeze } from '../read-cache';
 import type { ApiServices } from '../services';
 import type { ReadDeps } from './deps';
 import { audienceOf } from './event-audience';
@@ -88,7 +89,7 @@ export async function* eventStream(
     for (const row of rows) {
       if (!wanted(row) || !visible(row)) continue;
       delivered.add(row.id);
-      yield tracked(String(row.id), eventView(row));
+      yield tracked(String(row.id), sharedView(row));
     }
   }
 
@@ -117,4 +118,19 @@ export async function* eventStream(
   } finally {
     unsubscribe();
   }
+}
+
+const views = new WeakMap<EventRow, ReturnType<typeof eventView>>();
+
+/**
+ * One frozen view of an event for every subscriber it goes to: the serializer makes a frozen
+ * value's wire form once (transformer.ts), however many streams send it.
+ */
+function sharedView(row: EventRow) {
+  let view = views.get(row);
+  if (!view) {
+    view = deepFreeze(eventView(row));
+    views.set(row, view);
+  }
+  return view;
 }
