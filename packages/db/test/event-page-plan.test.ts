@@ -91,6 +91,10 @@ const member = (onlyAssigned = false): EventFilter['visibility'] => ({
   actorId: me,
   projectIds: [PROJECTS[0]!, PROJECTS[1]!],
   onlyAssigned,
+  // Read when the query is made: the tasks are made in beforeAll.
+  get assignedTaskIds() {
+    return onlyAssigned ? TASKS.slice(1, 4) : undefined;
+  },
 });
 
 const cases: [string, EventFilter][] = [

@@ -24,7 +24,13 @@ export interface EventRow {
  */
 export type EventVisibility =
   | 'all'
-  | { actorId: string; projectIds: readonly string[]; onlyAssigned: boolean };
+  | {
+      actorId: string;
+      projectIds: readonly string[];
+      onlyAssigned: boolean;
+      /** With `onlyAssigned`: the tasks assigned to the caller (`page` reads them when absent). */
+      assignedTaskIds?: readonly string[];
+    };
 
 export interface EventFilter {
   visibility: EventVisibility;
@@ -104,15 +110,15 @@ export function eventPageQuery(
   const projectIds = filter.projectId
     ? visibility.projectIds.filter((id) => id === filter.projectId)
     : visibility.projectIds;
-  if (projectIds.length && visibility.onlyAssigned) {
-    parts.push({
-      where: [
-        'task_id in (select task_id from task_assignees where person_id = ?)',
-        db.inList('project_id'),
-        others,
-      ],
-      params: [visibility.actorId, db.list(projectIds), visibility.actorId],
-    });
+  if (visibility.onlyAssigned) {
+    // The ids themselves, not a subquery: PostgreSQL then sees how few rows they name.
+    const tasks = visibility.assignedTaskIds ?? [];
+    if (projectIds.length && tasks.length) {
+      parts.push({
+        where: [db.inList('task_id'), db.inList('project_id'), others],
+        params: [db.list(tasks), db.list(projectIds), visibility.actorId],
+      });
+    }
   } else if (projectIds.length > MAX_PROJECT_WALKS) {
     parts.push({
       where: [db.inList('project_id'), others],
@@ -142,6 +148,15 @@ export function eventReads(db: ReadConnection) {
   return {
     /** A page of the log (`take` is the limit + 1). */
     async page(filter: EventFilter, take: number): Promise<EventRow[]> {
+      const { visibility } = filter;
+      if (visibility !== 'all' && visibility.onlyAssigned && !visibility.assignedTaskIds) {
+        const rows = await db.all<{ taskId: string }>(
+          'select task_id as "taskId" from task_assignees where person_id = ?',
+          [visibility.actorId],
+        );
+        const assignedTaskIds = rows.map((r) => r.taskId);
+        filter = { ...filter, visibility: { ...visibility, assignedTaskIds } };
+      }
       const { sql, params } = eventPageQuery(db, filter, take);
       return (await db.all<EventRow>(sql, params)).map(toEvent);
     },
