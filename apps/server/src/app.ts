@@ -29,6 +29,7 @@ import { registerApiDocs } from './api-docs';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
 import { DEFAULT_RATE_LIMIT } from './env';
 import { registerHttpErrors } from './http-errors';
+import { leanSseHook } from './lean-sse';
 import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
 import { registerRest } from './rest';
@@ -149,11 +150,16 @@ export async function buildServer({
     }
   };
   await app.register(async (trpc) => {
-    if (leanCalls)
+    if (leanCalls) {
+      trpc.addHook(
+        'preHandler',
+        leanSseHook({ router: appRouter, paths: ['events.subscribe'], createContext, onError }),
+      );
       trpc.addHook(
         'preHandler',
         leanTrpcHook({ router: appRouter, maxBatchSize: MAX_BATCH_ITEMS, createContext, onError }),
       );
+    }
     await trpc.register(fastifyTRPCPlugin, {
       prefix: '/trpc',
       trpcOptions: {
