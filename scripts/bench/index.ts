@@ -8,6 +8,7 @@ import { printSection, type Section, writeSections } from '../lib/report';
 import { adminBench } from './admin';
 import { apiBench } from './api';
 import { bulkBench } from './bulk';
+import { scaleBench } from './scale';
 import { startBench } from './start';
 import { tokensBench } from './tokens';
 import { triggersBench } from './triggers';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<Section>> = {
   admin: adminBench,
   start: startBench,
   triggers: triggersBench,
+  scale: scaleBench,
 };
 
 const FILE = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));

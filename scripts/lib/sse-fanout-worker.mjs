@@ -1,0 +1,227 @@
+// @ts-check
+/**
+ * Many `events.subscribe` streams at once, in a worker thread of the bench process so their
+ * reading never delays the thread that makes the events (and times their answers). Raw SSE
+ * over node:http, one connection per subscriber, parsed as little as needed: each event's id
+ * (the `id:` line) and, once per event, its `targetId`. Every delivery is kept: subscriber,
+ * event id, arrival time (performance.timeOrigin + performance.now(), comparable across
+ * threads of one process).
+ *
+ * Messages in: {op:'open', tokens, path}, {op:'reset'}, {op:'progress'},
+ * {op:'await', targetId, timeoutMs}, {op:'collect'}, {op:'close'}. Each is answered with a
+ * message of the same op.
+ */
+import { request } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { url } = /** @type {{ url: string }} */ (workerData);
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * @typedef {{
+ *   index: number,
+ *   connected: boolean,
+ *   closed: boolean,
+ *   failure: string | null,
+ *   request: import('node:http').ClientRequest,
+ *   seen: Set<string>,
+ * }} Subscriber
+ */
+
+/** @type {Subscriber[]} */
+const subscribers = [];
+/** Deliveries since the last reset: subscriber index, event id, arrival. */
+let subs = /** @type {number[]} */ ([]);
+let ids = /** @type {number[]} */ ([]);
+let times = /** @type {number[]} */ ([]);
+/** Event id → targetId (read once per event). */
+let targets = new Map();
+/** Event blocks that were neither data, ping nor connected (errors, `return`). */
+let others = /** @type {string[]} */ ([]);
+
+const TARGET = '"targetId":"';
+
+/** @param {Subscriber} sub @param {string} block @param {number} at */
+function onBlock(sub, block, at) {
+  if (block.startsWith('event: ')) {
+    const end = block.indexOf('\n');
+    const event = block.slice(7, end < 0 ? undefined : end);
+    if (event === 'connected') sub.connected = true;
+    else if (event !== 'ping') others.push(`${sub.index}: ${block.slice(0, 300)}`);
+    return;
+  }
+  const idAt = block.lastIndexOf('\nid: ');
+  if (idAt < 0) {
+    others.push(`${sub.index}: ${block.slice(0, 300)}`);
+    return;
+  }
+  const id = Number(block.slice(idAt + 5).trim());
+  subs.push(sub.index);
+  ids.push(id);
+  times.push(at);
+  if (!targets.has(id)) {
+    const t = block.indexOf(TARGET);
+    targets.set(
+      id,
+      t < 0 ? null : block.slice(t + TARGET.length, block.indexOf('"', t + TARGET.length)),
+    );
+  }
+  if (waiting) {
+    const target = targets.get(id);
+    if (target === waiting.targetId && !sub.seen.has(target)) {
+      sub.seen.add(target);
+      if (++waiting.count >= subscribers.length) finishWait();
+    }
+  }
+}
+
+/** @type {{ targetId: string, count: number, timer: NodeJS.Timeout } | null} */
+let waiting = null;
+function finishWait() {
+  if (!waiting) return;
+  clearTimeout(waiting.timer);
+  port.postMessage({ op: 'await', count: waiting.count, of: subscribers.length });
+  waiting = null;
+}
+
+/** @param {string} token @param {string} path @returns {Promise<void>} */
+function open(token, path) {
+  return new Promise((resolve) => {
+    /** @type {Subscriber} */
+    const sub = {
+      index: subscribers.length,
+      connected: false,
+      closed: false,
+      failure: null,
+      request: request(`${url}${path}`, {
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      }),
+      seen: new Set(),
+    };
+    subscribers.push(sub);
+    let buffer = '';
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      sub.failure ??= 'no `connected` event within 30 s';
+      resolve();
+    }, 30_000);
+    sub.request.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        sub.failure = `HTTP ${res.statusCode}`;
+        res.resume();
+        done();
+        return;
+      }
+      res.setEncoding('utf8');
+      res.on('data', (/** @type {string} */ chunk) => {
+        const at = now();
+        buffer += chunk;
+        for (;;) {
+          const end = buffer.indexOf('\n\n');
+          if (end < 0) break;
+          const block = buffer.slice(0, end).replace(/^\n+/, '');
+          buffer = buffer.slice(end + 2);
+          if (block) {
+            const wasConnected = sub.connected;
+            onBlock(sub, block, at);
+            if (!wasConnected && sub.connected) done();
+          }
+        }
+      });
+      res.on('end', () => {
+        sub.closed = true;
+        done();
+      });
+    });
+    sub.request.on('error', (error) => {
+      sub.failure = error.message;
+      sub.closed = true;
+      done();
+    });
+    sub.request.end();
+  });
+}
+
+port.on('message', async (/** @type {any} */ message) => {
+  switch (message.op) {
+    case 'open': {
+      const { tokens, path } = /** @type {{ tokens: string[], path: string }} */ (message);
+      // A few dozen at a time: 1,000 TCP handshakes and authentications at once would only
+      // measure the accept queue.
+      for (let start = 0; start < tokens.length; start += 50) {
+        await Promise.all(tokens.slice(start, start + 50).map((token) => open(token, path)));
+      }
+      port.postMessage({
+        op: 'open',
+        connected: subscribers.filter((s) => s.connected && !s.closed).length,
+        failures: subscribers.filter((s) => s.failure).map((s) => `${s.index}: ${s.failure}`),
+      });
+      break;
+    }
+    case 'reset':
+      subs = [];
+      ids = [];
+      times = [];
+      targets = new Map();
+      others = [];
+      port.postMessage({ op: 'reset' });
+      break;
+    case 'progress':
+      port.postMessage({
+        op: 'progress',
+        deliveries: ids.length,
+        closed: subscribers.filter((s) => s.closed).length,
+      });
+      break;
+    case 'await': {
+      for (const sub of subscribers) sub.seen.clear();
+      waiting = {
+        targetId: message.targetId,
+        count: 0,
+        timer: setTimeout(finishWait, message.timeoutMs),
+      };
+      // Deliveries that came before the question count too.
+      for (let i = 0; i < ids.length; i++) {
+        const target = targets.get(ids[i]);
+        const sub = subscribers[/** @type {number} */ (subs[i])];
+        if (sub && target === message.targetId && !sub.seen.has(target)) {
+          sub.seen.add(target);
+          waiting.count++;
+        }
+      }
+      if (waiting.count >= subscribers.length) finishWait();
+      break;
+    }
+    case 'collect': {
+      const subsOut = Int32Array.from(subs);
+      const idsOut = Float64Array.from(ids);
+      const timesOut = Float64Array.from(times);
+      port.postMessage(
+        {
+          op: 'collect',
+          subscribers: subscribers.length,
+          closed: subscribers
+            .filter((s) => s.closed)
+            .map((s) => `${s.index}: ${s.failure ?? 'ended'}`),
+          subs: subsOut,
+          ids: idsOut,
+          times: timesOut,
+          targets: [...targets],
+          others: others.slice(0, 20),
+          otherCount: others.length,
+        },
+        [subsOut.buffer, idsOut.buffer, timesOut.buffer],
+      );
+      break;
+    }
+    case 'close':
+      for (const sub of subscribers) sub.request.destroy();
+      port.postMessage({ op: 'close' });
+      break;
+  }
+});
