@@ -18,6 +18,13 @@ export interface LeanSseOptions<TContext> {
   onError(opts: { error: TRPCError; path: string; req: FastifyRequest }): void;
 }
 
+/**
+ * A subscriber this far behind (bytes written to its socket and not yet taken) is let go: its
+ * client reconnects with the last event id it got and is sent the rest from the log. Without
+ * it, a slow reader would hold every event meant for it in the server's memory.
+ */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** tRPC's `sseHeaders`. */
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -116,6 +123,10 @@ export function leanSseHook<TContext>({
       if (pending.length === 0 || res.writableEnded) return;
       res.write(pending.length === 1 ? pending[0] : pending.join(''));
       pending = [];
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        req.log.info({ path, buffered: res.writableLength }, 'slow subscriber let go');
+        res.destroy();
+      }
     };
     const write = (frame: string) => {
       if (pending.length === 0) setImmediate(flush);

@@ -97,7 +97,7 @@ describe('the lean event stream', () => {
   });
 
   it('refuses as tRPC does: connected, then the error with its reason, and the stream ends', async () => {
-    const refusals = [{}, { authorization: 'Bearer not-a-token' }];
+    const refusals: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-token' }];
     for (const headers of refusals) {
       const streams = [open(lean, {}, headers), open(adapter, {}, headers)];
       await until(() => (streams.every((s) => s.state.ended) ? true : undefined), 3000);
