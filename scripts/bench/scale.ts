@@ -325,6 +325,7 @@ interface Collected extends Reply {
   targets: [number, string | null][];
   others: string[];
   otherCount: number;
+  reconnects: number;
 }
 
 async function addComment(url: string, token: string, taskId: string, text: string) {
@@ -361,6 +362,8 @@ interface LiveResult {
   mutationP50: number;
   mutationP99: number;
   sendSeconds: number;
+  /** Streams the server ended and the subscriber opened again from its last event id. */
+  reconnects: number;
   /** comments.add calls that failed (not answered): their events are not expected. */
   failedComments: number;
   problems: string[];
@@ -382,7 +385,6 @@ async function liveDelivery(
   principals: Principals,
   reports: string,
 ): Promise<LiveResult[]> {
-  const path = `/trpc/events.subscribe?input=${input({ types: ['comment.added'] })}`;
   const taskIds = studio.taskIds.filter((_, t) => studio.taskProject[t] === 0).slice(0, 200);
   const results: LiveResult[] = [];
   for (const target of SUBSCRIBER_COUNTS) {
@@ -390,9 +392,7 @@ async function liveDelivery(
     const server = await fresh();
     const subscribers = startSubscribers(server.url);
     try {
-      results.push(
-        await liveCount(server, subscribers, target, path, taskIds, principals, reports),
-      );
+      results.push(await liveCount(server, subscribers, target, taskIds, principals, reports));
     } finally {
       await subscribers.stop();
     }
@@ -436,7 +436,6 @@ async function liveCount(
   server: ServerProcess,
   subscribers: ReturnType<typeof startSubscribers>,
   target: number,
-  path: string,
   taskIds: string[],
   principals: Principals,
   reports: string,
@@ -446,7 +445,7 @@ async function liveCount(
   const open = await subscribers.ask<Reply & { connected: number; failures: string[] }>({
     op: 'open',
     tokens,
-    path,
+    input: { types: ['comment.added'] },
   });
   if (open.failures.length) problems.push(`failed to subscribe: ${open.failures.slice(0, 3)}`);
   // A second of the load to warm up, then a last comment: every stream is live, and has caught
@@ -529,7 +528,9 @@ async function liveCount(
   }
   if (failed.length)
     problems.push(`${failed.length} of ${total} comments.add failed: ${failed[0]}`);
-  if (got.closed.length) problems.push(`streams ended: ${got.closed.slice(0, 3).join('; ')}`);
+  if (got.closed.length) {
+    problems.push(`${got.closed.length} streams given up: ${got.closed.slice(0, 3).join('; ')}`);
+  }
   if (got.otherCount) problems.push(`other SSE events: ${got.others.slice(0, 3).join(' | ')}`);
   const took = [...answered.values()].map((t) => t.at - t.sent);
   const p = (values: number[], at: number) =>
@@ -558,6 +559,7 @@ async function liveCount(
     mutationP50: p(took, 50),
     mutationP99: p(took, 99),
     failedComments: failed.length,
+    reconnects: got.reconnects,
     sendSeconds,
     problems,
     died,
@@ -587,7 +589,7 @@ function liveRows(dialect: Dialect, results: LiveResult[]): Row[] {
     const allOnce = r.lost === 0 && r.duplicates === 0 && r.problems.length === 0 && !r.died;
     return {
       name,
-      value: `${r.died ? `${r.died} — ` : ''}p50 ${ms(r.p50)} ms · p99 ${ms(r.p99)} ms · max ${ms(r.max)} ms (from the send: p50 ${ms(r.sendP50)} ms · p99 ${ms(r.sendP99)} ms) · ${fmt(r.delivered)} of ${fmt(r.expected)} deliveries (${fmt(r.lost)} lost, ${fmt(r.duplicates)} duplicate)${r.failedComments ? ` · ${fmt(r.failedComments)} of ${fmt(r.failedComments + r.comments)} comments.add failed` : ''} · server ${Number.isNaN(r.serverCores) ? '? (died)' : fmt(r.serverCores, 2)} cores`,
+      value: `${r.died ? `${r.died} — ` : ''}p50 ${ms(r.p50)} ms · p99 ${ms(r.p99)} ms · max ${ms(r.max)} ms (from the send: p50 ${ms(r.sendP50)} ms · p99 ${ms(r.sendP99)} ms) · ${fmt(r.delivered)} of ${fmt(r.expected)} deliveries (${fmt(r.lost)} lost, ${fmt(r.duplicates)} duplicate${r.reconnects ? `; ${fmt(r.reconnects)} streams ended by the server and resumed` : ''})${r.failedComments ? ` · ${fmt(r.failedComments)} of ${fmt(r.failedComments + r.comments)} comments.add failed` : ''} · server ${Number.isNaN(r.serverCores) ? '? (died)' : fmt(r.serverCores, 2)} cores`,
       target: judged ? target : undefined,
       met: judged ? r.p99 <= LIVE_P99_MS && allOnce && r.serverCores <= LIVE_CORES : undefined,
     };
@@ -709,7 +711,7 @@ export async function scaleBench(): Promise<Section> {
   return {
     id: 'scale',
     title: 'Scale: a large studio',
-    method: `Per dialect, a fresh database: the server (the bundle \`pnpm start\` runs, in its own process, rate limit raised) starts once to make the schema, and through the API the admin makes 2 departments, 8 task types and ${fmt(MAX_SUBSCRIBERS + 2)} bots with tokens (an \`artist\` on ${ARTIST_PROJECTS} project teams, a \`vendor\` on one with ${VENDOR_TASKS} tasks assigned, and ${fmt(MAX_SUBSCRIBERS)} \`artist\` subscribers on the first project's team). With the server stopped, the bench writes straight into its database (multi-row INSERTs of 500 rows on SQLite through better-sqlite3, \`unnest\` arrays of 20,000 rows on PostgreSQL through pg, one transaction per table, or per 100,000 events): ${SCALE_PROJECTS} projects, ${people} on their teams, ${fmt(TASKS)} tasks on shots and assets (one bulk bot assigned to each, a user to one in ten), none to three comments per task, and the event log, rows shaped as \`recordEvent\` writes them (comment.added, task.status_changed, task.assigned, task.updated, task.created about random tasks, by members of the task's project's team, the admin now and then; the thousand-odd events the API calls wrote count towards the size). The log grows ${STEPS.map(count).join(' → ')} with all the tasks there from the start; after each step (PostgreSQL: \`vacuum analyze\`, what autovacuum would have done; SQLite: no ANALYZE, as the server runs none) the server starts again and each list's first page (default page size, 100) is requested — events.list with the admin's, the artist's and the vendor's own tokens, the other lists with the admin's session — ${WARM_UPS} times to warm up, then ${SAMPLES} times one after another over keep-alive fetch on the tRPC wire, each timed to its whole body, after the server idles; p99 is the nearest rank. events.list is never cached; tasks.list and comments.list pages are kept in the server's read cache for 1 s, so each is measured twice: the same input repeated (what a caller repeating sees) and a new input each request (another project and page size, another assignee, another task: every request misses); projects.byName comes from the project cache. The list target is judged on p50 at the largest log against p50 at the smallest. Live: after the lists at the largest log, raw SSE connections to \`events.subscribe\` (types comment.added) from a worker thread of the bench process, one distinct bot each, ${SUBSCRIBER_COUNTS.map(fmt).join(', ')} of them, each count on a server started afresh on the same database; after a second of the load to warm up and once every stream has received a comment made after it, the admin makes ${RATE} comments a second for ${LIVE_SECONDS} s (open loop) on the first project's tasks; each delivery is timed from the moment its comments.add answered to the moment its bytes reached the worker (performance.timeOrigin + now, one clock for both threads); delivered counts each event once per subscriber, and a second copy as a duplicate. The server's CPU is its user and system time (/proc) over the window from the first comment to the last delivery (or 10 s without one), divided by that window: the Node process only (on PostgreSQL the database's own processes are not counted; on SQLite the database work runs inside the server process). The notes give the same deliveries timed from the moment each comments.add was sent (what a server too busy to answer adds), the comments.add latencies, and the bench process's own CPU over the window (it shares the machine's cores with the server). The server runs with node's diagnostic report on a fatal error: a server that dies under a count is named in its row with the report's reason.`,
+    method: `Per dialect, a fresh database: the server (the bundle \`pnpm start\` runs, in its own process, rate limit raised) starts once to make the schema, and through the API the admin makes 2 departments, 8 task types and ${fmt(MAX_SUBSCRIBERS + 2)} bots with tokens (an \`artist\` on ${ARTIST_PROJECTS} project teams, a \`vendor\` on one with ${VENDOR_TASKS} tasks assigned, and ${fmt(MAX_SUBSCRIBERS)} \`artist\` subscribers on the first project's team). With the server stopped, the bench writes straight into its database (multi-row INSERTs of 500 rows on SQLite through better-sqlite3, \`unnest\` arrays of 20,000 rows on PostgreSQL through pg, one transaction per table, or per 100,000 events): ${SCALE_PROJECTS} projects, ${people} on their teams, ${fmt(TASKS)} tasks on shots and assets (one bulk bot assigned to each, a user to one in ten), none to three comments per task, and the event log, rows shaped as \`recordEvent\` writes them (comment.added, task.status_changed, task.assigned, task.updated, task.created about random tasks, by members of the task's project's team, the admin now and then; the thousand-odd events the API calls wrote count towards the size). The log grows ${STEPS.map(count).join(' → ')} with all the tasks there from the start; after each step (PostgreSQL: \`vacuum analyze\`, what autovacuum would have done; SQLite: no ANALYZE, as the server runs none) the server starts again and each list's first page (default page size, 100) is requested — events.list with the admin's, the artist's and the vendor's own tokens, the other lists with the admin's session — ${WARM_UPS} times to warm up, then ${SAMPLES} times one after another over keep-alive fetch on the tRPC wire, each timed to its whole body, after the server idles; p99 is the nearest rank. events.list is never cached; tasks.list and comments.list pages are kept in the server's read cache for 1 s, so each is measured twice: the same input repeated (what a caller repeating sees) and a new input each request (another project and page size, another assignee, another task: every request misses); projects.byName comes from the project cache. The list target is judged on p50 at the largest log against p50 at the smallest. Live: after the lists at the largest log, raw SSE connections to \`events.subscribe\` (types comment.added) from a worker thread of the bench process, one distinct bot each, ${SUBSCRIBER_COUNTS.map(fmt).join(', ')} of them, each count on a server started afresh on the same database; after a second of the load to warm up and once every stream has received a comment made after it, the admin makes ${RATE} comments a second for ${LIVE_SECONDS} s (open loop) on the first project's tasks; each delivery is timed from the moment its comments.add answered to the moment its bytes reached the worker (performance.timeOrigin + now, one clock for both threads); delivered counts each event once per subscriber, and a second copy as a duplicate. A stream the server ends is opened again at once with its last event id (as tRPC's client resumes, without its reconnection delay), and the row counts those. The server's CPU is its user and system time (/proc) over the window from the first comment to the last delivery (or 10 s without one), divided by that window: the Node process only (on PostgreSQL the database's own processes are not counted; on SQLite the database work runs inside the server process). The notes give the same deliveries timed from the moment each comments.add was sent (what a server too busy to answer adds), the comments.add latencies, and the bench process's own CPU over the window (it shares the machine's cores with the server). The server runs with node's diagnostic report on a fatal error: a server that dies under a count is named in its row with the report's reason.`,
     rows,
     notes,
   };

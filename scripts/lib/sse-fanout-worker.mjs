@@ -7,7 +7,10 @@
  * event id, arrival time (performance.timeOrigin + performance.now(), comparable across
  * threads of one process).
  *
- * Messages in: {op:'open', tokens, path}, {op:'reset'}, {op:'progress'},
+ * A stream the server ends (a subscriber let go for being behind, say) is opened again at once
+ * with the last event id it received, as tRPC's client resumes; the reconnections are counted.
+ *
+ * Messages in: {op:'open', tokens, input}, {op:'reset'}, {op:'progress'},
  * {op:'await', targetId, timeoutMs}, {op:'collect'}, {op:'close'}. Each is answered with a
  * message of the same op.
  */
@@ -15,17 +18,27 @@ import { request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { url } = /** @type {{ url: string }} */ (workerData);
+/** The subscription's input (types, project), the same for every stream. */
+let baseInput = {};
+/** Set by `close`: streams that end then are not opened again. */
+let closing = false;
+/** Attempts in a row that fail (no `connected` event) before a stream is given up. */
+const MAX_FAILURES_IN_A_ROW = 3;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const now = () => performance.timeOrigin + performance.now();
 
 /**
  * @typedef {{
  *   index: number,
+ *   token: string,
  *   connected: boolean,
  *   closed: boolean,
  *   failure: string | null,
- *   request: import('node:http').ClientRequest,
+ *   request: import('node:http').ClientRequest | null,
  *   seen: Set<string>,
+ *   lastId: number,
+ *   reconnects: number,
+ *   failuresInARow: number,
  * }} Subscriber
  */
 
@@ -42,21 +55,25 @@ let others = /** @type {string[]} */ ([]);
 
 const TARGET = '"targetId":"';
 
-/** @param {Subscriber} sub @param {string} block @param {number} at */
+/**
+ * One SSE block (the lines of an event); true if it is the `connected` event.
+ * @param {Subscriber} sub @param {string} block @param {number} at
+ */
 function onBlock(sub, block, at) {
   if (block.startsWith('event: ')) {
     const end = block.indexOf('\n');
     const event = block.slice(7, end < 0 ? undefined : end);
-    if (event === 'connected') sub.connected = true;
-    else if (event !== 'ping') others.push(`${sub.index}: ${block.slice(0, 300)}`);
-    return;
+    if (event === 'connected') return true;
+    if (event !== 'ping') others.push(`${sub.index}: ${block.slice(0, 300)}`);
+    return false;
   }
   const idAt = block.lastIndexOf('\nid: ');
   if (idAt < 0) {
     others.push(`${sub.index}: ${block.slice(0, 300)}`);
-    return;
+    return false;
   }
   const id = Number(block.slice(idAt + 5).trim());
+  sub.lastId = id;
   subs.push(sub.index);
   ids.push(id);
   times.push(at);
@@ -74,6 +91,7 @@ function onBlock(sub, block, at) {
       if (++waiting.count >= subscribers.length) finishWait();
     }
   }
+  return false;
 }
 
 /** @type {{ targetId: string, count: number, timer: NodeJS.Timeout } | null} */
@@ -85,76 +103,112 @@ function finishWait() {
   waiting = null;
 }
 
-/** @param {string} token @param {string} path @returns {Promise<void>} */
-function open(token, path) {
+/**
+ * One subscriber's stream, opened (and opened again when the server ends it); resolves once it
+ * first receives `connected`, or is given up.
+ * @param {string} token @returns {Promise<void>}
+ */
+function open(token) {
   return new Promise((resolve) => {
     /** @type {Subscriber} */
     const sub = {
       index: subscribers.length,
+      token,
       connected: false,
       closed: false,
       failure: null,
-      request: request(`${url}${path}`, {
-        agent: false,
-        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-      }),
+      request: null,
       seen: new Set(),
+      lastId: 0,
+      reconnects: 0,
+      failuresInARow: 0,
     };
     subscribers.push(sub);
-    let buffer = '';
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
     const timer = setTimeout(() => {
       sub.failure ??= 'no `connected` event within 30 s';
       resolve();
     }, 30_000);
-    sub.request.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        sub.failure = `HTTP ${res.statusCode}`;
-        res.resume();
-        done();
-        return;
-      }
-      res.setEncoding('utf8');
-      res.on('data', (/** @type {string} */ chunk) => {
-        const at = now();
-        buffer += chunk;
-        for (;;) {
-          const end = buffer.indexOf('\n\n');
-          if (end < 0) break;
-          const block = buffer.slice(0, end).replace(/^\n+/, '');
-          buffer = buffer.slice(end + 2);
-          if (block) {
-            const wasConnected = sub.connected;
-            onBlock(sub, block, at);
-            if (!wasConnected && sub.connected) done();
-          }
-        }
-      });
-      res.on('end', () => {
-        sub.closed = true;
-        done();
-      });
-    });
-    sub.request.on('error', (error) => {
-      sub.failure = error.message;
-      sub.closed = true;
-      done();
-    });
-    sub.request.end();
+    const ready = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connect(sub, ready);
   });
+}
+
+/** @param {Subscriber} sub @param {() => void} ready */
+function connect(sub, ready) {
+  const input = sub.lastId ? { ...baseInput, lastEventId: String(sub.lastId) } : baseInput;
+  const req = request(
+    `${url}/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+    {
+      agent: false,
+      headers: { authorization: `Bearer ${sub.token}`, accept: 'text/event-stream' },
+    },
+  );
+  sub.request = req;
+  let buffer = '';
+  let connectedHere = false;
+  let over = false;
+  const ended = (/** @type {string} */ why) => {
+    if (over) return;
+    over = true;
+    if (closing) {
+      sub.closed = true;
+      return;
+    }
+    if (!connectedHere) sub.failuresInARow++;
+    if (sub.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      sub.failure = why;
+      sub.closed = true;
+      ready();
+      return;
+    }
+    sub.reconnects++;
+    connect(sub, ready);
+  };
+  req.on('response', (res) => {
+    if (res.statusCode !== 200) {
+      res.resume();
+      ended(`HTTP ${res.statusCode}`);
+      return;
+    }
+    res.setEncoding('utf8');
+    res.on('data', (/** @type {string} */ chunk) => {
+      const at = now();
+      buffer += chunk;
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end < 0) break;
+        const block = buffer.slice(0, end).replace(/^\n+/, '');
+        buffer = buffer.slice(end + 2);
+        if (!block) continue;
+        if (onBlock(sub, block, at) && !connectedHere) {
+          connectedHere = true;
+          sub.connected = true;
+          sub.failuresInARow = 0;
+          ready();
+        }
+      }
+    });
+    res.on('end', () => ended('the server ended the stream'));
+    res.on('aborted', () => ended('the stream was cut'));
+    res.on('error', (error) => ended(error.message));
+    res.on('close', () => ended('the stream closed'));
+  });
+  req.on('error', (error) => ended(error.message));
+  req.end();
 }
 
 port.on('message', async (/** @type {any} */ message) => {
   switch (message.op) {
     case 'open': {
-      const { tokens, path } = /** @type {{ tokens: string[], path: string }} */ (message);
+      const { tokens, input } = /** @type {{ tokens: string[], input: object }} */ (message);
+      baseInput = input;
       // A few dozen at a time: 1,000 TCP handshakes and authentications at once would only
       // measure the accept queue.
       for (let start = 0; start < tokens.length; start += 50) {
-        await Promise.all(tokens.slice(start, start + 50).map((token) => open(token, path)));
+        await Promise.all(tokens.slice(start, start + 50).map((token) => open(token)));
       }
       port.postMessage({
         op: 'open',
@@ -169,6 +223,7 @@ port.on('message', async (/** @type {any} */ message) => {
       times = [];
       targets = new Map();
       others = [];
+      for (const sub of subscribers) sub.reconnects = 0;
       port.postMessage({ op: 'reset' });
       break;
     case 'progress':
@@ -176,6 +231,7 @@ port.on('message', async (/** @type {any} */ message) => {
         op: 'progress',
         deliveries: ids.length,
         closed: subscribers.filter((s) => s.closed).length,
+        reconnects: subscribers.reduce((n, s) => n + s.reconnects, 0),
       });
       break;
     case 'await': {
@@ -214,13 +270,15 @@ port.on('message', async (/** @type {any} */ message) => {
           targets: [...targets],
           others: others.slice(0, 20),
           otherCount: others.length,
+          reconnects: subscribers.reduce((n, s) => n + s.reconnects, 0),
         },
         [subsOut.buffer, idsOut.buffer, timesOut.buffer],
       );
       break;
     }
     case 'close':
-      for (const sub of subscribers) sub.request.destroy();
+      closing = true;
+      for (const sub of subscribers) sub.request?.destroy();
       port.postMessage({ op: 'close' });
       break;
   }
