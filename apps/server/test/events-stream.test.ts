@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import { eventStream } from '@clapper/api';
 import {
   adminClient,
   createStudio,
@@ -191,5 +193,39 @@ describe('events.subscribe over SSE', () => {
     expect(asVendor.received.filter((e) => e.id !== 'error')).toHaveLength(2);
     asVendor.stop();
     asArtist.stop();
+  });
+
+  it('keeps one abort listener for a stream however many batches it waits for', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    const { token } = await createTeamBot(server, studio.project.id);
+    const task = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const abort = new AbortController();
+    const transport = {
+      credential: token,
+      ip: 'test',
+      setSessionCookie() {},
+      clearSessionCookie() {},
+    };
+    const stream = eventStream(
+      { services: server.services, transport },
+      { types: ['comment.*'] },
+      abort.signal,
+    );
+    const received: unknown[] = [];
+    const reading = (async () => {
+      for await (const item of stream) received.push(item);
+    })();
+    for (let i = 0; i < 20; i++) {
+      await admin.comments.add.mutate({ taskId: task.id, text: `batch ${i}` });
+      await until(() => (received.length === i + 1 ? true : undefined));
+    }
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(1);
+    abort.abort();
+    await reading;
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
   });
 });

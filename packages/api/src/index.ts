@@ -22,6 +22,8 @@ export {
   EVENT_DATA,
   type EventDataByType,
 } from './domain/event-catalog';
+// The live feed without HTTP, for tests of its own bookkeeping.
+export { eventStream } from './domain/event-feed';
 export * as eventRetention from './domain/event-retention';
 export * as projects from './domain/projects';
 export { ZProjectMemberInput } from './domain/projects';

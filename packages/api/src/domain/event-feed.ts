@@ -73,6 +73,10 @@ export async function* eventStream(
     queue.push(rows);
     wake?.();
   });
+  // One listener for the stream's life: one per wait piled up (Node checks each new one
+  // against all those before it), and kept every closure alive until the stream ended.
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
   const audience = audienceOf(services);
   const delivered = new Set<number>();
   const wanted = (e: EventRow) =>
@@ -108,7 +112,7 @@ export async function* eventStream(
       if (queue.length === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          signal?.addEventListener('abort', () => resolve(), { once: true });
+          if (signal?.aborted) resolve();
         });
         wake = undefined;
       }
@@ -116,6 +120,7 @@ export async function* eventStream(
       if (delivered.size > 10_000) delivered.clear();
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }
