@@ -337,15 +337,15 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
       [...all].reverse(),
     );
     expect(all[0]!.data).toEqual({ nested: { list: [1, 'two'] }, flag: true });
-    const mine = { actorId: ids.bot, projectIds: [] as string[], onlyAssigned: false };
+    const mine = { actorId: ids.bot, projectIds: [] as string[], assignedTaskIds: null };
     expect(await reads.events.page({ visibility: mine, order: 'desc' }, 10)).toEqual(
       all.filter((e) => e.actorId === ids.bot),
     );
-    const team = { actorId: ids.vendor, projectIds: [ids.project], onlyAssigned: false };
+    const team = { actorId: ids.vendor, projectIds: [ids.project], assignedTaskIds: null };
     expect(await reads.events.page({ visibility: team, order: 'desc' }, 10)).toEqual(
       all.filter((e) => e.projectId === ids.project),
     );
-    const vendor = { ...team, onlyAssigned: true };
+    const vendor = { ...team, assignedTaskIds: await reads.tasks.idsAssignedTo(ids.vendor) };
     expect(await reads.events.page({ visibility: vendor, order: 'desc' }, 10)).toEqual(
       all.filter((e) => e.taskId === ids.tasks[0]),
     );

@@ -68,9 +68,7 @@ export class EventAudience {
     const known = this.snapshots.get(key);
     if (known && now - known.at < SNAPSHOT_TTL_MS) return known.visible;
     const { services } = this;
-    const visible = isVisibleFilter(new Access(services, principal), () =>
-      services.reads.tasks.idsAssignedTo(principal.id),
-    );
+    const visible = isVisibleFilter(new Access(services, principal), services.reads);
     // A failed read is not kept: the next batch tries again.
     visible.catch(() => this.snapshots.delete(key));
     this.snapshots.set(key, { at: now, visible });

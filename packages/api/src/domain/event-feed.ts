@@ -44,7 +44,7 @@ export async function listEvents(
 ) {
   const rows = await services.reads.events.page(
     {
-      visibility: await eventVisibility(access),
+      visibility: await eventVisibility(access, services.reads),
       actorId: input.actorId,
       projectId: input.projectId,
       after: input.after,

@@ -1,4 +1,4 @@
-import type { EventRow, EventVisibility } from '@clapper/db';
+import type { EventRow, EventVisibility, HotReads } from '@clapper/db';
 import { listReach } from '../permissions';
 import type { Access } from './access';
 
@@ -8,31 +8,35 @@ import type { Access } from './access';
  * actions and the events of projects they may read, vendors only those about
  * tasks assigned to them.
  */
-export async function eventVisibility(access: Access): Promise<EventVisibility> {
+export async function eventVisibility(
+  access: Access,
+  reads: Pick<HotReads, 'tasks'>,
+): Promise<EventVisibility> {
   const { principal } = access;
   if (access.may('seeAllEvents')) return 'all';
   const reach = listReach('readTask', principal.role, true);
   return {
     actorId: principal.id,
     projectIds: reach === 'none' ? [] : [...(await access.teamProjectIds())],
-    onlyAssigned: reach === 'assigned',
+    // Read only for callers whose reach needs it.
+    assignedTaskIds: reach === 'assigned' ? await reads.tasks.idsAssignedTo(principal.id) : null,
   };
 }
 
-/** The same rule in memory; `assignedTaskIds` is read only for callers whose reach needs it. */
+/** The same rule in memory. */
 export async function isVisibleFilter(
   access: Access,
-  assignedTaskIds: () => Promise<readonly string[]>,
+  reads: Pick<HotReads, 'tasks'>,
 ): Promise<(event: EventRow) => boolean> {
-  const visibility = await eventVisibility(access);
+  const visibility = await eventVisibility(access, reads);
   if (visibility === 'all') return () => true;
   const teams = new Set(visibility.projectIds);
-  const assigned = new Set(visibility.onlyAssigned ? await assignedTaskIds() : []);
+  const assigned = visibility.assignedTaskIds && new Set(visibility.assignedTaskIds);
   return (event) =>
     event.actorId === visibility.actorId ||
     (!!event.projectId &&
       teams.has(event.projectId) &&
-      (!visibility.onlyAssigned || (!!event.taskId && assigned.has(event.taskId))));
+      (!assigned || (!!event.taskId && assigned.has(event.taskId))));
 }
 
 export const eventView = (e: EventRow) => ({

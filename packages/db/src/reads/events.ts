@@ -20,16 +20,15 @@ export interface EventRow {
 /**
  * Which events a caller may see: all of them, or their own actions and the
  * events of `projectIds`, only those about tasks assigned to them when
- * `onlyAssigned` (vendors).
+ * `assignedTaskIds` is set (vendors).
  */
 export type EventVisibility =
   | 'all'
   | {
       actorId: string;
       projectIds: readonly string[];
-      onlyAssigned: boolean;
-      /** With `onlyAssigned`: the tasks assigned to the caller (`page` reads them when absent). */
-      assignedTaskIds?: readonly string[];
+      /** Vendors: only the events of these tasks (assigned to them) in their projects; else null. */
+      assignedTaskIds: readonly string[] | null;
     };
 
 export interface EventFilter {
@@ -110,9 +109,9 @@ export function eventPageQuery(
   const projectIds = filter.projectId
     ? visibility.projectIds.filter((id) => id === filter.projectId)
     : visibility.projectIds;
-  if (visibility.onlyAssigned) {
+  if (visibility.assignedTaskIds) {
     // The ids themselves, not a subquery: PostgreSQL then sees how few rows they name.
-    const tasks = visibility.assignedTaskIds ?? [];
+    const tasks = visibility.assignedTaskIds;
     if (projectIds.length && tasks.length) {
       parts.push({
         where: [db.inList('task_id'), db.inList('project_id'), others],
@@ -148,15 +147,6 @@ export function eventReads(db: ReadConnection) {
   return {
     /** A page of the log (`take` is the limit + 1). */
     async page(filter: EventFilter, take: number): Promise<EventRow[]> {
-      const { visibility } = filter;
-      if (visibility !== 'all' && visibility.onlyAssigned && !visibility.assignedTaskIds) {
-        const rows = await db.all<{ taskId: string }>(
-          'select task_id as "taskId" from task_assignees where person_id = ?',
-          [visibility.actorId],
-        );
-        const assignedTaskIds = rows.map((r) => r.taskId);
-        filter = { ...filter, visibility: { ...visibility, assignedTaskIds } };
-      }
       const { sql, params } = eventPageQuery(db, filter, take);
       return (await db.all<EventRow>(sql, params)).map(toEvent);
     },
