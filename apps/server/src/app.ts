@@ -113,7 +113,7 @@ export async function buildServer({
   });
 
   await app.register(fastifyCookie);
-  registerHttpErrors(app);
+  registerHttpErrors(app, appRouter);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);
 
   app.get('/healthz', { config: { rateLimit: false } }, async (_req, reply) => {

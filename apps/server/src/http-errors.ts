@@ -1,6 +1,6 @@
-import { TRPCError } from '@trpc/server';
-import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
+import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
+import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** Fastify's own refusals (before any procedure runs) and the tRPC code each one is. */
 const CODES: Record<number, TRPCError['code']> = {
@@ -26,31 +26,31 @@ export function refusalOf(error: Pick<FastifyError, 'statusCode' | 'message'>): 
   return new TRPCError({ code, message, cause: error });
 }
 
-/** tRPC's wire shape for an error, once per procedure of a batch, so clients read the code. */
-function trpcBody(req: FastifyRequest, error: TRPCError, httpStatus: number) {
-  const url = new URL(req.url, 'http://localhost');
-  const paths = url.pathname.replace(/^\/trpc\/?/, '').split(',');
-  const one = (path: string) => ({
-    error: {
-      json: {
-        message: error.message,
-        code: TRPC_ERROR_CODES_BY_KEY[error.code],
-        data: { code: error.code, httpStatus, path, field: null, reason: null },
-      },
-    },
-  });
-  return url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
-}
-
 /**
- * Fastify's refusals on `/trpc` answer in tRPC's error shape (with the code a tRPC client reads);
+ * Fastify's refusals on `/trpc` answer in tRPC's error shape, made by the router's own error
+ * formatter as every other error is (once per procedure of a batch, so clients read the code);
  * the REST routes have their own handler (rest.ts); anything else is Fastify's to answer.
  */
-export function registerHttpErrors(app: FastifyInstance) {
+export function registerHttpErrors(app: FastifyInstance, router: AnyTRPCRouter) {
+  const config = router._def._config;
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const refusal = req.url.startsWith('/trpc') ? refusalOf(error) : null;
     if (!refusal) return reply.send(error);
-    const status = error.statusCode!;
-    return reply.code(status).send(trpcBody(req, refusal, status));
+    const url = new URL(req.url, 'http://localhost');
+    const paths = url.pathname.replace(/^\/trpc\/?/, '').split(',');
+    const one = (path: string) => ({
+      error: config.transformer.output.serialize(
+        getErrorShape({
+          config,
+          error: refusal,
+          type: 'unknown',
+          path,
+          input: undefined,
+          ctx: undefined,
+        }),
+      ),
+    });
+    const body = url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
+    return reply.code(error.statusCode!).send(body);
   });
 }
