@@ -1,3 +1,4 @@
+import { oncePerFrozen } from '@clapper/api';
 import type { AnyTRPCRouter } from '@trpc/server';
 import {
   getErrorShape,
@@ -61,16 +62,8 @@ export function leanSseHook<TContext>({
   const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
   const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
-  // A tracked item's frame, by the item: the same frozen event goes to every subscriber.
-  const frames = new WeakMap<object, { id: string; frame: string }>();
-  const frameOf = (id: string, data: unknown) => {
-    const cacheable = typeof data === 'object' && data !== null && Object.isFrozen(data);
-    const known = cacheable ? frames.get(data) : undefined;
-    if (known?.id === id) return known.frame;
-    const frame = `data: ${serialize(data)}\nid: ${id}\n\n\n`;
-    if (cacheable) frames.set(data as object, { id, frame });
-    return frame;
-  };
+  // An item's `data:` line: made once for a frozen event, which goes to every subscriber.
+  const dataLine = oncePerFrozen((data) => `data: ${serialize(data)}\n`);
 
   return async function leanSse(req: FastifyRequest, reply: FastifyReply) {
     if (req.method !== 'GET') return;
@@ -123,6 +116,7 @@ export function leanSseHook<TContext>({
       if (pending.length === 0 || res.writableEnded) return;
       res.write(pending.length === 1 ? pending[0] : pending.join(''));
       pending = [];
+      ping?.refresh();
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         req.log.info({ path, buffered: res.writableLength }, 'slow subscriber let go');
         res.destroy();
@@ -131,7 +125,6 @@ export function leanSseHook<TContext>({
     const write = (frame: string) => {
       if (pending.length === 0) setImmediate(flush);
       pending.push(frame);
-      if (pingMs > 0) ping?.refresh();
     };
     if (pingMs > 0) {
       ping = setInterval(() => write('event: ping\ndata: \n\n\n'), pingMs);
@@ -156,8 +149,8 @@ export function leanSseHook<TContext>({
         const step = await iterator.next();
         if (step.done) break;
         const value = step.value;
-        if (isTrackedEnvelope(value)) write(frameOf(value[0], value[1]));
-        else write(`data: ${serialize(value)}\n\n\n`);
+        if (isTrackedEnvelope(value)) write(`${dataLine(value[1])}id: ${value[0]}\n\n\n`);
+        else write(`${dataLine(value)}\n\n`);
       }
       if (!abort.signal.aborted) write('event: return\ndata: \n\n\n');
     } catch (cause) {

@@ -1,3 +1,4 @@
+import { oncePerFrozen } from '@clapper/api';
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import {
   getErrorShape,
@@ -130,16 +131,9 @@ export function leanTrpcHook<TContext>({
   // What transformTRPCResponse makes of `{ result: { data } }`, without its spreads. A frozen
   // result (a cached page) cannot change, so its JSON, and its bytes once sent alone, are made
   // once while it lives.
-  const written = new WeakMap<object, { json: string; bytes?: Buffer }>();
-  const resultOf = (data: unknown) => {
-    const frozen = typeof data === 'object' && data !== null && Object.isFrozen(data);
-    let result = frozen ? written.get(data) : undefined;
-    if (!result) {
-      result = { json: JSON.stringify({ result: { data: serialize(data) } }) };
-      if (frozen) written.set(data, result);
-    }
-    return result;
-  };
+  const resultOf = oncePerFrozen((data): { json: string; bytes?: Buffer } => ({
+    json: JSON.stringify({ result: { data: serialize(data) } }),
+  }));
   const singleBody = (data: unknown) => {
     const result = resultOf(data);
     result.bytes ??= Buffer.from(result.json);

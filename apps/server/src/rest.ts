@@ -1,4 +1,4 @@
-import { DomainError } from '@clapper/api';
+import { DomainError, oncePerFrozen, type RestRoute } from '@clapper/api';
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
@@ -6,16 +6,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { refusalOf } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
 
-interface RestRouteDef {
-  procedurePath: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  path: string;
-  procedure: { _def: { type: string; inputs: unknown[] } };
-}
-
 export interface RestOptions<TContext> {
   router: AnyTRPCRouter;
-  routes: RestRouteDef[];
+  routes: RestRoute[];
   /** The OpenAPI document, served at `/openapi.json`: made once, after the server is ready. */
   document: () => Promise<object>;
   createContext(req: FastifyRequest, reply: FastifyReply): TContext;
@@ -94,7 +87,6 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
     const type = def.type as 'query' | 'mutation';
     const fromQuery = route.method === 'GET' || route.method === 'DELETE';
     const readInput = inputReader(route.procedure._def.inputs[0], fromQuery);
-    const frozenBodies = new WeakMap<object, Buffer>();
     api.route({
       method: route.method,
       url: route.path.replace(/\{(\w+)\}/g, ':$1'),
@@ -111,9 +103,7 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
             signal: undefined,
             batchIndex: 0,
           });
-          return reply
-            .header('content-type', 'application/json; charset=utf-8')
-            .send(jsonOf(data, frozenBodies));
+          return reply.header('content-type', 'application/json; charset=utf-8').send(jsonOf(data));
         } catch (cause) {
           return sendError(req, reply, cause, call);
         }
@@ -129,18 +119,8 @@ interface Call {
   ctx: unknown;
 }
 
-/** A cached (frozen) answer cannot change: its bytes are made once while it lives. */
-function jsonOf(data: unknown, frozen: WeakMap<object, Buffer>): string | Buffer {
-  if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) {
-    return JSON.stringify(data);
-  }
-  let bytes = frozen.get(data);
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(data));
-    frozen.set(data, bytes);
-  }
-  return bytes;
-}
+/** The answer's JSON; a cached (frozen) answer's bytes are made once while it lives. */
+const jsonOf = oncePerFrozen((data) => Buffer.from(JSON.stringify(data)));
 
 /** A refusal of the request's input, naming the field, as the procedures' own refusals do. */
 function inputError(field: string, message: string) {

@@ -33,6 +33,7 @@ export * as users from './domain/users';
 export { ZCreateUserInput } from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
 export { IDEMPOTENCY_KEPT_MS } from './idempotency';
+export { deepFreeze, oncePerFrozen } from './read-cache';
 export { openApiDocument, REST_BASE, type RestRoute, restRoutes } from './rest/document';
 export type { ClapperMeta } from './rest/meta';
 export * from './root';

@@ -199,3 +199,21 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * `make`, remembered for each frozen object it is given while that object lives: a frozen
+ * value (a cached page, a live event sent to every subscriber) cannot change, so what is made
+ * from it (its serialized form, its bytes) is made once. Anything else is made every time.
+ */
+export function oncePerFrozen<T>(make: (value: unknown) => T): (value: unknown) => T {
+  const made = new WeakMap<object, T>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return make(value);
+    let result = made.get(value);
+    if (result === undefined) {
+      result = make(value);
+      made.set(value, result);
+    }
+    return result;
+  };
+}

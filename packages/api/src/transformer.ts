@@ -1,5 +1,6 @@
 import superjson from 'superjson';
 import { assertShallow } from './input-depth';
+import { oncePerFrozen } from './read-cache';
 
 /**
  * superjson's `serialize`, byte for byte, for what the API answers almost
@@ -7,23 +8,12 @@ import { assertShallow } from './input-depth';
  * and valid Dates, with no object twice. Anything else (undefined, Map, a class
  * instance, NaN, a shared object...) goes to superjson itself. superjson's
  * general walk cost more than the rest of a 100-task list; the tests hold this
- * one to superjson's output on generated values.
+ * one to superjson's output on generated values. A frozen value (a cached page, an event
+ * every live subscriber is sent) is serialized once.
  */
-export function serialize(value: unknown): Serialized {
-  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) {
-    return serializePlain(value) ?? (superjson.serialize(value) as Serialized);
-  }
-  // A frozen value (a cached page, an event every live subscriber is sent) cannot change:
-  // its wire form is made once while it lives.
-  let serialized = frozenForms.get(value);
-  if (!serialized) {
-    serialized = serializePlain(value) ?? (superjson.serialize(value) as Serialized);
-    frozenForms.set(value, serialized);
-  }
-  return serialized;
-}
-
-const frozenForms = new WeakMap<object, Serialized>();
+export const serialize: (value: unknown) => Serialized = oncePerFrozen(
+  (value) => serializePlain(value) ?? (superjson.serialize(value) as Serialized),
+);
 
 type Serialized = { json: unknown; meta?: { values: unknown; v: 1 } };
 
