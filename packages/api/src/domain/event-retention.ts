@@ -16,8 +16,11 @@ import { endOfDayUtc } from './time';
 const ZDayText = z.iso.date();
 const ZInstant = z.iso.datetime({ offset: true });
 
-/** Events deleted per statement, each its own short transaction (tens of milliseconds). */
-export const PRUNE_BATCH_SIZE = 2000;
+/**
+ * Events per delete statement. SQLite deletes on the server's own thread, where every request
+ * waits for the statement (tens of µs an event with the log's indexes): its batches are small.
+ */
+export const PRUNE_BATCH_SIZE = { sqlite: 500, postgres: 2000 } as const;
 /**
  * The least pause between batches; a batch that took longer is followed by a pause as long,
  * so the writers waiting on the connection get at least half of its time.
@@ -34,7 +37,7 @@ export interface PruneEventsOptions {
   force?: boolean;
   /** Count what would go; delete nothing. */
   dryRun?: boolean;
-  /** Events per batch (`PRUNE_BATCH_SIZE`). */
+  /** Events per batch (`PRUNE_BATCH_SIZE` for the dialect). */
   batchSize?: number;
   /** The least pause between batches (`PRUNE_PAUSE_MS`); at least as long as the batch took. */
   pauseMs?: number;
@@ -112,7 +115,7 @@ export async function pruneEvents(
     before,
     force = false,
     dryRun = false,
-    batchSize = PRUNE_BATCH_SIZE,
+    batchSize = PRUNE_BATCH_SIZE[services.reads.connection.dialect],
     pauseMs = PRUNE_PAUSE_MS,
     signal,
   }: PruneEventsOptions,
@@ -136,9 +139,9 @@ export async function pruneEvents(
     stopped: false,
   };
 
-  const head = await log.head();
-  if (head === null) return report;
-  const firstNew = await log.firstAtOrAfter(before);
+  const head = await services.reads.events.head();
+  if (head === 0) return report;
+  const firstNew = await services.reads.events.firstAtOrAfter(before);
   // Never the newest event: the head stays where it is.
   const below = Math.min(firstNew ?? head + 1, head);
   const cut = await log.lastAtOrBelow(below - 1);

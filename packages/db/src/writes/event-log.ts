@@ -21,20 +21,12 @@ export interface TriggerBehindRow {
  * Every statement binds its values.
  */
 export function eventLogPruning(orm: Orm, reads: ReadConnection) {
-  const at = (date: Date) => (reads.dialect === 'sqlite' ? date.getTime() : date);
   const one = async (sql: string, params: readonly unknown[]): Promise<number | null> => {
     const [row] = await reads.all<{ v: number | string | null }>(sql, params);
     return row?.v == null ? null : Number(row.v);
   };
 
   return {
-    /** The newest event's id; null for an empty log. */
-    head: () => one('select max(id) as v from events', []),
-
-    /** The first event (by id) written at or after `before`: every event before it is older. */
-    firstAtOrAfter: (before: Date) =>
-      one('select id as v from events where created_at >= ? order by id limit 1', [at(before)]),
-
     /** The last event id that exists at or below `id`; null when none does. */
     lastAtOrBelow: (id: number) => one('select max(id) as v from events where id <= ?', [id]),
 
