@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import { type Dialect, peakRssMb, startServerProcess } from '../lib/processes';
+import {
+  cpuMicros,
+  type Dialect,
+  peakRssMb,
+  RAISED_RATE_LIMIT,
+  settle,
+  startServerProcess,
+  trpcInput,
+} from '../lib/processes';
 import { fmt, type Row, type Section } from '../lib/report';
 import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 
@@ -75,8 +82,6 @@ interface Measured {
   requests: number;
 }
 
-const input = (json: unknown) => encodeURIComponent(JSON.stringify({ json }));
-
 async function hammer(
   url: string,
   load: Endpoint,
@@ -114,27 +119,6 @@ async function hammer(
   } satisfies Measured;
 }
 
-/** CPU time (user + system, all threads) a process has used, in microseconds. */
-function cpuMicros(pid: number) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticksPerSecond = 100; // Linux's USER_HZ
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
-}
-
-/**
- * Waits until the server has been idle (under a twentieth of a core) for 200 ms, up to 10 s:
- * each row starts from a quiet server rather than behind the previous row's (or the seed's)
- * write-ahead-log checkpoint and garbage collection.
- */
-async function settle(pid: number) {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const before = cpuMicros(pid);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    if (cpuMicros(pid) - before < 10_000 || performance.now() > deadline) return;
-  }
-}
-
 const describe = (m: Measured) =>
   `${fmt(m.rps)} req/s · p50 ${fmt(m.p50)} ms · p99 ${fmt(m.p99)} ms · ${m.errors} errors`;
 
@@ -149,14 +133,14 @@ function loads(projectId: string, taskId: string): Load[] {
     {
       key: 'projects.byName',
       name: 'projects.byName',
-      path: `/trpc/projects.byName?input=${input(byName)}`,
+      path: `/trpc/projects.byName?input=${trpcInput(byName)}`,
       rest: { path: `/api/v1/projects/by-name?${new URLSearchParams(byName)}` },
     },
     { key: 'auth.me', name: 'auth.me', path: '/trpc/auth.me' },
     {
       key: 'tasks.list',
       name: 'tasks.list (100 tasks with assignees)',
-      path: `/trpc/tasks.list?input=${input({ projectId, limit: 100 })}`,
+      path: `/trpc/tasks.list?input=${trpcInput({ projectId, limit: 100 })}`,
       rest: { path: `/api/v1/projects/${projectId}/tasks?limit=100` },
     },
     {
@@ -300,10 +284,8 @@ function judge(dialect: Dialect, load: Load, m: Measured, ratio: number): Partia
 }
 
 async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured>) {
-  const server = await startServerProcess(dialect, {
-    // The per-token limit (1,200 a minute by default) would measure itself; it still runs.
-    CLAPPER_RATE_LIMIT: '1000000000',
-  });
+  // The per-token limit (1,200 a minute by default) would measure itself; it still runs.
+  const server = await startServerProcess(dialect, RAISED_RATE_LIMIT);
   try {
     const studio = await seedStudio(server.url, { shots: SHOTS });
     const headers = { authorization: `Bearer ${studio.botToken}` };

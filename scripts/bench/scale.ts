@@ -15,8 +15,18 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import { openBulkDb } from '../lib/bulk-db';
-import { type Dialect, peakRssMb, type ServerProcess, startServerProcess } from '../lib/processes';
-import { fmt, type Row, type Section } from '../lib/report';
+import {
+  alive,
+  cpuMicros,
+  type Dialect,
+  peakRssMb,
+  RAISED_RATE_LIMIT,
+  type ServerProcess,
+  settle,
+  startServerProcess,
+  trpcInput,
+} from '../lib/processes';
+import { fmt, percentile, type Row, type Section } from '../lib/report';
 import {
   ARTIST_PROJECTS,
   BULK_BOTS,
@@ -58,15 +68,8 @@ const LIST_GROWTH = 1.5;
 const LIVE_P99_MS = 250;
 const LIVE_CORES = 1;
 
-const RAISED_RATE_LIMIT = { CLAPPER_RATE_LIMIT: '1000000000' };
-
-const input = (json: unknown) => encodeURIComponent(JSON.stringify({ json }));
 /** Wall-clock milliseconds, comparable across this process's threads (the SSE worker's too). */
 const now = () => performance.timeOrigin + performance.now();
-
-/** Nearest rank: the value at or below which p% of them lie. */
-const percentile = (sorted: ArrayLike<number>, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 /** Milliseconds as a row shows them; n/a when nothing was measured. */
 const ms = (n: number) => (Number.isNaN(n) ? 'n/a' : fmt(n, 1));
@@ -77,34 +80,6 @@ const count = (n: number) =>
     : n >= 1000 && n % 1000 === 0
       ? `${fmt(n / 1000)}k`
       : fmt(n);
-
-/** Whether a process is still running (not gone, nor a zombie not yet reaped). */
-function alive(pid: number) {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** CPU time (user + system, all threads) a process has used, in microseconds; NaN once gone. */
-function cpuMicros(pid: number) {
-  if (!alive(pid)) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // After the command: state, ppid, …; utime and stime are the 14th and 15th fields.
-  const ticksPerSecond = 100; // Linux's USER_HZ
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
-}
-
-/** Waits until the server has been idle (under a twentieth of a core) for 200 ms, up to 10 s. */
-async function settle(pid: number) {
-  const deadline = performance.now() + 10_000;
-  while (alive(pid)) {
-    const before = cpuMicros(pid);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    if (cpuMicros(pid) - before < 10_000 || performance.now() > deadline) return;
-  }
-}
 
 /**
  * The server with node's diagnostic report on a fatal error or an uncaught exception, so a
@@ -243,7 +218,7 @@ async function measureProbe(url: string, probe: Probe): Promise<Latency> {
   const times: number[] = [];
   for (let i = 0; i < WARM_UPS + SAMPLES; i++) {
     const started = performance.now();
-    const res = await fetch(`${url}/trpc/${probe.path}?input=${input(probe.input(i))}`, {
+    const res = await fetch(`${url}/trpc/${probe.path}?input=${trpcInput(probe.input(i))}`, {
       headers: { authorization: `Bearer ${probe.token}` },
     });
     const body = await res.text();
@@ -251,8 +226,7 @@ async function measureProbe(url: string, probe: Probe): Promise<Latency> {
     if (res.status !== 200) throw new Error(`${probe.path}: HTTP ${res.status} ${body}`);
     if (i >= WARM_UPS) times.push(ms);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
 }
 
 function listRows(dialect: Dialect, all: Probe[], measured: Map<number, Latency[]>): Row[] {
@@ -548,16 +522,16 @@ async function liveCount(
     lost: expected - seen.size,
     duplicates,
     foreign,
-    p50: p(latencies, 50),
-    p99: p(latencies, 99),
+    p50: p(latencies, 0.5),
+    p99: p(latencies, 0.99),
     max: latencies.length ? latencies[latencies.length - 1]! : Number.NaN, // sorted by p()
-    sendP50: p(fromSend, 50),
-    sendP99: p(fromSend, 99),
+    sendP50: p(fromSend, 0.5),
+    sendP99: p(fromSend, 0.99),
     serverCores: cpu / 1e6 / seconds,
     benchCores: (bench.user + bench.system) / 1e6 / seconds,
     seconds,
-    mutationP50: p(took, 50),
-    mutationP99: p(took, 99),
+    mutationP50: p(took, 0.5),
+    mutationP99: p(took, 0.99),
     failedComments: failed.length,
     reconnects: got.reconnects,
     sendSeconds,
@@ -608,8 +582,7 @@ async function measureDialect(dialect: Dialect, notes: string[]): Promise<Row[]>
     return server;
   };
   const stop = async () => {
-    // A server that died is gone already (and its stop() would wait for an exit that came).
-    if (server && alive(server.pid)) await server.stop();
+    await server?.stop();
     server = undefined;
   };
   const timings: string[] = [];

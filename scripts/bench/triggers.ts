@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type ClapperClient, createClapperClient } from '@clapper/client';
 import { ROOT, shellEnv, startServerProcess } from '../lib/processes';
-import { fmt, median, type Section } from '../lib/report';
+import { fmt, median, percentile, type Section } from '../lib/report';
 import { inParallel, seedStudio } from '../lib/seed';
 
 /** Comments a second, and for how long, in the latency row. */
@@ -18,11 +18,6 @@ const SECONDS = 10;
 const BACKLOG = 5000;
 
 const script = (name: string) => fileURLToPath(new URL(`./scripts/${name}`, import.meta.url));
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 /** A trigger file run as `pnpm bot` runs it (the runner's bin, without pnpm's start). */
 function startTrigger(file: string, url: string, token: string, args: string[] = []) {
@@ -160,9 +155,9 @@ export async function triggersBench(): Promise<Section> {
     const noopMs = performance.now() - noopStart;
     await noop.stop();
 
-    const p50 = percentile(toHandler, 50);
-    const p99 = percentile(toHandler, 99);
-    const streamP50 = percentile(toStream, 50);
+    const p50 = percentile(toHandler, 0.5);
+    const p99 = percentile(toHandler, 0.99);
+    const streamP50 = percentile(toStream, 0.5);
     const perSecond = BACKLOG / (noopMs / 1000);
     const streamPerSecond = BACKLOG / (replayMs / 1000);
     return {
@@ -181,7 +176,7 @@ export async function triggersBench(): Promise<Section> {
         {
           name: 'handler start after the mutation answered, p99',
           value: `${fmt(p99)} ms`,
-          baseline: `${fmt(percentile(toStream, 99))} ms (plain subscription, p99)`,
+          baseline: `${fmt(percentile(toStream, 0.99))} ms (plain subscription, p99)`,
           target: '≤ 500 ms',
           met: p99 <= 500,
         },

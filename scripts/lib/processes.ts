@@ -51,6 +51,12 @@ export function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 export const BENCH_ADMIN = { email: 'bench@clapper.test', password: 'bench-password-1' };
 
+/** Server env moving the per-token rate limit (1,200 a minute by default) out of the way. */
+export const RAISED_RATE_LIMIT = { CLAPPER_RATE_LIMIT: '1000000000' };
+
+/** A tRPC query's `input` parameter (the superjson wire shape), URL-encoded. */
+export const trpcInput = (json: unknown) => encodeURIComponent(JSON.stringify({ json }));
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -63,10 +69,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a child has exited: with a code, or killed by a signal (a fatal abort, SIGKILL). */
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 async function waitForHealth(url: string, child: ChildProcess, stderr: () => string) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr()}`);
+    if (exited(child)) throw new Error(`server exited: ${stderr()}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
@@ -84,6 +93,38 @@ export function peakRssMb(pid: number) {
   return kb / 1024;
 }
 
+/** Whether a process is still running (not gone, nor a zombie not yet reaped). */
+export function alive(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** CPU time (user + system, all threads) a process has used, in microseconds; NaN once gone. */
+export function cpuMicros(pid: number) {
+  if (!alive(pid)) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After the command: state, ppid, …; utime and stime are the 14th and 15th fields.
+  const ticksPerSecond = 100; // Linux's USER_HZ
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}
+
+/**
+ * Waits until a process has been idle (under a twentieth of a core) for 200 ms, up to 10 s, or
+ * until it is gone: each measurement starts from a quiet server rather than behind the previous
+ * one's (or the seed's) write-ahead-log checkpoint and garbage collection.
+ */
+export async function settle(pid: number) {
+  const deadline = performance.now() + 10_000;
+  while (alive(pid)) {
+    const before = cpuMicros(pid);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (cpuMicros(pid) - before < 10_000 || performance.now() > deadline) return;
+  }
+}
+
 export interface ServerProcess {
   url: string;
   pid: number;
@@ -96,7 +137,7 @@ export interface ServerProcess {
 function stopper(child: ChildProcess) {
   return () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (exited(child)) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
@@ -130,6 +171,9 @@ export async function startServerProcess(
     cwd: ROOT,
     env: {
       ...process.env,
+      // Never prune the event log, whatever the developer's own setting: a seeded log must
+      // keep its size for the whole bench.
+      CLAPPER_EVENTS_RETAIN_DAYS: '0',
       DATABASE_URL: db.url,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -157,7 +201,7 @@ export async function startServerProcess(
     },
     kill: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        if (exited(child)) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),

@@ -31,6 +31,12 @@ export const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** Nearest rank: the smallest value with at least a fraction `p` (0 < p ≤ 1) of all at or below. */
+export const percentile = (values: ArrayLike<number>, p: number) => {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+};
+
 export function machine() {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
