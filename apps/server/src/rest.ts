@@ -9,7 +9,11 @@ import { callProcedure, type ProcedureDef } from './lean-trpc';
 export interface RestOptions<TContext> {
   router: AnyTRPCRouter;
   routes: RestRoute[];
-  /** The OpenAPI document, served at `/openapi.json`: made once, after the server is ready. */
+  /**
+   * The OpenAPI document, served at `/openapi.json`: made once, when first asked for. Its
+   * modules take a few hundred milliseconds to load, which no start (and no request made
+   * just after one) should wait for.
+   */
   document: () => Promise<object>;
   createContext(req: FastifyRequest, reply: FastifyReply): TContext;
   onError(opts: { error: TRPCError; path?: string; req: FastifyRequest }): void;
@@ -31,13 +35,6 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
     documentJson ??= options.document().then((document) => JSON.stringify(document));
     return documentJson;
   };
-  // Made in the background once the server is ready, so no start waits for it.
-  api.addHook('onReady', (done) => {
-    setImmediate(() =>
-      documentOnce().catch((err) => api.log.error({ err }, 'no OpenAPI document')),
-    );
-    done();
-  });
 
   const sendError = (req: FastifyRequest, reply: FastifyReply, cause: unknown, route?: Call) => {
     const error = getTRPCErrorFromUnknown(cause);
