@@ -1,4 +1,4 @@
-import { oncePerFrozen } from '@clapper/api';
+import { batchesOf, oncePerFrozen } from '@clapper/api';
 import type { AnyTRPCRouter } from '@trpc/server';
 import {
   getErrorShape,
@@ -43,8 +43,9 @@ const SSE_HEADERS = {
  * caller may see), and the bytes are the producer's: `connected` with the client options,
  * `data:`/`id:` per tracked item, `ping` after `sse.ping.intervalMs` of silence,
  * `serialized-error` with the error's shape, `return` at the end. An item's frame is made once
- * for every subscriber it goes to, and the frames of one turn of the event loop go out in one
- * write. `test/lean-sse.test.ts` holds it to tRPC's bytes.
+ * for every subscriber it goes to, and a procedure that yields batches (`Batched`, as the event
+ * feed does with what the hub read together) has each batch written in one go, one async step
+ * per batch, not per item. `test/lean-sse.test.ts` holds it to tRPC's bytes.
  */
 export function leanSseHook<TContext>({
   router,
@@ -62,8 +63,13 @@ export function leanSseHook<TContext>({
   const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
   const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
-  // An item's `data:` line: made once for a frozen event, which goes to every subscriber.
-  const dataLine = oncePerFrozen((data) => `data: ${serialize(data)}\n`);
+  // An item's frame: made once for a frozen event, which goes to every subscriber.
+  const dataLine = (data: unknown) => `data: ${serialize(data)}\n`;
+  const frameOf = oncePerFrozen((value) =>
+    isTrackedEnvelope(value)
+      ? `${dataLine(value[1])}id: ${value[0]}\n\n\n`
+      : `${dataLine(value)}\n\n`,
+  );
 
   return async function leanSse(req: FastifyRequest, reply: FastifyReply) {
     if (req.method !== 'GET') return;
@@ -109,22 +115,16 @@ export function leanSseHook<TContext>({
     res.on('close', () => abort.abort());
     res.writeHead(200, { ...SSE_HEADERS, vary: 'trpc-accept, accept' });
 
-    // Frames written in one turn of the event loop leave in one write.
-    let pending: string[] = [];
+    // A batch of frames goes out in one write (the response corks the socket until the tick ends).
     let ping: NodeJS.Timeout | undefined;
-    const flush = () => {
-      if (pending.length === 0 || res.writableEnded) return;
-      res.write(pending.length === 1 ? pending[0] : pending.join(''));
-      pending = [];
+    const write = (frames: string) => {
+      if (res.writableEnded || res.destroyed) return;
+      res.write(frames);
       ping?.refresh();
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         req.log.info({ path, buffered: res.writableLength }, 'slow subscriber let go');
         res.destroy();
       }
-    };
-    const write = (frame: string) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push(frame);
     };
     if (pingMs > 0) {
       ping = setInterval(() => write('event: ping\ndata: \n\n\n'), pingMs);
@@ -132,7 +132,7 @@ export function leanSseHook<TContext>({
     write(connected);
 
     let ctx: TContext | undefined;
-    let iterator: AsyncIterator<unknown> | undefined;
+    let iterator: AsyncIterator<readonly unknown[], void> | undefined;
     try {
       ctx = createContext(req, reply);
       const result = await callProcedure(def, {
@@ -144,13 +144,13 @@ export function leanSseHook<TContext>({
         batchIndex: 0,
       });
       if (!isAsyncIterable(result)) throw new Error(`${path} did not return an async iterable`);
-      iterator = result[Symbol.asyncIterator]();
+      iterator = batchesOf(result) ?? oneByOne(result[Symbol.asyncIterator]());
       while (!abort.signal.aborted) {
         const step = await iterator.next();
         if (step.done) break;
-        const value = step.value;
-        if (isTrackedEnvelope(value)) write(`${dataLine(value[1])}id: ${value[0]}\n\n\n`);
-        else write(`${dataLine(value)}\n\n`);
+        let frames = '';
+        for (const value of step.value) frames += frameOf(value);
+        if (frames) write(frames);
       }
       if (!abort.signal.aborted) write('event: return\ndata: \n\n\n');
     } catch (cause) {
@@ -163,8 +163,16 @@ export function leanSseHook<TContext>({
     } finally {
       clearInterval(ping);
       await iterator?.return?.().catch(() => undefined);
-      flush();
       res.end();
     }
+  }
+}
+
+/** Any other subscription's items, as batches of one. */
+async function* oneByOne(items: AsyncIterator<unknown>): AsyncGenerator<readonly unknown[], void> {
+  try {
+    for (let step = await items.next(); !step.done; step = await items.next()) yield [step.value];
+  } finally {
+    await items.return?.();
   }
 }

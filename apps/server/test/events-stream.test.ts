@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { eventStream } from '@clapper/api';
+import { eventFeed } from '@clapper/api';
 import {
   adminClient,
   createStudio,
@@ -210,7 +210,7 @@ describe('events.subscribe over SSE', () => {
       setSessionCookie() {},
       clearSessionCookie() {},
     };
-    const stream = eventStream(
+    const stream = eventFeed(
       { services: server.services, transport },
       { types: ['comment.*'] },
       abort.signal,

@@ -9,6 +9,7 @@ export {
   type TokenClaims,
   type TokenService,
 } from './auth/tokens';
+export { type Batched, batchesOf } from './batched';
 export * from './bootstrap';
 export { ChangeTracker } from './changes';
 export { type ApiConfig, defaultApiConfig } from './config';
@@ -23,7 +24,7 @@ export {
   type EventDataByType,
 } from './domain/event-catalog';
 // The live feed without HTTP, for tests of its own bookkeeping.
-export { eventStream } from './domain/event-feed';
+export { eventFeed } from './domain/event-feed';
 export * as eventRetention from './domain/event-retention';
 export * as projects from './domain/projects';
 export { ZProjectMemberInput } from './domain/projects';

@@ -1,7 +1,8 @@
 /** The event log: a page of it, and the live feed, each showing only what the caller may see. */
 import type { EventRow } from '@clapper/db';
-import { tracked } from '@trpc/server';
+import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { z } from 'zod';
+import { type Batched, batched } from '../batched';
 import type { RequestTransport } from '../context';
 import { toTRPCError } from '../errors';
 import { toPage, ZEventCursor, ZLimit } from '../pagination';
@@ -59,83 +60,97 @@ export async function listEvents(
 
 /**
  * The live feed (`events.subscribe`, server-sent events), each event tracked by its id so a
- * reconnecting client resumes where it stopped, receiving what it missed once.
+ * reconnecting client resumes where it stopped, receiving what it missed once. It comes in the
+ * hub's batches: the audience decides a batch once for all subscribers, and a consumer that
+ * takes batches whole (the server's SSE stream) writes each in one go.
  */
-export async function* eventStream(
+export function eventFeed(
   { services, transport }: { services: ApiServices; transport: RequestTransport },
   input: z.infer<typeof ZSubscribeInput>,
   signal: AbortSignal | undefined,
-) {
-  // Batches as the hub read them: the audience decides each batch once for all subscribers.
-  const queue: (readonly EventRow[])[] = [];
-  let wake: (() => void) | undefined;
-  const unsubscribe = services.events.subscribe((rows) => {
-    queue.push(rows);
-    wake?.();
-  });
-  // One listener for the stream's life: one per wait piled up (Node checks each new one
-  // against all those before it), and kept every closure alive until the stream ended.
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const audience = audienceOf(services);
-  const delivered = new Set<number>();
-  const wanted = (e: EventRow) =>
-    !delivered.has(e.id) &&
-    (!input.projectId || e.projectId === input.projectId) &&
-    matchesTypes(input.types, e.type);
-
-  /** Each batch re-checks the credential (from the cache) and what the caller may read. */
-  async function* emit(rows: readonly EventRow[]) {
-    // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
-    const { visible } = await audience.decide(rows, transport.credential).catch((error) => {
-      throw toTRPCError(error) ?? error;
+): Batched<SharedItem> {
+  return batched(async function* () {
+    const queue: (readonly EventRow[])[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = services.events.subscribe((rows) => {
+      queue.push(rows);
+      wake?.();
     });
-    for (const row of rows) {
-      if (!wanted(row) || !visible(row)) continue;
-      delivered.add(row.id);
-      yield tracked(String(row.id), sharedView(row));
-    }
-  }
+    // One listener for the stream's life: one per wait piled up (Node checks each new one
+    // against all those before it), and kept every closure alive until the stream ended.
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const audience = audienceOf(services);
+    // The hub sends each event once, so only what the replay sent (ids up to the head when the
+    // stream began) can come again, when the hub re-reads an id it saw skipped.
+    let head = 0;
+    const replayed = new Set<number>();
 
-  try {
-    const head = await services.events.head();
-    if (input.lastEventId) {
-      let from = Number(input.lastEventId);
-      while (from < head) {
-        const rows = (await services.reads.events.since(from, [], 500)).filter((r) => r.id <= head);
-        if (rows.length === 0) break;
-        yield* emit(rows);
-        from = rows[rows.length - 1]!.id;
+    /** Each batch re-checks the credential (from the cache) and what the caller may read. */
+    async function pick(rows: readonly EventRow[], replaying: boolean) {
+      // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
+      const { visible } = await audience.decide(rows, transport.credential).catch((error) => {
+        throw toTRPCError(error) ?? error;
+      });
+      const items: SharedItem[] = [];
+      for (const row of rows) {
+        if (input.projectId && row.projectId !== input.projectId) continue;
+        if (!matchesTypes(input.types, row.type) || !visible(row)) continue;
+        if (replaying) replayed.add(row.id);
+        else if (row.id <= head && replayed.has(row.id)) continue;
+        items.push(sharedItem(row));
       }
+      return items;
     }
-    while (!signal?.aborted) {
-      if (queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          if (signal?.aborted) resolve();
-        });
-        wake = undefined;
+
+    try {
+      head = await services.events.head();
+      if (input.lastEventId) {
+        let from = Number(input.lastEventId);
+        while (from < head) {
+          const rows = (await services.reads.events.since(from, [], 500)).filter(
+            (r) => r.id <= head,
+          );
+          if (rows.length === 0) break;
+          // Only the newest can come again from the hub's re-reads of skipped ids.
+          if (replayed.size > 10_000) replayed.clear();
+          const items = await pick(rows, true);
+          if (items.length > 0) yield items;
+          from = rows[rows.length - 1]!.id;
+        }
       }
-      for (const batch of queue.splice(0)) yield* emit(batch);
-      if (delivered.size > 10_000) delivered.clear();
+      while (!signal?.aborted) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (signal?.aborted) resolve();
+          });
+          wake = undefined;
+        }
+        for (const batch of queue.splice(0)) {
+          const items = await pick(batch, false);
+          if (items.length > 0) yield items;
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
     }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    unsubscribe();
-  }
+  });
 }
 
-const views = new WeakMap<EventRow, ReturnType<typeof eventView>>();
+type SharedItem = TrackedEnvelope<ReturnType<typeof eventView>>;
+const items = new WeakMap<EventRow, SharedItem>();
 
 /**
- * One frozen view of an event for every subscriber it goes to: the serializer makes a frozen
- * value's wire form once (transformer.ts), however many streams send it.
+ * One frozen tracked item per event for every subscriber it goes to: its wire form is made
+ * once (transformer.ts, lean-sse.ts), however many streams send it.
  */
-function sharedView(row: EventRow) {
-  let view = views.get(row);
-  if (!view) {
-    view = deepFreeze(eventView(row));
-    views.set(row, view);
+function sharedItem(row: EventRow): SharedItem {
+  let item = items.get(row);
+  if (!item) {
+    item = Object.freeze(tracked(String(row.id), deepFreeze(eventView(row)))) as SharedItem;
+    items.set(row, item);
   }
-  return view;
+  return item;
 }

@@ -1,4 +1,4 @@
-import { eventStream, listEvents, ZListEventsInput, ZSubscribeInput } from '../domain/event-feed';
+import { eventFeed, listEvents, ZListEventsInput, ZSubscribeInput } from '../domain/event-feed';
 import { rest } from '../rest/meta';
 import * as wire from '../rest/wire';
 import { readProcedure, router } from '../trpc';
@@ -9,11 +9,7 @@ export const eventsRouter = router({
     .input(ZListEventsInput)
     .query(({ ctx, input }) => listEvents(ctx, input)),
   /** Server-sent events (tRPC's httpSubscriptionLink), resumable by the last event id. */
-  subscribe: readProcedure.input(ZSubscribeInput).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    yield* eventStream(ctx, input, signal);
-  }),
+  subscribe: readProcedure
+    .input(ZSubscribeInput)
+    .subscription(({ ctx, input, signal }) => eventFeed(ctx, input, signal)),
 });
