@@ -1,4 +1,5 @@
-import { type HotReads, type Orm, Person } from '@clapper/db';
+import { type HotReads, type Orm, Person, type PersonRow } from '@clapper/db';
+import DataLoader from 'dataloader';
 import { endOfDayUtc } from '../domain/time';
 import { type RefusalReason, unauthorized } from '../errors';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
@@ -106,10 +107,35 @@ function userWithLiveSession(
 }
 
 function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
-  return credentials.personThrough(id, async (): Promise<PersonSnapshot | null> => {
-    const person = await reads.people.byId(id);
-    return (
-      person && {
+  return credentials.personThrough(id, () => personSnapshots(reads).load(id));
+}
+
+const loaders = new WeakMap<HotReads, DataLoader<string, PersonSnapshot | null>>();
+
+/**
+ * The people read for authentication in one tick, read in one statement: the live event feed
+ * re-checks every subscriber's credential per batch, so when a thousand cache entries lapse
+ * together they cost one read, not a thousand.
+ */
+function personSnapshots(reads: HotReads) {
+  let loader = loaders.get(reads);
+  if (!loader) {
+    loader = new DataLoader(
+      async (ids) => {
+        const found = new Map((await reads.people.byIds(ids)).map((p) => [p.id, p]));
+        return ids.map((id) => snapshotOf(found.get(id)));
+      },
+      // The credential cache keeps what was read, and forgets it when a writer says so.
+      { cache: false, maxBatchSize: 1000 },
+    );
+    loaders.set(reads, loader);
+  }
+  return loader;
+}
+
+function snapshotOf(person: PersonRow | undefined): PersonSnapshot | null {
+  return person
+    ? {
         id: person.id,
         kind: person.kind,
         name: person.name,
@@ -122,8 +148,7 @@ function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
         departmentIds: person.departments.map((d) => d.id),
         lastUsedAt: person.lastUsedAt,
       }
-    );
-  });
+    : null;
 }
 
 function loadSession({ reads, credentials }: AuthenticateDeps, id: string) {

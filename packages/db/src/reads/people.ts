@@ -109,6 +109,14 @@ export function peopleReads(db: ReadConnection) {
       return person ?? null;
     },
 
+    /** Several people (those found, in no given order): two statements however many. */
+    async byIds(ids: readonly string[]): Promise<PersonRow[]> {
+      if (ids.length === 0) return [];
+      return withDepartments(
+        await db.all<RawPerson>(`${PERSON} where ${db.inList('p.id')}`, [db.list(ids)]),
+      );
+    },
+
     /**
      * A page of users or bots matching `filter`, in `order` (`limit + 1` rows, for the next
      * cursor), and how many match in all; `cursorFound` is false when the cursor's person is gone.

@@ -1,0 +1,115 @@
+import { authenticate, batchesOf, eventFeed } from '@clapper/api';
+import type { EventRow } from '@clapper/db';
+import {
+  adminClient,
+  createBot,
+  createStudio,
+  login,
+  startTestServer,
+  type TestServer,
+  testClock,
+  until,
+} from '@clapper/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What a studio with a thousand live subscribers costs the server: found by `pnpm bench scale`.
+const clock = testClock();
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ countQueries: true, now: clock.now });
+});
+afterAll(() => server?.close());
+
+/** `count` listeners on the server's event hub that only count. */
+function listeners(count: number) {
+  const stops = Array.from({ length: count - 1 }, () => server.services.events.subscribe(() => {}));
+  const fanOuts: { at: number; ids: number[] }[] = [];
+  stops.push(
+    server.services.events.subscribe((rows: EventRow[]) => {
+      fanOuts.push({ at: performance.now(), ids: rows.map((r) => r.id) });
+    }),
+  );
+  return {
+    fanOuts,
+    stop() {
+      for (const stop of stops) stop();
+    },
+  };
+}
+
+describe('event fan-out with many subscribers', () => {
+  it('spaces fan-outs by the number of listeners: the first event at once, the next ones together', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    const task = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    // 1,000 listeners: fan-outs at least 100 ms apart.
+    const hub = listeners(1000);
+    const abort = new AbortController();
+    const adminToken = await login(server);
+    const feed = batchesOf(
+      eventFeed(
+        { services: server.services, transport: { ...noCookies, credential: adminToken } },
+        { types: ['comment.added'] },
+        abort.signal,
+      ),
+    )!;
+    const batches: number[] = [];
+    const reading = (async () => {
+      for (let step = await feed.next(); !step.done; step = await feed.next()) {
+        batches.push(step.value.length);
+      }
+    })();
+    try {
+      // Once the feed is live, and after a quiet spell: the next event goes out at once.
+      await admin.comments.add.mutate({ taskId: task.id, text: 'warm-up' });
+      await until(() => (batches.length > 0 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      hub.fanOuts.length = 0;
+      batches.length = 0;
+      const ids: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        await admin.comments.add.mutate({ taskId: task.id, text: `burst ${i}` });
+        ids.push((await server.services.reads.events.head())!);
+      }
+      const delivered = await until(() => {
+        const all = hub.fanOuts.flatMap((f) => f.ids);
+        return ids.every((id) => all.includes(id)) ? all : undefined;
+      }, 2000);
+      // Every event once, in fewer fan-outs than events; the first went out on its own at once.
+      expect(delivered.filter((id) => ids.includes(id))).toEqual(ids);
+      expect(hub.fanOuts.length).toBeLessThan(ids.length);
+      expect(hub.fanOuts[0]!.ids).toEqual([ids[0]]);
+      for (let i = 1; i < hub.fanOuts.length; i++) {
+        expect(hub.fanOuts[i]!.at - hub.fanOuts[i - 1]!.at).toBeGreaterThanOrEqual(98);
+      }
+      // The feed hands them on as the hub read them: whole batches, not one by one.
+      await until(() => (batches.reduce((a, b) => a + b, 0) === ids.length ? true : undefined));
+      expect(batches.length).toBe(hub.fanOuts.length);
+    } finally {
+      abort.abort();
+      hub.stop();
+      await reading;
+    }
+  });
+
+  it('reads the people of credentials checked in one tick in one statement', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 20; i++) tokens.push((await createBot(server, { role: 'artist' })).token);
+    // Checked once (their signatures are then known), and the credential cache's entries lapse
+    // together, as a live feed's subscribers' do when it re-checks them all for each batch.
+    await Promise.all(tokens.map((t) => authenticate(server.services, t)));
+    clock.advance(server.services.config.credentialCacheTtlMs + 1);
+    server.queries.length = 0;
+    const principals = await Promise.all(tokens.map((t) => authenticate(server.services, t)));
+    expect(new Set(principals.map((p) => p.id)).size).toBe(tokens.length);
+    const personReads = server.queries.filter((sql) =>
+      /from people p left join people c/.test(sql),
+    );
+    expect(personReads).toHaveLength(1);
+  });
+});
+
+const noCookies = { ip: 'test', setSessionCookie() {}, clearSessionCookie() {} };
