@@ -126,10 +126,15 @@ export function leanSseHook<TContext>({
         res.destroy();
       }
     };
-    if (pingMs > 0) {
-      ping = setInterval(() => write('event: ping\ndata: \n\n\n'), pingMs);
-    }
-    write(connected);
+    // `connected` goes out once the procedure runs: a client that acts when it sees it (a test,
+    // a script) must not act before the feed listens.
+    let isConnected = false;
+    const connect = () => {
+      if (isConnected) return;
+      isConnected = true;
+      write(connected);
+      if (pingMs > 0) ping = setInterval(() => write('event: ping\ndata: \n\n\n'), pingMs);
+    };
 
     let ctx: TContext | undefined;
     let iterator: AsyncIterator<readonly unknown[], void> | undefined;
@@ -145,16 +150,20 @@ export function leanSseHook<TContext>({
       });
       if (!isAsyncIterable(result)) throw new Error(`${path} did not return an async iterable`);
       iterator = batchesOf(result) ?? oneByOne(result[Symbol.asyncIterator]());
-      while (!abort.signal.aborted) {
-        const step = await iterator.next();
-        if (step.done) break;
+      // The first step starts the generator, which subscribes before its first await.
+      let next = iterator.next();
+      connect();
+      // Every step asked for is awaited: one left pending could reject with no one to hear it.
+      for (let step = await next; !step.done && !abort.signal.aborted; step = await next) {
         let frames = '';
         for (const value of step.value) frames += frameOf(value);
         if (frames) write(frames);
+        next = iterator.next();
       }
       if (!abort.signal.aborted) write('event: return\ndata: \n\n\n');
     } catch (cause) {
       if (!abort.signal.aborted) {
+        connect();
         const error = getTRPCErrorFromUnknown(cause);
         onError({ error, path, req });
         const shape = getErrorShape({ config, ctx, error, input, path, type: 'subscription' });
