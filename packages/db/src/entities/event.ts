@@ -11,11 +11,13 @@ export type EventActorKind = PersonKind | 'system';
 export const Event = defineEntity({
   name: 'Event',
   tableName: 'events',
-  // targetId: a person's page lists what was done to them, newest first.
+  // targetId: a person's page lists what was done to them, newest first; taskId: a vendor's
+  // events are walked task by task, newest first.
   indexes: [
     { properties: ['projectId', 'id'] },
     { properties: ['actorId', 'id'] },
     { properties: ['targetId', 'id'] },
+    { properties: ['taskId', 'id'] },
   ],
   properties: {
     id: p.integer().primary().autoincrement(),
@@ -27,7 +29,7 @@ export const Event = defineEntity({
     targetType: p.string().length(32).nullable(),
     targetId: p.uuid().nullable(),
     /** The task an event is about (a task's own events and its comments'), for vendors' visibility. */
-    taskId: p.uuid().nullable().index(),
+    taskId: p.uuid().nullable(),
     data: p.json<Record<string, unknown>>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -10,6 +10,7 @@ export * from './session';
 export * from './setting';
 export * from './subject';
 export * from './task';
+export * from './task-assignee';
 export * from './task-status';
 export * from './task-type';
 export * from './trigger';
@@ -25,6 +26,7 @@ import { Session } from './session';
 import { Setting } from './setting';
 import { Subject } from './subject';
 import { Task } from './task';
+import { TaskAssignee } from './task-assignee';
 import { TaskStatus } from './task-status';
 import { TaskType } from './task-type';
 import { Trigger } from './trigger';
@@ -41,6 +43,7 @@ export const entities = [
   Session,
   Setting,
   Task,
+  TaskAssignee,
   TaskStatus,
   TaskType,
   Trigger,

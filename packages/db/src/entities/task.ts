@@ -3,6 +3,7 @@ import { idProperty, timestampProperties } from './base';
 import { Person } from './person';
 import { Project } from './project';
 import { Subject } from './subject';
+import { TaskAssignee } from './task-assignee';
 import { TaskStatus } from './task-status';
 import { TaskType } from './task-type';
 
@@ -19,7 +20,7 @@ export const Task = defineEntity({
     entity: () => p.manyToOne(Subject).ref().deleteRule('cascade'),
     taskType: () => p.manyToOne(TaskType).ref().deleteRule('restrict'),
     status: () => p.manyToOne(TaskStatus).ref().deleteRule('restrict'),
-    assignees: () => p.manyToMany(Person).pivotTable('task_assignees'),
+    assignees: () => p.manyToMany(Person).pivotEntity(() => TaskAssignee),
     dueDate: p.date().nullable(),
     ...timestampProperties,
   },

@@ -55,19 +55,19 @@ const toEvent = (r: EventRow): EventRow => ({
   createdAt: toDate(r.createdAt),
 });
 
-/** Past this many team projects, one `in` list replaces the walk per project. */
-const MAX_PROJECT_WALKS = 64;
+/** Past this many team projects (or a vendor's tasks), one `in` list replaces a walk for each. */
+const MAX_WALKS = 64;
 
 /**
  * The statement of a page of the log. For a caller who sees only part of it, each part is its
  * own index walk that stops after the page: the caller's own actions (`actor_id, id`), then
- * each team project's events by others (`project_id, id`), or for vendors the events of the
- * tasks assigned to them (`task_id`); the parts are disjoint, and the page is the first
+ * each team project's events by others (`project_id, id`), or for vendors the events of each
+ * task assigned to them (`task_id, id`); the parts are disjoint, and the page is the first
  * `take` of their union. One `or` over the whole log would make the database collect every
  * visible event and sort them, so a page would cost more as the log grows.
  */
 export function eventPageQuery(
-  db: Pick<ReadConnection, 'inList' | 'list'>,
+  db: Pick<ReadConnection, 'dialect' | 'inList' | 'list'>,
   filter: EventFilter,
   take: number,
 ): { sql: string; params: unknown[] } {
@@ -110,15 +110,27 @@ export function eventPageQuery(
     ? visibility.projectIds.filter((id) => id === filter.projectId)
     : visibility.projectIds;
   if (visibility.assignedTaskIds) {
-    // The ids themselves, not a subquery: PostgreSQL then sees how few rows they name.
     const tasks = visibility.assignedTaskIds;
-    if (projectIds.length && tasks.length) {
+    if (!projectIds.length || !tasks.length) {
+      // Only the vendor's own events.
+    } else if (tasks.length > MAX_WALKS) {
+      // The ids themselves, not a subquery: PostgreSQL then sees how few rows they name.
       parts.push({
         where: [db.inList('task_id'), db.inList('project_id'), others],
         params: [db.list(tasks), db.list(projectIds), visibility.actorId],
       });
+    } else {
+      // A walk per task, newest first, each stopping after the page: an `in` list reads every
+      // event of every task to sort them, more the longer the tasks have lived.
+      for (const taskId of tasks) {
+        parts.push({
+          where: ['task_id = ?', db.inList('project_id'), others],
+          params: [taskId, db.list(projectIds), visibility.actorId],
+          by: 'task_id',
+        });
+      }
     }
-  } else if (projectIds.length > MAX_PROJECT_WALKS) {
+  } else if (projectIds.length > MAX_WALKS) {
     parts.push({
       where: [db.inList('project_id'), others],
       params: [db.list(projectIds), visibility.actorId],
@@ -134,8 +146,15 @@ export function eventPageQuery(
   }
   const params: unknown[] = [];
   const selects = parts.map((part, i) => {
-    params.push(...part.params, ...commonParams, take);
     const where = [...part.where, ...common].join(' and ');
+    if (db.dialect === 'sqlite') {
+      // SQLite merges the parts' index walks as it goes, each in id order, and stops at the
+      // page: what it reads is the page and one row a part, however long the log.
+      params.push(...part.params, ...commonParams);
+      return `${EVENT} where ${where}`;
+    }
+    // PostgreSQL appends whole parts and sorts them: a limit on each keeps that to a page a part.
+    params.push(...part.params, ...commonParams, take);
     const by = part.by ? `${part.by} ${order}, ` : '';
     return `select * from (${EVENT} where ${where} order by ${by}id ${order} limit ?) p${i}`;
   });

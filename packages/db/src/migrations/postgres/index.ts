@@ -9,6 +9,7 @@ import { Migration20261129070401_bot_created_by_system } from './Migration202611
 import { Migration20261129081756_event_target_index } from './Migration20261129081756_event_target_index';
 import { Migration20261129084358_idempotency_keys } from './Migration20261129084358_idempotency_keys';
 import { Migration20261129085015_triggers } from './Migration20261129085015_triggers';
+import { Migration20261129173620_task_assignee_person_and_event_task_walks } from './Migration20261129173620_task_assignee_person_and_event_task_walks';
 
 export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -20,4 +21,5 @@ export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261129081756_event_target_index', class: Migration20261129081756_event_target_index },
   { name: 'Migration20261129084358_idempotency_keys', class: Migration20261129084358_idempotency_keys },
   { name: 'Migration20261129085015_triggers', class: Migration20261129085015_triggers },
+  { name: 'Migration20261129173620_task_assignee_person_and_event_task_walks', class: Migration20261129173620_task_assignee_person_and_event_task_walks },
 ];
