@@ -6,18 +6,20 @@ type Listener = (events: EventRow[]) => void;
 const GAP_WINDOW_MS = 10_000;
 const BATCH = 500;
 /**
- * A fan-out costs about one socket write per listener (~10 µs each), so fan-outs close together
- * are spaced by this much per listener, up to MAX_SPACING_MS: however many listen, fan-outs take
- * at most about a fifth of a core. The first event after a quiet spell goes out at once; one
- * that follows closely waits at most the spacing, and goes out with what came in the meantime.
+ * A fan-out costs a socket write per listener, so fan-outs close together are spaced by this
+ * much per listener, up to MAX_SPACING_MS: up to a thousand listeners, the writes a second stay
+ * at most ten thousand however fast events come, and past that each listener gets ten a second.
+ * The first event after a quiet spell goes out at once; one that follows closely waits at most
+ * the spacing, and goes out with what came in the meantime. A full read (the log is ahead) is
+ * followed by the next at once.
  */
 const SPACING_MS_PER_LISTENER = 0.1;
 const MAX_SPACING_MS = 100;
 
 /**
  * One reader of the event log per server, fanning new rows out to every
- * subscriber. Mutations on this server nudge it at once; a slow poll catches
- * what other processes (the CLI, other replicas) write.
+ * subscriber. Mutations on this server nudge it (spaced as above); a slow poll
+ * catches what other processes (the CLI, other replicas) write.
  */
 export class EventHub {
   private readonly listeners = new Set<Listener>();
@@ -28,11 +30,21 @@ export class EventHub {
   private again = false;
   private lastFanOut = Number.NEGATIVE_INFINITY;
   private spaced: NodeJS.Timeout | undefined;
+  /** The last read was full: the log is ahead, and the next read follows at once. */
+  private catchingUp = false;
 
   constructor(
     private readonly reads: HotReads,
     private readonly intervalMs = 500,
   ) {}
+
+  /**
+   * Ids the sequence skipped that are still re-read, in case a slower transaction commits them
+   * late: the only ones at or below the head that can still reach a subscriber.
+   */
+  lateIds(): ReadonlySet<number> {
+    return new Set(this.gaps.keys());
+  }
 
   /** The newest event id now: where a new subscription starts. */
   async head(): Promise<number> {
@@ -79,11 +91,11 @@ export class EventHub {
     }
     const spacing = Math.min(MAX_SPACING_MS, this.listeners.size * SPACING_MS_PER_LISTENER);
     const wait = this.lastFanOut + spacing - performance.now();
-    if (wait > 0) {
+    if (wait > 0 && !this.catchingUp) {
       this.spaced = setTimeout(() => {
         this.spaced = undefined;
         this.nudge();
-      }, wait);
+      }, wait).unref();
       return;
     }
     this.running = this.poll()
@@ -125,6 +137,7 @@ export class EventHub {
     this.lastId = Math.max(from, rows[rows.length - 1]!.id);
     this.lastFanOut = performance.now();
     for (const listener of this.listeners) listener(rows);
-    if (rows.length === BATCH) this.again = true;
+    this.catchingUp = rows.length === BATCH;
+    if (this.catchingUp) this.again = true;
   }
 }

@@ -115,7 +115,8 @@ const loaders = new WeakMap<HotReads, DataLoader<string, PersonSnapshot | null>>
 /**
  * The people read for authentication in one tick, read in one statement: the live event feed
  * re-checks every subscriber's credential per batch, so when a thousand cache entries lapse
- * together they cost one read, not a thousand.
+ * together they cost one read, not a thousand. A failed read fails every check of that tick,
+ * as a thousand failed reads would have.
  */
 function personSnapshots(reads: HotReads) {
   let loader = loaders.get(reads);

@@ -82,8 +82,9 @@ export function eventFeed(
     signal?.addEventListener('abort', onAbort, { once: true });
     const audience = audienceOf(services);
     // The hub sends each event once, so only what the replay sent (ids up to the head when the
-    // stream began) can come again, when the hub re-reads an id it saw skipped.
+    // stream began) can come again: an id the hub saw skipped, re-read when it commits late.
     let head = 0;
+    let late: ReadonlySet<number> = new Set();
     const replayed = new Set<number>();
 
     /** Each batch re-checks the credential (from the cache) and what the caller may read. */
@@ -96,8 +97,9 @@ export function eventFeed(
       for (const row of rows) {
         if (input.projectId && row.projectId !== input.projectId) continue;
         if (!matchesTypes(input.types, row.type) || !visible(row)) continue;
-        if (replaying) replayed.add(row.id);
-        else if (row.id <= head && replayed.has(row.id)) continue;
+        if (replaying) {
+          if (late.has(row.id)) replayed.add(row.id);
+        } else if (row.id <= head && replayed.has(row.id)) continue;
         items.push(sharedItem(row));
       }
       return items;
@@ -105,6 +107,7 @@ export function eventFeed(
 
     try {
       head = await services.events.head();
+      late = services.events.lateIds();
       if (input.lastEventId) {
         let from = Number(input.lastEventId);
         while (from < head) {
@@ -112,8 +115,6 @@ export function eventFeed(
             (r) => r.id <= head,
           );
           if (rows.length === 0) break;
-          // Only the newest can come again from the hub's re-reads of skipped ids.
-          if (replayed.size > 10_000) replayed.clear();
           const items = await pick(rows, true);
           if (items.length > 0) yield items;
           from = rows[rows.length - 1]!.id;
@@ -140,17 +141,17 @@ export function eventFeed(
 }
 
 type SharedItem = TrackedEnvelope<ReturnType<typeof eventView>>;
-const items = new WeakMap<EventRow, SharedItem>();
+const sharedItems = new WeakMap<EventRow, SharedItem>();
 
 /**
  * One frozen tracked item per event for every subscriber it goes to: its wire form is made
  * once (transformer.ts, lean-sse.ts), however many streams send it.
  */
 function sharedItem(row: EventRow): SharedItem {
-  let item = items.get(row);
+  let item = sharedItems.get(row);
   if (!item) {
     item = Object.freeze(tracked(String(row.id), deepFreeze(eventView(row)))) as SharedItem;
-    items.set(row, item);
+    sharedItems.set(row, item);
   }
   return item;
 }
