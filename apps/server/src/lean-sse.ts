@@ -70,6 +70,12 @@ export function leanSseHook<TContext>({
       ? `${dataLine(value[1])}id: ${value[0]}\n\n\n`
       : `${dataLine(value)}\n\n`,
   );
+  // A batch's frames, as bytes: made once for a frozen batch that goes to many subscribers.
+  const framesOf = oncePerFrozen((batch) => {
+    let frames = '';
+    for (const value of batch as readonly unknown[]) frames += frameOf(value);
+    return Buffer.from(frames);
+  }) as (batch: readonly unknown[]) => Buffer;
 
   return async function leanSse(req: FastifyRequest, reply: FastifyReply) {
     if (req.method !== 'GET') return;
@@ -117,7 +123,7 @@ export function leanSseHook<TContext>({
 
     // A batch of frames goes out in one write (the response corks the socket until the tick ends).
     let ping: NodeJS.Timeout | undefined;
-    const write = (frames: string) => {
+    const write = (frames: string | Buffer) => {
       if (res.writableEnded || res.destroyed) return;
       res.write(frames);
       ping?.refresh();
@@ -155,9 +161,8 @@ export function leanSseHook<TContext>({
       connect();
       // Every step asked for is awaited: one left pending could reject with no one to hear it.
       for (let step = await next; !step.done && !abort.signal.aborted; step = await next) {
-        let frames = '';
-        for (const value of step.value) frames += frameOf(value);
-        if (frames) write(frames);
+        const frames = framesOf(step.value);
+        if (frames.length > 0) write(frames);
         next = iterator.next();
       }
       if (!abort.signal.aborted) write('event: return\ndata: \n\n\n');

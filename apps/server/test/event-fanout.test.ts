@@ -57,9 +57,25 @@ describe('event fan-out with many subscribers', () => {
       ),
     )!;
     const batches: number[] = [];
+    const lists: (readonly unknown[])[] = [];
     const reading = (async () => {
       for (let step = await feed.next(); !step.done; step = await feed.next()) {
         batches.push(step.value.length);
+        lists.push(step.value);
+      }
+    })();
+    // A second subscriber who may see all of it: the same frozen list, so its bytes are made once.
+    const other = batchesOf(
+      eventFeed(
+        { services: server.services, transport: { ...noCookies, credential: adminToken } },
+        {},
+        abort.signal,
+      ),
+    )!;
+    const otherLists: (readonly unknown[])[] = [];
+    const otherReading = (async () => {
+      for (let step = await other.next(); !step.done; step = await other.next()) {
+        otherLists.push(step.value);
       }
     })();
     try {
@@ -69,6 +85,7 @@ describe('event fan-out with many subscribers', () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       hub.fanOuts.length = 0;
       batches.length = 0;
+      lists.length = 0;
       const ids: number[] = [];
       for (let i = 0; i < 10; i++) {
         await admin.comments.add.mutate({ taskId: task.id, text: `burst ${i}` });
@@ -88,10 +105,12 @@ describe('event fan-out with many subscribers', () => {
       // The feed hands them on as the hub read them: whole batches, not one by one.
       await until(() => (batches.reduce((a, b) => a + b, 0) === ids.length ? true : undefined));
       expect(batches.length).toBe(hub.fanOuts.length);
+      await until(() => (otherLists.includes(lists.at(-1)!) ? true : undefined));
+      expect(Object.isFrozen(lists.at(-1))).toBe(true);
     } finally {
       abort.abort();
       hub.stop();
-      await reading;
+      await Promise.all([reading, otherReading]);
     }
   });
 

@@ -88,7 +88,10 @@ export function eventFeed(
     const replayed = new Set<number>();
 
     /** Each batch re-checks the credential (from the cache) and what the caller may read. */
-    async function pick(rows: readonly EventRow[], replaying: boolean) {
+    async function pick(
+      rows: readonly EventRow[],
+      replaying: boolean,
+    ): Promise<readonly SharedItem[]> {
       // A refusal ends the stream as UNAUTHORIZED with its reason, not as an internal error.
       const { visible } = await audience.decide(rows, transport.credential).catch((error) => {
         throw toTRPCError(error) ?? error;
@@ -102,7 +105,8 @@ export function eventFeed(
         } else if (row.id <= head && replayed.has(row.id)) continue;
         items.push(sharedItem(row));
       }
-      return items;
+      // All of it, as for most subscribers: the batch's one frozen list, written once for all.
+      return items.length === rows.length ? wholeBatch(rows) : items;
     }
 
     try {
@@ -141,6 +145,20 @@ export function eventFeed(
 }
 
 type SharedItem = TrackedEnvelope<ReturnType<typeof eventView>>;
+const wholeBatches = new WeakMap<readonly EventRow[], readonly SharedItem[]>();
+
+/**
+ * A batch's items when a subscriber may have all of them: one frozen list for every such
+ * subscriber, so a consumer makes its wire form once (lean-sse.ts writes the same bytes to all).
+ */
+function wholeBatch(rows: readonly EventRow[]): readonly SharedItem[] {
+  let items = wholeBatches.get(rows);
+  if (!items) {
+    items = Object.freeze(rows.map(sharedItem));
+    wholeBatches.set(rows, items);
+  }
+  return items;
+}
 const sharedItems = new WeakMap<EventRow, SharedItem>();
 
 /**
