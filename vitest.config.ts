@@ -56,6 +56,9 @@ export default defineConfig({
           root: dir('./apps/admin'),
           globalSetup: ['./test/global-setup.ts'],
           env: { CLAPPER_TEST_DIALECT: 'sqlite' },
+          // A page waits on a debounced search, the server and a render: a second (vitest's
+          // default) is too short on two cores shared with the other suites.
+          expect: { poll: { timeout: 5000 } },
         },
       },
     ],
