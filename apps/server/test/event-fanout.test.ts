@@ -1,4 +1,4 @@
-import { authenticate, batchesOf, eventFeed } from '@clapper/api';
+import { authenticate, batchesOf, eventFeed, noTransport } from '@clapper/api';
 import type { EventRow } from '@clapper/db';
 import {
   adminClient,
@@ -51,7 +51,7 @@ describe('event fan-out with many subscribers', () => {
     const adminToken = await login(server);
     const feed = batchesOf(
       eventFeed(
-        { services: server.services, transport: { ...noCookies, credential: adminToken } },
+        { services: server.services, transport: { ...noTransport, credential: adminToken } },
         { types: ['comment.added'] },
         abort.signal,
       ),
@@ -67,7 +67,7 @@ describe('event fan-out with many subscribers', () => {
     // A second subscriber who may see all of it: the same frozen list, so its bytes are made once.
     const other = batchesOf(
       eventFeed(
-        { services: server.services, transport: { ...noCookies, credential: adminToken } },
+        { services: server.services, transport: { ...noTransport, credential: adminToken } },
         {},
         abort.signal,
       ),
@@ -130,5 +130,3 @@ describe('event fan-out with many subscribers', () => {
     expect(personReads).toHaveLength(1);
   });
 });
-
-const noCookies = { ip: 'test', setSessionCookie() {}, clearSessionCookie() {} };

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { eventFeed } from '@clapper/api';
+import { eventFeed, noTransport } from '@clapper/api';
 import {
   adminClient,
   createStudio,
@@ -204,12 +204,7 @@ describe('events.subscribe over SSE', () => {
       taskTypeId: studio.animate.id,
     });
     const abort = new AbortController();
-    const transport = {
-      credential: token,
-      ip: 'test',
-      setSessionCookie() {},
-      clearSessionCookie() {},
-    };
+    const transport = { ...noTransport, credential: token };
     const stream = eventFeed(
       { services: server.services, transport },
       { types: ['comment.*'] },

@@ -106,7 +106,7 @@ export function eventFeed(
         items.push(sharedItem(row));
       }
       // All of it, as for most subscribers: the batch's one frozen list, written once for all.
-      return items.length === rows.length ? wholeBatch(rows) : items;
+      return items.length === rows.length ? wholeBatch(rows, items) : items;
     }
 
     try {
@@ -151,10 +151,10 @@ const wholeBatches = new WeakMap<readonly EventRow[], readonly SharedItem[]>();
  * A batch's items when a subscriber may have all of them: one frozen list for every such
  * subscriber, so a consumer makes its wire form once (lean-sse.ts writes the same bytes to all).
  */
-function wholeBatch(rows: readonly EventRow[]): readonly SharedItem[] {
+function wholeBatch(rows: readonly EventRow[], picked: SharedItem[]): readonly SharedItem[] {
   let items = wholeBatches.get(rows);
   if (!items) {
-    items = Object.freeze(rows.map(sharedItem));
+    items = Object.freeze(picked);
     wholeBatches.set(rows, items);
   }
   return items;
