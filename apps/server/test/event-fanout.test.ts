@@ -1,4 +1,4 @@
-import { authenticate, batchesOf, eventFeed, noTransport } from '@clapper/api';
+import { authenticate, batchesOf, EventAudience, eventFeed, noTransport } from '@clapper/api';
 import type { EventRow } from '@clapper/db';
 import {
   adminClient,
@@ -128,5 +128,29 @@ describe('event fan-out with many subscribers', () => {
       /from people p left join people c/.test(sql),
     );
     expect(personReads).toHaveLength(1);
+  });
+
+  it('reads the teams and tasks of subscribers decided in one tick in one statement each', async () => {
+    const tokens: string[] = [];
+    for (const role of ['artist', 'vendor'] as const)
+      for (let i = 0; i < 10; i++) tokens.push((await createBot(server, { role })).token);
+    await Promise.all(tokens.map((t) => authenticate(server.services, t)));
+    // What a fresh audience (or one whose snapshots lapsed together) meets: every subscriber's
+    // person, teams and, for vendors, assigned tasks to read again for the same batch.
+    clock.advance(
+      Math.max(server.services.config.credentialCacheTtlMs, server.services.config.readCacheTtlMs) +
+        1,
+    );
+    server.queries.length = 0;
+    const audience = new EventAudience(server.services);
+    const batch: EventRow[] = [];
+    const decisions = await Promise.all(tokens.map((t) => audience.decide(batch, t)));
+    expect(decisions.map((d) => d.principal.role)).toEqual(
+      tokens.map((_, i) => (i < 10 ? 'artist' : 'vendor')),
+    );
+    const reads = (pattern: RegExp) => server.queries.filter((sql) => pattern.test(sql));
+    expect(reads(/from people p left join people c/)).toHaveLength(1);
+    expect(reads(/from project_members\s+where/)).toHaveLength(1);
+    expect(reads(/from task_assignees\s+where/)).toHaveLength(1);
   });
 });

@@ -195,6 +195,41 @@ describe('events.subscribe over SSE', () => {
     asArtist.stop();
   });
 
+  it('shows a vendor the events of its tasks only in projects whose team it is on, listed or live', async () => {
+    const kept = await createStudio(server);
+    const left = await createStudio(server);
+    const admin = await adminClient(server);
+    const vendor = await createTeamBot(server, kept.project.id, { role: 'vendor' });
+    await admin.projects.addMember.mutate({ projectId: left.project.id, personId: vendor.bot.id });
+    const tasks = [];
+    for (const studio of [kept, left]) {
+      const task = await admin.tasks.create.mutate({
+        entityId: studio.shot.id,
+        taskTypeId: studio.animate.id,
+      });
+      await admin.tasks.assign.mutate({ taskId: task.id, personIds: [vendor.bot.id] });
+      tasks.push(task);
+    }
+    const [inKept, inLeft] = tasks as [(typeof tasks)[0], (typeof tasks)[0]];
+    // Off one team, still assigned its task there: that task's events are no longer its to see.
+    await admin.projects.removeMember.mutate({
+      projectId: left.project.id,
+      personId: vendor.bot.id,
+    });
+    const live = subscribeEvents(vendor.client, { types: ['comment.*'] });
+    await live.ready;
+    await admin.comments.add.mutate({ taskId: inLeft.id, text: 'in the project it left' });
+    await admin.comments.add.mutate({ taskId: inKept.id, text: 'in the project it is on' });
+    await until(() => (live.received.length === 1 ? true : undefined));
+    const listed = await vendor.client.events.list.query({ limit: 100 });
+    const tasksSeen = new Set(listed.items.map((e) => e.taskId));
+    expect(tasksSeen.has(inKept.id)).toBe(true);
+    expect(tasksSeen.has(inLeft.id)).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(live.received.map((e) => e.data.taskId)).toEqual([inKept.id]);
+    live.stop();
+  });
+
   it('keeps one abort listener for a stream however many batches it waits for', async () => {
     const studio = await createStudio(server);
     const admin = await adminClient(server);

@@ -18,6 +18,7 @@ export { type Context, createContextInner, noTransport, type RequestTransport } 
 export * as bots from './domain/bots';
 export { ZCreateBotInput, ZRegenerateTokenInput } from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
+export { EventAudience } from './domain/event-audience';
 export {
   type CatalogedEventType,
   EVENT_DATA,

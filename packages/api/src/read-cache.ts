@@ -1,4 +1,5 @@
 import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
+import { tickReads } from './read-batches';
 import { LoadsInFlight, TtlMap } from './ttl-map';
 
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
@@ -94,7 +95,7 @@ export class ReadCache {
       this.teamsOf,
       personId,
       async (): Promise<ReadonlySet<string>> =>
-        new Set(await this.reads.projects.ofMember(personId)),
+        new Set(await tickReads(this.reads).teamProjectIds.load(personId)),
     );
     return ids!;
   }

@@ -182,6 +182,11 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
     }
     expect((await reads.people.byId(ids.admin))!.departments.map((d) => d.name)).toHaveLength(2);
     expect(await reads.people.byId(newId())).toBeNull();
+    // The batched twin: every person asked for that exists, as `byId` reads them.
+    const some = await reads.people.byIds([ids.vendor, newId(), ids.admin]);
+    expect(some.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      await Promise.all([ids.admin, ids.vendor].sort().map(personTwin)),
+    );
     const bots = await fresh().find(
       Person,
       { kind: 'bot' },
@@ -235,7 +240,13 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
     );
     expect([...teams.values()].at(-1)).toEqual([]);
     const ofAdmin = await fresh().find(Project, { team: ids.admin }, { orderBy: { id: 'asc' } });
-    expect((await reads.projects.ofMember(ids.admin)).sort()).toEqual(ofAdmin.map((p) => p.id));
+    const ofVendor = await fresh().find(Project, { team: ids.vendor }, { orderBy: { id: 'asc' } });
+    const nobody = newId();
+    const members = await reads.projects.ofMembers([ids.admin, ids.vendor, nobody]);
+    expect([...members.keys()]).toEqual([ids.admin, ids.vendor, nobody]);
+    expect(members.get(ids.admin)!.sort()).toEqual(ofAdmin.map((p) => p.id));
+    expect(members.get(ids.vendor)!.sort()).toEqual(ofVendor.map((p) => p.id));
+    expect(members.get(nobody)).toEqual([]);
     const all = await fresh().find(Project, {}, { orderBy: { id: 'asc' } });
     expect(await reads.projects.page('all', undefined, 10)).toEqual({
       rows: all.map(projectRowOf),
@@ -297,7 +308,16 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
       isDone: status.isDone,
       color: status.color ?? null,
     });
-    expect((await reads.tasks.idsAssignedTo(ids.vendor)).sort()).toEqual([t1]);
+    const assigned = await reads.tasks.assignedToEach([ids.vendor, ids.admin]);
+    for (const person of [ids.vendor, ids.admin]) {
+      const twins = await fresh().find(Task, { assignees: person }, { orderBy: { id: 'asc' } });
+      const byId = (a: { taskId: string }, b: { taskId: string }) =>
+        a.taskId.localeCompare(b.taskId);
+      expect(assigned.get(person)!.sort(byId)).toEqual(
+        twins.map((t) => ({ taskId: t.id, projectId: t.project.id })),
+      );
+    }
+    expect(assigned.get(ids.vendor)!.map((t) => t.taskId)).toEqual([t1]);
   });
 
   it('reads assets and shots as the ORM does, with a vendor seeing only its own', async () => {
@@ -345,7 +365,12 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
     expect(await reads.events.page({ visibility: team, order: 'desc' }, 10)).toEqual(
       all.filter((e) => e.projectId === ids.project),
     );
-    const vendor = { ...team, assignedTaskIds: await reads.tasks.idsAssignedTo(ids.vendor) };
+    const vendor = {
+      ...team,
+      assignedTaskIds: (await reads.tasks.assignedToEach([ids.vendor]))
+        .get(ids.vendor)!
+        .map((t) => t.taskId),
+    };
     expect(await reads.events.page({ visibility: vendor, order: 'desc' }, 10)).toEqual(
       all.filter((e) => e.taskId === ids.tasks[0]),
     );

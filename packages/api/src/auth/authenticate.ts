@@ -1,7 +1,7 @@
 import { type HotReads, type Orm, Person, type PersonRow } from '@clapper/db';
-import DataLoader from 'dataloader';
 import { endOfDayUtc } from '../domain/time';
 import { type RefusalReason, unauthorized } from '../errors';
+import { tickReads } from '../read-batches';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
 import type { Principal } from './principal';
 import type { RefusalLog } from './refusal-log';
@@ -107,34 +107,12 @@ function userWithLiveSession(
 }
 
 function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
-  return credentials.personThrough(id, () => personSnapshots(reads).load(id));
+  return credentials.personThrough(id, async () =>
+    snapshotOf(await tickReads(reads).person.load(id)),
+  );
 }
 
-const loaders = new WeakMap<HotReads, DataLoader<string, PersonSnapshot | null>>();
-
-/**
- * The people read for authentication in one tick, read in one statement: the live event feed
- * re-checks every subscriber's credential per batch, so when a thousand cache entries lapse
- * together they cost one read, not a thousand. A failed read fails every check of that tick,
- * as a thousand failed reads would have.
- */
-function personSnapshots(reads: HotReads) {
-  let loader = loaders.get(reads);
-  if (!loader) {
-    loader = new DataLoader(
-      async (ids) => {
-        const found = new Map((await reads.people.byIds(ids)).map((p) => [p.id, p]));
-        return ids.map((id) => snapshotOf(found.get(id)));
-      },
-      // The credential cache keeps what was read, and forgets it when a writer says so.
-      { cache: false, maxBatchSize: 1000 },
-    );
-    loaders.set(reads, loader);
-  }
-  return loader;
-}
-
-function snapshotOf(person: PersonRow | undefined): PersonSnapshot | null {
+function snapshotOf(person: PersonRow | null): PersonSnapshot | null {
   return person
     ? {
         id: person.id,

@@ -1,5 +1,6 @@
 import type { EventRow, EventVisibility, HotReads } from '@clapper/db';
 import { listReach } from '../permissions';
+import { tickReads } from '../read-batches';
 import type { Access } from './access';
 
 /**
@@ -8,25 +9,29 @@ import type { Access } from './access';
  * actions and the events of projects they may read, vendors only those about
  * tasks assigned to them.
  */
-export async function eventVisibility(
-  access: Access,
-  reads: Pick<HotReads, 'tasks'>,
-): Promise<EventVisibility> {
+export async function eventVisibility(access: Access, reads: HotReads): Promise<EventVisibility> {
   const { principal } = access;
   if (access.may('seeAllEvents')) return 'all';
   const reach = listReach('readTask', principal.role, true);
+  const teams = reach === 'none' ? new Set<string>() : await access.teamProjectIds();
   return {
     actorId: principal.id,
-    projectIds: reach === 'none' ? [] : [...(await access.teamProjectIds())],
-    // Read only for callers whose reach needs it.
-    assignedTaskIds: reach === 'assigned' ? await reads.tasks.idsAssignedTo(principal.id) : null,
+    projectIds: [...teams],
+    // Read only for callers whose reach needs it; a task outside the caller's teams is not theirs
+    // to follow.
+    assignedTaskIds:
+      reach === 'assigned'
+        ? (await tickReads(reads).assignedTasks.load(principal.id))
+            .filter((task) => teams.has(task.projectId))
+            .map((task) => task.taskId)
+        : null,
   };
 }
 
 /** The same rule in memory. */
 export async function isVisibleFilter(
   access: Access,
-  reads: Pick<HotReads, 'tasks'>,
+  reads: HotReads,
 ): Promise<(event: EventRow) => boolean> {
   const visibility = await eventVisibility(access, reads);
   if (visibility === 'all') return () => true;

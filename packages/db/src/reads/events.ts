@@ -27,7 +27,10 @@ export type EventVisibility =
   | {
       actorId: string;
       projectIds: readonly string[];
-      /** Vendors: only the events of these tasks (assigned to them) in their projects; else null. */
+      /**
+       * Vendors: only the events of these tasks, assigned to them in `projectIds` (an event about
+       * a task carries the task's project, so its task alone places it); else null.
+       */
       assignedTaskIds: readonly string[] | null;
     };
 
@@ -61,10 +64,10 @@ const MAX_WALKS = 64;
 /**
  * The statement of a page of the log. For a caller who sees only part of it, each part is its
  * own index walk that stops after the page: the caller's own actions (`actor_id, id`), then
- * each team project's events by others (`project_id, id`), or for vendors the events of each
- * task assigned to them (`task_id, id`); the parts are disjoint, and the page is the first
- * `take` of their union. One `or` over the whole log would make the database collect every
- * visible event and sort them, so a page would cost more as the log grows.
+ * each team project's events (`project_id, id`), or for vendors the events of each task
+ * assigned to them (`task_id, id`); the page is the first `take` of their union. One `or` over
+ * the whole log would make the database collect every visible event and sort them, so a page
+ * would cost more as the log grows.
  */
 export function eventPageQuery(
   db: Pick<ReadConnection, 'dialect' | 'inList' | 'list'>,
@@ -102,61 +105,47 @@ export function eventPageQuery(
   // `by`: the index column a part is ordered by too, so that index alone gives the order
   // (PostgreSQL would otherwise walk the primary key and filter, reading more the sparser
   // the part).
-  const parts: { where: string[]; params: unknown[]; by?: string }[] = [
-    { where: ['actor_id = ?'], params: [visibility.actorId], by: 'actor_id' },
-  ];
-  const others = '(actor_id is null or actor_id <> ?)';
+  const parts: { where: string; params: unknown[]; by?: string }[] = [];
+  const part = (where: string, params: unknown[], by?: string) => parts.push({ where, params, by });
+  part('actor_id = ?', [visibility.actorId], 'actor_id');
   const projectIds = filter.projectId
     ? visibility.projectIds.filter((id) => id === filter.projectId)
     : visibility.projectIds;
-  if (visibility.assignedTaskIds) {
-    const tasks = visibility.assignedTaskIds;
-    if (!projectIds.length || !tasks.length) {
-      // Only the vendor's own events.
-    } else if (tasks.length > MAX_WALKS) {
-      // The ids themselves, not a subquery: PostgreSQL then sees how few rows they name.
-      parts.push({
-        where: [db.inList('task_id'), db.inList('project_id'), others],
-        params: [db.list(tasks), db.list(projectIds), visibility.actorId],
-      });
-    } else {
-      // A walk per task, newest first, each stopping after the page: an `in` list reads every
-      // event of every task to sort them, more the longer the tasks have lived.
-      for (const taskId of tasks) {
-        parts.push({
-          where: ['task_id = ?', db.inList('project_id'), others],
-          params: [taskId, db.list(projectIds), visibility.actorId],
-          by: 'task_id',
-        });
-      }
-    }
-  } else if (projectIds.length > MAX_WALKS) {
-    parts.push({
-      where: [db.inList('project_id'), others],
-      params: [db.list(projectIds), visibility.actorId],
-    });
-  } else {
-    for (const projectId of projectIds) {
-      parts.push({
-        where: ['project_id = ?', others],
-        params: [projectId, visibility.actorId],
-        by: 'project_id',
-      });
-    }
+  const tasks = visibility.assignedTaskIds;
+  if (tasks && projectIds.length > 0) {
+    // A walk per task, each stopping after the page: an `in` list reads every event of every
+    // task to sort them, more the longer the tasks have lived. (The tasks are in the caller's
+    // projects: their events need no check of the project.)
+    if (tasks.length > MAX_WALKS) part(db.inList('task_id'), [db.list(tasks)]);
+    else for (const taskId of tasks) part('task_id = ?', [taskId], 'task_id');
+  } else if (!tasks) {
+    if (projectIds.length > MAX_WALKS) part(db.inList('project_id'), [db.list(projectIds)]);
+    else for (const projectId of projectIds) part('project_id = ?', [projectId], 'project_id');
   }
+
   const params: unknown[] = [];
-  const selects = parts.map((part, i) => {
-    const where = [...part.where, ...common].join(' and ');
-    if (db.dialect === 'sqlite') {
-      // SQLite merges the parts' index walks as it goes, each in id order, and stops at the
-      // page: what it reads is the page and one row a part, however long the log.
-      params.push(...part.params, ...commonParams);
-      return `${EVENT} where ${where}`;
-    }
-    // PostgreSQL appends whole parts and sorts them: a limit on each keeps that to a page a part.
-    params.push(...part.params, ...commonParams, take);
-    const by = part.by ? `${part.by} ${order}, ` : '';
-    return `select * from (${EVENT} where ${where} order by ${by}id ${order} limit ?) p${i}`;
+  if (db.dialect === 'sqlite') {
+    // SQLite merges the parts' walks as it goes, each in id order, dropping an id a part before
+    // it gave (the caller's own action in its project), and stops at the page: what it reads
+    // is the page and one id a part, however long the log. Only ids go through the merge (the
+    // walks read the indexes alone); the page's rows are read last, by id.
+    const walks = parts.map(({ where, params: own }) => {
+      params.push(...own, ...commonParams);
+      return `select id from events where ${[where, ...common].join(' and ')}`;
+    });
+    params.push(take);
+    return {
+      sql: `${EVENT} where id in (${walks.join(' union ')} order by id ${order} limit ?) order by id ${order}`,
+      params,
+    };
+  }
+  // PostgreSQL appends whole parts and sorts them: a limit on each keeps that to a page a part,
+  // and each part after the first leaves out the caller's own actions, which the first has.
+  const selects = parts.map(({ where, params: own, by }, i) => {
+    const others = i === 0 ? [] : ['(actor_id is null or actor_id <> ?)'];
+    params.push(...own, ...(i === 0 ? [] : [visibility.actorId]), ...commonParams, take);
+    const sorted = by ? `${by} ${order}, ` : '';
+    return `select * from (${EVENT} where ${[where, ...others, ...common].join(' and ')} order by ${sorted}id ${order} limit ?) p${i}`;
   });
   params.push(take);
   return { sql: `${selects.join(' union all ')} order by id ${order} limit ?`, params };

@@ -82,13 +82,20 @@ export function projectReads(db: ReadConnection) {
       );
     },
 
-    /** Ids of the projects whose team has this person. */
-    async ofMember(personId: string): Promise<string[]> {
-      const rows = await db.all<{ projectId: string }>(
-        `select project_id as "projectId" from project_members where person_id = ?`,
-        [personId],
+    /**
+     * Ids of the projects whose team has each of these people (one with none maps to []): one
+     * statement for every person whose team a tick needs (`read-batches.ts` in the API).
+     */
+    async ofMembers(personIds: readonly string[]): Promise<Map<string, string[]>> {
+      const teams = new Map<string, string[]>(personIds.map((id) => [id, []]));
+      if (personIds.length === 0) return teams;
+      const rows = await db.all<{ personId: string; projectId: string }>(
+        `select person_id as "personId", project_id as "projectId" from project_members
+          where ${db.inList('person_id')}`,
+        [db.list(personIds)],
       );
-      return rows.map((r) => r.projectId);
+      for (const { personId, projectId } of rows) teams.get(personId)?.push(projectId);
+      return teams;
     },
   };
 }

@@ -160,13 +160,25 @@ export function taskReads(db: ReadConnection) {
       return rows.map((r) => ({ ...r, createdAt: toDate(r.createdAt) }));
     },
 
-    /** Ids of every task assigned to this person. */
-    async idsAssignedTo(personId: string): Promise<string[]> {
-      const rows = await db.all<{ taskId: string }>(
-        `select task_id as "taskId" from task_assignees where person_id = ?`,
-        [personId],
+    /**
+     * The tasks assigned to each of these people, with their projects (one with none maps to
+     * []), in one statement.
+     */
+    async assignedToEach(
+      personIds: readonly string[],
+    ): Promise<Map<string, { taskId: string; projectId: string }[]>> {
+      const assigned = new Map<string, { taskId: string; projectId: string }[]>(
+        personIds.map((id) => [id, []]),
       );
-      return rows.map((r) => r.taskId);
+      if (personIds.length === 0) return assigned;
+      const rows = await db.all<{ personId: string; taskId: string; projectId: string }>(
+        `select a.person_id as "personId", a.task_id as "taskId", t.project_id as "projectId"
+          from task_assignees a join tasks t on t.id = a.task_id
+          where ${db.inList('a.person_id')}`,
+        [db.list(personIds)],
+      );
+      for (const { personId, ...task } of rows) assigned.get(personId)?.push(task);
+      return assigned;
     },
 
     async status(id: string): Promise<TaskStatusRow | null> {
