@@ -9,7 +9,7 @@ import {
   type TRPCError,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { callProcedure, type ProcedureDef } from './lean-trpc';
+import { callProcedure, outputJson, type ProcedureDef } from './lean-trpc';
 
 export interface LeanSseOptions<TContext> {
   router: AnyTRPCRouter;
@@ -60,7 +60,7 @@ export function leanSseHook<TContext>({
   };
   const pingMs = sse.ping?.enabled ? (sse.ping.intervalMs ?? 1000) : 0;
   const connected = `event: connected\ndata: ${JSON.stringify(sse.client ?? {})}\n\n\n`;
-  const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
+  const serialize = outputJson(config.transformer);
   const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef } | undefined>;
   // An item's frame: made once for a frozen event, which goes to every subscriber.

@@ -126,13 +126,13 @@ export function leanTrpcHook<TContext>({
   onError,
 }: LeanTrpcOptions<TContext>) {
   const config = router._def._config;
-  const serialize = (value: unknown) => config.transformer.output.serialize(value);
+  const toJson = outputJson(config.transformer);
   const deserialize = (value: unknown) => config.transformer.input.deserialize(value);
   // What transformTRPCResponse makes of `{ result: { data } }`, without its spreads. A frozen
   // result (a cached page) cannot change, so its JSON, and its bytes once sent alone, are made
   // once while it lives.
   const resultOf = oncePerFrozen((data): { json: string; bytes?: Buffer } => ({
-    json: JSON.stringify({ result: { data: serialize(data) } }),
+    json: `{"result":{"data":${toJson(data)}}}`,
   }));
   const singleBody = (data: unknown) => {
     const result = resultOf(data);
@@ -196,7 +196,7 @@ export function leanTrpcHook<TContext>({
       const error = getTRPCErrorFromUnknown(outcome.cause);
       onError({ error, path, input, ctx, type, req });
       const shape = getErrorShape({ config, ctx, error, input, path, type });
-      items.push(JSON.stringify({ error: serialize(shape) }));
+      items.push(`{"error":${toJson(shape)}}`);
       shapes.push({ error: shape });
     }
     // Bytes, not a string: Fastify would add `; charset=utf-8` to the adapter's content type.
@@ -259,4 +259,15 @@ function isDataStream(value: unknown) {
   if (isAsyncIterable(value)) return true;
   const values = Object.values(value);
   return values.some(isPromise) || values.some(isAsyncIterable);
+}
+
+/**
+ * The transformer's output as JSON text: its own `toJson` when it has one (ours writes the text
+ * itself, and splices in what it wrote before for a frozen part), else its `serialize`, stringified.
+ */
+export function outputJson(transformer: AnyTRPCRouter['_def']['_config']['transformer']) {
+  const output = transformer.output as typeof transformer.output & {
+    toJson?: (value: unknown) => string;
+  };
+  return output.toJson ?? ((value: unknown) => JSON.stringify(output.serialize(value)));
 }

@@ -1,4 +1,13 @@
-import { authenticate, batchesOf, EventAudience, eventFeed, noTransport } from '@clapper/api';
+import {
+  appRouter,
+  authenticate,
+  batchesOf,
+  createContextInner,
+  EventAudience,
+  eventFeed,
+  noTransport,
+  serializeToJson,
+} from '@clapper/api';
 import type { EventRow } from '@clapper/db';
 import {
   adminClient,
@@ -151,6 +160,24 @@ describe('event fan-out with many subscribers', () => {
     const reads = (pattern: RegExp) => server.queries.filter((sql) => pattern.test(sql));
     expect(reads(/from people p left join people c/)).toHaveLength(1);
     expect(reads(/from project_members\s+where/)).toHaveLength(1);
-    expect(reads(/from task_assignees\s+where/)).toHaveLength(1);
+    expect(reads(/from task_assignees a join tasks/)).toHaveLength(1);
+  });
+
+  it('shares one frozen view of each event between the pages that list it, its JSON written once', async () => {
+    const studio = await createStudio(server);
+    const admin = await adminClient(server);
+    await admin.tasks.create.mutate({ entityId: studio.shot.id, taskTypeId: studio.animate.id });
+    const { token } = await createBot(server, { role: 'admin' });
+    const caller = appRouter.createCaller(
+      createContextInner(server.services, { ...noTransport, credential: token }),
+    );
+    const first = await caller.events.list({ limit: 5 });
+    const second = await caller.events.list({ limit: 5 });
+    expect(second.items.length).toBeGreaterThan(0);
+    second.items.forEach((item, i) => {
+      expect(item).toBe(first.items[i]);
+      expect(Object.isFrozen(item)).toBe(true);
+    });
+    expect(serializeToJson(second)).toBe(serializeToJson({ ...first }));
   });
 });

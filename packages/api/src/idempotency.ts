@@ -17,7 +17,7 @@ import {
 import superjson from 'superjson';
 import { badRequest, conflict } from './errors';
 import type { ApiServices } from './services';
-import { serialize } from './transformer';
+import { serializeToJson } from './transformer';
 
 /** A key is kept at least this long; a repeat after it runs again. */
 export const IDEMPOTENCY_KEPT_MS = 24 * 3_600_000;
@@ -69,7 +69,7 @@ export class PendingKey {
 }
 
 /** A result as it is kept: superjson's form, as the wire carries it. */
-export const serialized = (data: unknown) => JSON.stringify(serialize(data));
+export const serialized = serializeToJson;
 
 /** What a repeat answers: the first call's result, or CONFLICT. */
 export function replay(

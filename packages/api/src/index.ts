@@ -40,3 +40,4 @@ export { openApiDocument, REST_BASE, type RestRoute, restRoutes } from './rest/d
 export type { ClapperMeta } from './rest/meta';
 export * from './root';
 export { type ApiServices, createApiServices } from './services';
+export { serializeToJson } from './transformer';

@@ -8,24 +8,33 @@ import { oncePerFrozen } from './read-cache';
  * and valid Dates, with no object twice. Anything else (undefined, Map, a class
  * instance, NaN, a shared object...) goes to superjson itself. superjson's
  * general walk cost more than the rest of a 100-task list; the tests hold this
- * one to superjson's output on generated values. A frozen value (a cached page, an event
- * every live subscriber is sent) is serialized once.
+ * one to superjson's output on generated values.
+ *
+ * The walk writes JSON text itself (`serializeToJson`, what the server sends), and a part of
+ * the value frozen all the way down (a cached page, an event every live subscriber or list is
+ * sent) is walked once: its text is kept and spliced into every later answer that holds it.
  */
-export const serialize: (value: unknown) => Serialized = oncePerFrozen(
-  (value) => serializePlain(value) ?? (superjson.serialize(value) as Serialized),
+export const serializeToJson: (value: unknown) => string = oncePerFrozen(
+  (value) => plainJson(value) ?? JSON.stringify(superjson.serialize(value)),
 );
+
+/** The same as a value, for tRPC's own adapters. */
+export const serialize: (value: unknown) => Serialized = oncePerFrozen((value) => {
+  const text = plainJson(value);
+  return text === null ? (superjson.serialize(value) as Serialized) : JSON.parse(text);
+});
 
 type Serialized = { json: unknown; meta?: { values: unknown; v: 1 } };
 
-/** The fast walk alone: null where superjson must do it. */
-export function serializePlain(value: unknown): Serialized | null {
+/** The fast walk alone, as the JSON text of what superjson's `serialize` gives: null where superjson must do it. */
+export function plainJson(value: unknown): string | null {
   const walk = new Walk();
   const json = walk.value(value);
   if (walk.bail) return null;
   const annotations = walk.annotation;
-  if (annotations === undefined) return { json };
+  if (annotations === undefined) return `{"json":${json}}`;
   const values = annotations instanceof Pending ? materialize(annotations, '', {}) : annotations;
-  return { json, meta: { values, v: 1 } };
+  return `{"json":${json},"meta":{"values":${JSON.stringify(values)},"v":1}}`;
 }
 
 const DATE = ['Date'];
@@ -38,85 +47,144 @@ class Pending {
 
 type Annotation = typeof DATE | Pending | undefined;
 
+/** A part of a value frozen all the way down, as walked once: its text, annotation and objects. */
+interface Walked {
+  text: string;
+  annotation: Annotation;
+  objects: readonly object[];
+}
+const walkedOnce = new WeakMap<object, Walked>();
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys as JSON strings: a value's keys are few and repeat in every item. */
+const quotedKeys = new Map<string, string>();
+function quoted(key: string) {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, text);
+  }
+  return text;
+}
 
 class Walk {
   bail = false;
   /** The annotation of the value just walked. */
   annotation: Annotation;
+  /** Whether the value just walked is frozen all the way down (a primitive is). */
+  frozen = true;
   private readonly seen = new Set<object>();
+  /** Every object walked, in order: those of a frozen part are kept with its text. */
+  private readonly objects: object[] = [];
 
-  value(value: unknown): unknown {
+  value(value: unknown): string {
     this.annotation = undefined;
+    this.frozen = true;
     switch (typeof value) {
       case 'string':
+        return JSON.stringify(value);
       case 'boolean':
-        return value;
+        return value ? 'true' : 'false';
       case 'number':
         if (!Number.isFinite(value) || Object.is(value, -0)) this.bail = true;
-        return value;
+        return String(value);
       case 'object':
-        if (value === null) return value;
+        if (value === null) return 'null';
         break;
       default:
         this.bail = true;
-        return null;
+        return 'null';
     }
+    const once = walkedOnce.get(value);
+    if (once) return this.again(once);
     if (
       this.seen.has(value) ||
       (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Symbol'
     ) {
       this.bail = true;
-      return null;
+      return 'null';
     }
     this.seen.add(value);
+    const first = this.objects.length;
+    this.objects.push(value);
+    let text: string;
     if (value instanceof Date) {
       const time = value.getTime();
       if (Number.isNaN(time)) {
         this.bail = true;
-        return null;
+        return 'null';
       }
       this.annotation = DATE;
-      return value.toISOString();
+      // A frozen Date can still be set: nothing here does.
+      this.frozen = Object.isFrozen(value);
+      return JSON.stringify(value.toISOString());
     }
     const proto = Object.getPrototypeOf(value);
     if (Array.isArray(value)) {
       if (proto !== Array.prototype) this.bail = true;
-      return this.array(value);
-    }
-    if (proto !== Object.prototype && proto !== null) {
+      text = this.array(value);
+    } else if (proto !== Object.prototype && proto !== null) {
       this.bail = true;
-      return null;
+      return 'null';
+    } else {
+      text = this.object(value as Record<string, unknown>);
     }
-    return this.object(value as Record<string, unknown>);
+    this.frozen &&= Object.isFrozen(value);
+    if (this.frozen && !this.bail) {
+      const { annotation } = this;
+      walkedOnce.set(value, { text, annotation, objects: this.objects.slice(first) });
+    }
+    return text;
   }
 
-  private array(array: unknown[]): unknown[] {
+  /** A frozen part walked before: its objects still count as seen, once in the whole value. */
+  private again({ text, annotation, objects }: Walked): string {
+    for (const object of objects) {
+      if (this.seen.has(object)) {
+        this.bail = true;
+        return 'null';
+      }
+      this.seen.add(object);
+      this.objects.push(object);
+    }
+    this.annotation = annotation;
+    this.frozen = true;
+    return text;
+  }
+
+  private array(array: unknown[]): string {
     // Holes and extra properties are superjson's to handle.
     if (Object.keys(array).length !== array.length) this.bail = true;
-    const out: unknown[] = new Array(array.length);
+    let text = '[';
     let inner: Pending | undefined;
+    let frozen = true;
     for (let i = 0; i < array.length && !this.bail; i++) {
-      out[i] = this.value(array[i]);
+      text += (i === 0 ? '' : ',') + this.value(array[i]);
+      frozen &&= this.frozen;
       inner = this.note(inner, String(i), this.annotation);
     }
     this.annotation = inner;
-    return out;
+    this.frozen = frozen;
+    return `${text}]`;
   }
 
-  private object(object: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  private object(object: Record<string, unknown>): string {
+    let text = '{';
     let inner: Pending | undefined;
+    let frozen = true;
     for (const key of Object.keys(object)) {
       if (FORBIDDEN_KEYS.has(key) || this.bail) {
         this.bail = true;
         break;
       }
-      out[key] = this.value(object[key]);
+      text += `${text.length === 1 ? '' : ','}${quoted(key)}:${this.value(object[key])}`;
+      frozen &&= this.frozen;
       inner = this.note(inner, key, this.annotation);
     }
     this.annotation = inner;
-    return out;
+    this.frozen = frozen;
+    return `${text}}`;
   }
 
   private note(inner: Pending | undefined, key: string, child: Annotation) {
@@ -168,5 +236,10 @@ export const transformer = {
       return superjson.deserialize(payload);
     },
   },
-  output: { serialize, deserialize: superjson.deserialize.bind(superjson) },
+  output: {
+    serialize,
+    deserialize: superjson.deserialize.bind(superjson),
+    /** `JSON.stringify(serialize(value))`, for the server's own writers (lean-trpc.ts, lean-sse.ts). */
+    toJson: serializeToJson,
+  },
 };

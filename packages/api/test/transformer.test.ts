@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serialize, serializePlain } from '../src/transformer';
+import { deepFreeze } from '../src/read-cache';
+import { plainJson, serialize, serializeToJson } from '../src/transformer';
 
 /** Keys a JavaScript object orders in odd ways, or that superjson escapes. */
 const key = fc.oneof(
@@ -40,8 +41,9 @@ describe('the output serializer', () => {
     let plain = 0;
     fc.assert(
       fc.property(fc.oneof(value, shared), (v) => {
-        if (serializePlain(v)) plain++;
+        if (plainJson(v) !== null) plain++;
         expect(bytes(serialize(v))).toBe(bytes(superjson.serialize(v)));
+        expect(serializeToJson(v)).toBe(bytes(superjson.serialize(v)));
       }),
       { numRuns: 3000 },
     );
@@ -60,7 +62,7 @@ describe('the output serializer', () => {
       'odd.key': new Date(at),
     });
     const page = { items: [task(), task()], nextCursor: null };
-    expect(serializePlain(page)).not.toBeNull();
+    expect(plainJson(page)).not.toBeNull();
     expect(bytes(serialize(page))).toBe(bytes(superjson.serialize(page)));
     expect(serialize(page).meta?.values).toMatchObject({
       'items.0.createdAt': ['Date'],
@@ -68,4 +70,36 @@ describe('the output serializer', () => {
     });
     expect(serialize(at)).toEqual({ json: at.toISOString(), meta: { values: ['Date'], v: 1 } });
   });
+
+  it('splices in the text of a part frozen all the way down, and still sees what it shares', () => {
+    fc.assert(
+      fc.property(value, value, fc.boolean(), (a, b, twice) => {
+        const part = deepFreeze(structuredCloneOf(a));
+        // Walked alone first, then within other values: the same bytes superjson writes each time.
+        expect(serializeToJson(part)).toBe(bytes(superjson.serialize(part)));
+        const outer = { first: part, other: b, again: twice ? part : null };
+        expect(serializeToJson(outer)).toBe(bytes(superjson.serialize(outer)));
+        expect(serializeToJson([b, part])).toBe(bytes(superjson.serialize([b, part])));
+      }),
+      { numRuns: 2000 },
+    );
+    // An object inside a frozen part that shows up again beside it is a referential equality.
+    const inner = { id: 'x' };
+    const item = deepFreeze({ inner, at: new Date(0) });
+    serializeToJson(item);
+    const both = { item, inner };
+    expect(serializeToJson(both)).toBe(bytes(superjson.serialize(both)));
+    expect(serialize(both).meta).toHaveProperty('referentialEqualities');
+  });
+
+  it('walks a frozen part again once something in it is not frozen', () => {
+    const list = [{ name: 'a' }];
+    const page = Object.freeze({ items: list });
+    expect(serializeToJson(page)).toBe('{"json":{"items":[{"name":"a"}]}}');
+    list.push({ name: 'b' });
+    expect(serializeToJson({ page })).toBe(bytes(superjson.serialize({ page })));
+  });
 });
+
+/** A copy without shared references, for values fast-check may build with them. */
+const structuredCloneOf = <T>(v: T): T => superjson.parse(superjson.stringify(v));

@@ -55,7 +55,41 @@ export async function listEvents(
     input.limit + 1,
   );
   const page = toPage(rows, input.limit);
-  return { nextCursor: page.nextCursor, items: page.items.map(eventView) };
+  const views = listedViewsOf(services);
+  return { nextCursor: page.nextCursor, items: page.items.map((row) => views.of(row)) };
+}
+
+/** How many events' views a server keeps for its lists: a few pages of a few dozen callers. */
+const LISTED_VIEWS = 5000;
+
+/**
+ * An event never changes once written, so each one's view is made once and frozen, and every
+ * page that shows it shares it: the transformer writes its JSON once (transformer.ts). The most
+ * recently made are kept, per server (ids are a database's own).
+ */
+class ListedViews {
+  private readonly views = new Map<number, EventView>();
+
+  of(row: EventRow): EventView {
+    let view = this.views.get(row.id);
+    if (!view) {
+      view = deepFreeze(eventView(row));
+      if (this.views.size >= LISTED_VIEWS) this.views.delete(this.views.keys().next().value!);
+      this.views.set(row.id, view);
+    }
+    return view;
+  }
+}
+
+type EventView = ReturnType<typeof eventView>;
+const listedViews = new WeakMap<ApiServices, ListedViews>();
+function listedViewsOf(services: ApiServices): ListedViews {
+  let views = listedViews.get(services);
+  if (!views) {
+    views = new ListedViews();
+    listedViews.set(services, views);
+  }
+  return views;
 }
 
 /**
