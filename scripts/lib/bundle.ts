@@ -1,5 +1,5 @@
 /**
- * esbuild for the bundles plain `node` runs (the server's main.mjs, the runner's cli.mjs).
+ * esbuild for the bundles plain `node` runs (the server's main.mjs and cli.mjs, the runner's cli.mjs).
  * The workspace's `@clapper/*` sources always go in. Packages from the registry stay outside by
  * default, imported from the file pnpm installed (resolved from the importing package, which a
  * bundle elsewhere in the tree could not do by name); `inside` bundles them too, but for the

@@ -1,8 +1,6 @@
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Department, openDatabase } from '@clapper/db';
 import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import {
@@ -12,7 +10,7 @@ import {
   createUser,
   login,
   readmeSection,
-  runProcess,
+  runCli,
   shell,
   shellLines,
   startTestServer,
@@ -23,8 +21,6 @@ import {
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const tsxHooks = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const secret = 'cli-test-secret-0123456789-abcdefghijklmnop';
 
 let db: TestDatabase;
@@ -48,10 +44,7 @@ const run = (...args: string[]) => runOn(db.url, args);
 
 /** The CLI on the database at `url`; `env` adds to the environment (INIT_CWD, as pnpm sets it). */
 function runOn(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  // tsx's hooks in this process, without the process its own command line starts first.
-  return runProcess(process.execPath, ['--import', tsxHooks, cli, ...args], {
-    env: { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env },
-  });
+  return runCli(args, { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env });
 }
 
 beforeAll(async () => {

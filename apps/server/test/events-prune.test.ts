@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DomainError, eventRetention, triggers } from '@clapper/api';
 import { type Em, Event, ParkedEvent, Person, Trigger } from '@clapper/db';
 import {
   createBot,
-  runProcess,
+  runCli,
   startTestServer,
   type TestServer,
   testClock,
@@ -15,8 +13,6 @@ import { apiConfigFromEnv, loadEnv } from '../src/env';
 
 const { pruneEvents, parseBefore, describePrune } = eventRetention;
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const tsxHooks = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const secret = 'events-prune-test-secret-0123456789-abcdef';
 const DAY_MS = 24 * 3_600_000;
 
@@ -278,8 +274,10 @@ describe('pruning the event log', () => {
 
 describe('pnpm cli events:prune', () => {
   const run = (...args: string[]) =>
-    runProcess(process.execPath, ['--import', tsxHooks, cli, 'events:prune', ...args], {
-      env: { ...process.env, DATABASE_URL: server.db.url, CLAPPER_SECRET: secret },
+    runCli(['events:prune', ...args], {
+      ...process.env,
+      DATABASE_URL: server.db.url,
+      CLAPPER_SECRET: secret,
     });
 
   it('prints what it deleted and the triggers it kept events for; a date in the future is exit 1 and deletes nothing', async () => {

@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ProcessRun {
   code: number | null;
@@ -32,4 +34,25 @@ export function runProcess(
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const CLI = join(ROOT, 'apps/server/dist/cli.mjs');
+let cliBuilt = false;
+
+/**
+ * The CLI as `pnpm cli` runs it (the bundle beside the server's, built first if its sources
+ * changed), with `env` as its whole environment: a run costs a node start, not tsx compiling
+ * the sources again.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  if (!cliBuilt) {
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/build.ts'), 'server', '--if-needed'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    cliBuilt = true;
+  }
+  return runProcess(process.execPath, [CLI, ...args], { env });
 }
