@@ -61,6 +61,11 @@ const walkedOnce = new WeakMap<object, Walked>();
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Characters a JSON string escapes: most strings have none, and are quoted as they are. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+const quote = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
+
 /** Keys as JSON strings: a value's keys are few and repeat in every item. */
 const quotedKeys = new Map<string, string>();
 function quoted(key: string) {
@@ -87,7 +92,7 @@ class Walk {
     this.frozen = true;
     switch (typeof value) {
       case 'string':
-        return JSON.stringify(value);
+        return quote(value);
       case 'boolean':
         return value ? 'true' : 'false';
       case 'number':
@@ -100,7 +105,8 @@ class Walk {
         this.bail = true;
         return 'null';
     }
-    const once = walkedOnce.get(value);
+    // Only a frozen object can have been walked once (and most of a fresh answer is not).
+    const once = Object.isFrozen(value) ? walkedOnce.get(value) : undefined;
     if (once) return this.again(once);
     if (
       this.seen.has(value) ||
@@ -122,7 +128,7 @@ class Walk {
       this.annotation = DATE;
       // A frozen Date can still be set: nothing here does.
       this.frozen = Object.isFrozen(value);
-      return JSON.stringify(value.toISOString());
+      return `"${value.toISOString()}"`;
     }
     const proto = Object.getPrototypeOf(value);
     if (Array.isArray(value)) {

@@ -71,6 +71,30 @@ describe('the output serializer', () => {
     expect(serialize(at)).toEqual({ json: at.toISOString(), meta: { values: ['Date'], v: 1 } });
   });
 
+  it('escapes every string as JSON.stringify does: quotes, backslashes, controls, lone surrogates', () => {
+    const texts = [
+      'plain',
+      'say "hi"',
+      'back\\slash',
+      'tab\tnew\nline\u0000',
+      '\u2028\u2029',
+      'lone \ud800',
+      'pair 😀',
+    ];
+    for (const text of texts) {
+      const value = { text, list: [text], [text]: text };
+      expect(serializeToJson(value)).toBe(bytes(superjson.serialize(value)));
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
+        expect(serializeToJson({ a, b, [a]: b })).toBe(
+          bytes(superjson.serialize({ a, b, [a]: b })),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('splices in the text of a part frozen all the way down, and still sees what it shares', () => {
     fc.assert(
       fc.property(value, value, fc.boolean(), (a, b, twice) => {
