@@ -87,9 +87,9 @@ describe('the output serializer', () => {
     }
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
-        expect(serializeToJson({ a, b, [a]: b })).toBe(
-          bytes(superjson.serialize({ a, b, [a]: b })),
-        );
+        // A key of its own (`__proto__` as a key is refused by superjson itself).
+        const value = { a, b, [`key ${a}`]: b };
+        expect(serializeToJson(value)).toBe(bytes(superjson.serialize(value)));
       }),
       { numRuns: 1000 },
     );
