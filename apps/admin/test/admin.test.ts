@@ -3,14 +3,13 @@ import {
   adminClient,
   createTestClient,
   createUser,
-  startTestServer,
   TEST_ADMIN,
   type TestServer,
   trpcError,
 } from '@clapper/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, launchChromium, SCREENSHOTS, signIn, utcDayFromNow } from './support';
+import { connectChromium, SCREENSHOTS, signIn, startAdminServer, utcDayFromNow } from './support';
 
 let server: TestServer;
 let browser: Browser;
@@ -20,7 +19,7 @@ const departments: Record<string, string> = {};
 
 beforeAll(async () => {
   // Two seats: the admin's, and one for a user made below; the third person is refused.
-  server = await startTestServer({ adminDir: ADMIN_DIST, config: { seatLimit: 2 } });
+  server = await startAdminServer({ config: { seatLimit: 2 } });
   const admin = await adminClient(server);
   for (const name of ['Animation', 'Lighting', 'Compositing']) {
     departments[name] = (await admin.departments.create.mutate({ name })).id;
@@ -36,7 +35,7 @@ beforeAll(async () => {
     active: false,
     expiresAt: utcDayFromNow(90),
   });
-  browser = await launchChromium();
+  browser = await connectChromium();
   // Reduced motion: modals open and close without transitions, so screenshots are not caught mid-fade.
   context = await browser.newContext({
     viewport: { width: 1280, height: 760 },

@@ -7,14 +7,14 @@ import { REST_BASE } from '@clapper/api';
 import { createBot, startTestServer, type TestServer } from '@clapper/server/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support';
+import { connectChromium } from './support';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await launchChromium();
+  browser = await connectChromium();
 }, 60_000);
 
 afterAll(async () => {

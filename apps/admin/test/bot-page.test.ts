@@ -8,13 +8,12 @@ import {
   type Client,
   createStudio,
   createTestClient,
-  startTestServer,
   type TestServer,
   trpcError,
 } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, openSignedIn, SCREENSHOTS } from './support';
+import { openSignedIn, SCREENSHOTS, startAdminServer } from './support';
 
 /** More than a page of activity (50): the page must ask for the rest. */
 const COMMENTS = 55;
@@ -28,7 +27,7 @@ let botId: string;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ adminDir: ADMIN_DIST });
+  server = await startAdminServer();
   admin = await adminClient(server);
   studio = await createStudio(server);
   await admin.projects.create.mutate({ name: 'Second Show' });

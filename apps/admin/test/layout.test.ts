@@ -2,10 +2,10 @@
  * Layout at the edges a studio meets (issue #14): a 100-character name, an expired bot, a row
  * refusal that should not outlive its cause, and a 390-pixel-wide phone.
  */
-import { adminClient, createUser, startTestServer, type TestServer } from '@clapper/server/testing';
+import { adminClient, createUser, type TestServer } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, openSignedIn, signIn, utcDayFromNow } from './support';
+import { openSignedIn, signIn, startAdminServer, utcDayFromNow } from './support';
 
 const LONG = `render${'x'.repeat(94)}`;
 
@@ -15,7 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   // One seat, the admin's: switching another user on is refused.
-  server = await startTestServer({ adminDir: ADMIN_DIST, config: { seatLimit: 1 } });
+  server = await startAdminServer({ config: { seatLimit: 1 } });
   const admin = await adminClient(server);
   await admin.bots.create.mutate({ name: LONG, role: 'supervisor' });
   const old = await admin.bots.create.mutate({ name: 'old-sync', expiresAt: utcDayFromNow(1) });

@@ -8,13 +8,12 @@ import {
   type Client,
   createTestClient,
   login,
-  startTestServer,
   type TestServer,
   trpcError,
 } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, openSignedIn } from './support';
+import { openSignedIn, startAdminServer } from './support';
 
 let server: TestServer;
 let admin: Client;
@@ -22,7 +21,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ adminDir: ADMIN_DIST });
+  server = await startAdminServer();
   admin = await adminClient(server);
   ({ browser, page } = await openSignedIn(`${server.url}/departments`));
 }, 60_000);

@@ -3,15 +3,10 @@
  * the server, filters kept in the URL, totals on the page, and the team picker able to add any
  * bot, not only the first 100.
  */
-import {
-  adminClient,
-  createTestClient,
-  startTestServer,
-  type TestServer,
-} from '@clapper/server/testing';
+import { adminClient, createTestClient, type TestServer } from '@clapper/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_DIST, openSignedIn, utcDayFromNow } from './support';
+import { openSignedIn, startAdminServer, utcDayFromNow } from './support';
 
 const BOTS = 207;
 const EXPIRING = 12;
@@ -24,7 +19,7 @@ let lightingId: string;
 const name = (i: number) => `render-${String(i).padStart(3, '0')}`;
 
 beforeAll(async () => {
-  server = await startTestServer({ adminDir: ADMIN_DIST });
+  server = await startAdminServer();
   const admin = await adminClient(server);
   lightingId = (await admin.departments.create.mutate({ name: 'Lighting' })).id;
   const farm = await admin.projects.create.mutate({ name: 'Farm' });

@@ -4,14 +4,28 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TEST_ADMIN } from '@clapper/server/testing';
+import {
+  ensureBuilt,
+  type StartTestServerOptions,
+  startTestServer,
+  TEST_ADMIN,
+} from '@clapper/server/testing';
 import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type BrowserServer,
   chromium,
+  type LaunchOptions,
   type Page,
 } from 'playwright-core';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The admin project's one Chromium (test/global-setup.ts), for `connectChromium`. */
+    chromiumEndpoint: string;
+  }
+}
 
 export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -27,13 +41,13 @@ export async function buildAdmin() {
   await build({ root: ADMIN_ROOT, logLevel: 'warn' });
 }
 
-export async function launchChromium(): Promise<Browser> {
+function chromiumOptions(): LaunchOptions {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `No Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
     );
   }
-  return chromium.launch({
+  return {
     executablePath: CHROMIUM_PATH,
     headless: true,
     // This machine's network is closed: without these Chromium keeps dialling out.
@@ -46,7 +60,33 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
     ],
-  });
+  };
+}
+
+/** A Chromium of this process's own (the benchmark's). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch(chromiumOptions());
+}
+
+/** A Chromium that other processes connect to: the admin project's global setup starts one. */
+export function launchChromiumServer(): Promise<BrowserServer> {
+  return chromium.launchServer(chromiumOptions());
+}
+
+/**
+ * The admin project's one Chromium, shared by its test files: each file's contexts are its own,
+ * and closing the returned browser closes them and leaves the browser to the others.
+ */
+export async function connectChromium(): Promise<Browser> {
+  // Imported here: the benchmark loads this module outside vitest.
+  const { inject } = await import('vitest');
+  return chromium.connect(inject('chromiumEndpoint'));
+}
+
+/** A test server serving the built admin, built first when missing or stale (as `pnpm start`). */
+export async function startAdminServer(options: StartTestServerOptions = {}) {
+  await ensureBuilt('admin');
+  return startTestServer({ adminDir: ADMIN_DIST, ...options });
 }
 
 /** Signs in through the sign-in form and waits for the main menu. */
@@ -74,7 +114,7 @@ export async function openSignedIn(
   options: BrowserContextOptions = {},
   credentials: { email: string; password: string } = TEST_ADMIN,
 ): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
-  const browser = await launchChromium();
+  const browser = await connectChromium();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     reducedMotion: 'reduce',

@@ -36,7 +36,7 @@ import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
-export { type ProcessRun, runCli, runProcess } from './processes';
+export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
 export {
   CHECKOUT,
   type CodeBlock,

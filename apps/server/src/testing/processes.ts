@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,21 +38,35 @@ export function runProcess(
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const CLI = join(ROOT, 'apps/server/dist/cli.mjs');
-let cliBuilt = false;
+const builds = new Map<string, Promise<void>>();
+
+/**
+ * `target`'s build (scripts/build.ts: `admin`, `server` or `runner`) brought up to date once per
+ * test process, as `pnpm start` does: nothing when it is, and under the build's lock, so test
+ * files in other workers asking at once build once. Asynchronous, so the worker's other files go
+ * on meanwhile.
+ */
+export function ensureBuilt(target: 'admin' | 'server' | 'runner'): Promise<void> {
+  let built = builds.get(target);
+  if (!built) {
+    built = runProcess(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/build.ts'), target, '--if-needed'],
+      { cwd: ROOT, env: process.env },
+    ).then((run) => {
+      if (run.code !== 0) throw new Error(`the ${target} build failed:\n${run.stderr}`);
+    });
+    builds.set(target, built);
+  }
+  return built;
+}
 
 /**
  * The CLI as `pnpm cli` runs it (the bundle beside the server's, built first if its sources
  * changed), with `env` as its whole environment: a run costs a node start, not tsx compiling
  * the sources again.
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
-  if (!cliBuilt) {
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'scripts/build.ts'), 'server', '--if-needed'],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-    cliBuilt = true;
-  }
+export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  await ensureBuilt('server');
   return runProcess(process.execPath, [CLI, ...args], { env });
 }
