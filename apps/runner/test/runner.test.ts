@@ -276,12 +276,22 @@ export default defineScript(async ({ bot }) => {
         });
       }
       // The runner exits only once tsx has written what it compiled: the next start reuses it.
-      const [cache] = await readdir(temp);
+      // tsx's folder (tsx-<uid>), beside what else may keep a cache there (Node 24's own
+      // compile cache, node-compile-cache/, when a parent process turned it on); its files only.
+      const cache = (await readdir(temp)).find((name) => name.startsWith('tsx-'));
+      expect(cache, 'tsx cache folder').toBeDefined();
+      const entries = await readdir(join(temp, cache!), { withFileTypes: true });
       const kept = await Promise.all(
-        (await readdir(join(temp, cache!))).map(
-          async (f) =>
-            (JSON.parse(await readFile(join(temp, cache!, f), 'utf8')) as { code: string }).code,
-        ),
+        entries
+          .filter((entry) => entry.isFile())
+          .map(
+            async (entry) =>
+              (
+                JSON.parse(await readFile(join(temp, cache!, entry.name), 'utf8')) as {
+                  code: string;
+                }
+              ).code,
+          ),
       );
       expect(
         kept.some((code) => code.includes(`__filename=${JSON.stringify(join(dir, 'plain.ts'))}`)),
