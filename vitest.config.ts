@@ -4,6 +4,15 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // Absolute, so a package's own `pnpm test` (run from its folder) finds the same projects.
 const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * What `pnpm test:quick` (CLAPPER_TEST_QUICK=1) leaves to `pnpm test`: the files that start
+ * processes of their own, and the fuzzing (which `pnpm test:stress` runs again too).
+ */
+const notQuick =
+  process.env.CLAPPER_TEST_QUICK === '1'
+    ? ['test/cli.test.ts', 'test/first-start.test.ts', 'test/fuzz.test.ts']
+    : [];
+
 /** Packages whose tests need a database run once per dialect. */
 const dialects = ['sqlite', 'postgres'] as const;
 const withDatabase = (
@@ -18,7 +27,12 @@ const withDatabase = (
       name: `${name}:${dialect}`,
       root: dir(root),
       env: { CLAPPER_TEST_DIALECT: dialect },
-      exclude: ['**/node_modules/**', ...exclude, ...(dialect === 'sqlite' ? [] : sqliteOnly)],
+      exclude: [
+        '**/node_modules/**',
+        ...exclude,
+        ...notQuick,
+        ...(dialect === 'sqlite' ? [] : sqliteOnly),
+      ],
     },
   }));
 
@@ -29,7 +43,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
-    // Tests wait on HTTP, databases and child processes more than on the CPU.
+    // One worker a core: the suite is CPU-bound (a third worker measured no faster).
     maxWorkers: 2,
     // A worker runs file after file in one module graph: each file importing the API, the ORM
     // and Fastify afresh was a third of the suite's time. Files keep their own servers and

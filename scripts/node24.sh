@@ -50,6 +50,11 @@ case "${1:-}" in
     mkdir -p "$WORK"
     # What git would track (the .gitignore rules), so the copy keeps its own node_modules and builds.
     rsync -a --delete --filter=':- .gitignore' --exclude=/.git --exclude=/.cache ./ "$WORK/"
+    # Run under `pnpm test:node24`, pnpm's own variables would be read as settings by the pnpm
+    # below (and node_modules/.bin is the outer checkout's): start from a user's shell instead.
+    for name in $(compgen -e | grep -iE '^(npm|pnpm)_' || true); do unset "$name"; done
+    unset INIT_CWD
+    PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v 'node_modules/\.bin$' | paste -sd: -)"
     export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
     cd "$WORK"
     log "pnpm install on $(node --version) (native modules built against its headers)"
