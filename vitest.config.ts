@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { LongFilesFirst } from './scripts/test-sequencer';
 
 // Absolute, so a package's own `pnpm test` (run from its folder) finds the same projects.
 const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -10,7 +11,12 @@ const dir = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 const notQuick =
   process.env.CLAPPER_TEST_QUICK === '1'
-    ? ['test/cli.test.ts', 'test/first-start.test.ts', 'test/fuzz.test.ts']
+    ? [
+        'test/cli.test.ts',
+        'test/first-start.test.ts',
+        'test/start-build.test.ts',
+        'test/fuzz.test.ts',
+      ]
     : [];
 
 /** Packages whose tests need a database run once per dialect. */
@@ -36,7 +42,10 @@ const withDatabase = (
     },
   }));
 
-/** The server's tests that need no database (build, start, logs, provisioning): run once. */
+/**
+ * The server's tests that need no database (build, start, logs, provisioning): run once, with
+ * the SQLite files (a project of their own left a worker alone with the build test at its end).
+ */
 const serverTooling = ['test/start-build.test.ts', 'test/logger.test.ts', 'test/provision.test.ts'];
 
 export default defineConfig({
@@ -51,23 +60,11 @@ export default defineConfig({
     isolate: false,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/test-summary-reporter.ts'],
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       ...withDatabase('db', './packages/db'),
       { extends: true, test: { name: 'api', root: dir('./packages/api') } },
-      ...withDatabase('server', './apps/server', serverTooling),
-      {
-        // Not `extends`: the root's include would be merged into this one.
-        test: {
-          name: 'server:tooling',
-          root: dir('./apps/server'),
-          include: serverTooling,
-          isolate: false,
-          maxWorkers: 2,
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          env: { CLAPPER_TEST_DIALECT: 'sqlite' },
-        },
-      },
+      ...withDatabase('server', './apps/server', [], { sqliteOnly: serverTooling }),
       // The runner is an HTTP client, like the admin: its scripts and the README's path run on
       // SQLite only. Triggers, whose exactly-once rests on the event log, run on both.
       ...withDatabase('runner', './apps/runner', [], {

@@ -17,7 +17,7 @@ ROOT="$PWD"
 CACHE="$ROOT/.cache/node24"
 NODE_DIR="$CACHE/node"
 WORK="$CACHE/work"
-PROJECTS=(--project db:sqlite --project api --project server:sqlite --project server:tooling --project runner:sqlite)
+PROJECTS=(--project db:sqlite --project api --project server:sqlite --project runner:sqlite)
 
 log() { printf 'node24: %s\n' "$*" >&2; }
 major() { "$1" -p 'process.versions.node.split(".")[0]'; }

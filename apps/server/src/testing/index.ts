@@ -15,7 +15,12 @@ import {
   type RouterOutputs,
 } from '@clapper/api';
 import { newId, type Orm, openDatabase, Person, type Role } from '@clapper/db';
-import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
+import {
+  copyTestDatabase,
+  createTemplateDatabase,
+  type TestDatabase,
+  testDialect,
+} from '@clapper/db/testing';
 import type { EntityManager } from '@mikro-orm/core';
 import {
   createTRPCClient,
@@ -85,8 +90,40 @@ export interface StartTestServerOptions {
   trustProxy?: boolean | string[];
 }
 
+const prepared = new Map<string, Promise<TestDatabase>>();
+
+/**
+ * A new database as `prepareDatabase` leaves it for the test admin: a copy of one this process
+ * migrated and prepared once (a SQLite file copied, a PostgreSQL `CREATE DATABASE … TEMPLATE`),
+ * so a server's start applies no migration and hashes no password. Its own start still runs
+ * `prepareDatabase`, which then finds everything in place.
+ */
+async function createPreparedDatabase(): Promise<TestDatabase> {
+  const dialect = testDialect();
+  let template = prepared.get(dialect);
+  if (!template) {
+    template = (async () => {
+      const db = await createTemplateDatabase(dialect);
+      const orm = await openDatabase(db.url);
+      try {
+        // A secret given is used, not stored: the copies hold none.
+        await prepareDatabase(orm, {
+          secret: `template-${newId()}-${newId()}`,
+          adminEmail: TEST_ADMIN.email,
+          adminPassword: TEST_ADMIN.password,
+        });
+      } finally {
+        await orm.close(true);
+      }
+      return db;
+    })();
+    prepared.set(dialect, template);
+  }
+  return copyTestDatabase(await template);
+}
+
 export async function startTestServer(options: StartTestServerOptions = {}): Promise<TestServer> {
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createPreparedDatabase());
   const queries: string[] = [];
   const orm = await openDatabase(
     db.url,

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Dialect } from '../database-url';
 
@@ -25,8 +27,14 @@ export function testPostgresUrl(): string {
   return process.env.CLAPPER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
-/** A new, empty database: a temp SQLite file, or a fresh PostgreSQL database dropped after. */
-export async function createTestDatabase(dialect: Dialect = testDialect()): Promise<TestDatabase> {
+/**
+ * A new, empty database: a temp SQLite file, or a fresh PostgreSQL database dropped after
+ * (`template`: the PostgreSQL database it is made from; `copyTestDatabase` sets it).
+ */
+export async function createTestDatabase(
+  dialect: Dialect = testDialect(),
+  { template }: { template?: string } = {},
+): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'clapper-test-'));
     return {
@@ -37,7 +45,9 @@ export async function createTestDatabase(dialect: Dialect = testDialect()): Prom
   }
   const base = testPostgresUrl();
   const name = `clapper_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(base, (client) => client.query(`CREATE DATABASE "${name}"`));
+  await withAdminClient(base, (client) =>
+    client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`),
+  );
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
@@ -49,6 +59,74 @@ export async function createTestDatabase(dialect: Dialect = testDialect()): Prom
       );
     },
   };
+}
+
+/**
+ * A database for this process to fill once and copy many times (`copyTestDatabase`), dropped
+ * when the process exits. Vitest ends its workers with a signal, which runs no exit handler: on
+ * PostgreSQL the next template made drops those whose process is gone.
+ */
+export async function createTemplateDatabase(
+  dialect: Dialect = testDialect(),
+): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const db = await createTestDatabase('sqlite');
+    const dir = dirname(db.url.slice('sqlite:'.length));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return db;
+  }
+  const base = testPostgresUrl();
+  const prefix = 'clapper_tpl_';
+  const name = `${prefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(base, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice(prefix.length).split('_')[0]);
+      if (!alive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await client.query(`CREATE DATABASE "${name}"`);
+  });
+  // No async work at exit: psql drops it.
+  process.once('exit', () => {
+    spawnSync('psql', [base, '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], {
+      stdio: 'ignore',
+    });
+  });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    dialect,
+    url: url.toString(),
+    dispose: () =>
+      withAdminClient(base, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ).then(() => undefined),
+  };
+}
+
+/** A new database with `template`'s content; nothing may be connected to the template. */
+export async function copyTestDatabase(template: TestDatabase): Promise<TestDatabase> {
+  const copy = await createTestDatabase(
+    template.dialect,
+    template.dialect === 'postgres' ? { template: new URL(template.url).pathname.slice(1) } : {},
+  );
+  if (template.dialect === 'sqlite') {
+    await copyFile(template.url.slice('sqlite:'.length), copy.url.slice('sqlite:'.length));
+  }
+  return copy;
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
