@@ -24,7 +24,6 @@ const dialects = ['sqlite', 'postgres'] as const;
 const withDatabase = (
   name: string,
   root: string,
-  exclude: string[] = [],
   { sqliteOnly = [] }: { sqliteOnly?: string[] } = {},
 ): TestProjectInlineConfiguration[] =>
   dialects.map((dialect) => ({
@@ -33,12 +32,7 @@ const withDatabase = (
       name: `${name}:${dialect}`,
       root: dir(root),
       env: { CLAPPER_TEST_DIALECT: dialect },
-      exclude: [
-        '**/node_modules/**',
-        ...exclude,
-        ...notQuick,
-        ...(dialect === 'sqlite' ? [] : sqliteOnly),
-      ],
+      exclude: ['**/node_modules/**', ...notQuick, ...(dialect === 'sqlite' ? [] : sqliteOnly)],
     },
   }));
 
@@ -64,10 +58,10 @@ export default defineConfig({
     projects: [
       ...withDatabase('db', './packages/db'),
       { extends: true, test: { name: 'api', root: dir('./packages/api') } },
-      ...withDatabase('server', './apps/server', [], { sqliteOnly: serverTooling }),
+      ...withDatabase('server', './apps/server', { sqliteOnly: serverTooling }),
       // The runner is an HTTP client, like the admin: its scripts and the README's path run on
       // SQLite only. Triggers, whose exactly-once rests on the event log, run on both.
-      ...withDatabase('runner', './apps/runner', [], {
+      ...withDatabase('runner', './apps/runner', {
         sqliteOnly: ['test/runner.test.ts', 'test/readme-path.test.ts'],
       }),
       // The admin talks to the API only: its browser tests run on the default SQLite.

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ADMIN_DIST, buildAdmin, launchChromium } from '@clapper/admin/testing';
+import { ADMIN_DIST, launchChromium, startAdminServer } from '@clapper/admin/testing';
 import { newId, Person } from '@clapper/db';
-import { login, startTestServer, type TestServer } from '@clapper/server/testing';
+import { login, type TestServer } from '@clapper/server/testing';
 import { fmt, median, type Section } from '../lib/report';
 
 const RUNS = 10;
@@ -57,11 +57,11 @@ function gzippedKb(ext: string) {
 
 /** The admin's weight, and how long a signed-in admin waits for the Bots table. */
 export async function adminBench(): Promise<Section> {
-  await buildAdmin();
+  // Built first when missing or stale, as `pnpm start` builds it.
+  const server = await startAdminServer();
   const js = gzippedKb('.js');
   const css = gzippedKb('.css');
 
-  const server = await startTestServer({ adminDir: ADMIN_DIST });
   const browser = await launchChromium();
   try {
     await seedBots(server);

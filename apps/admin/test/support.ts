@@ -27,19 +27,12 @@ declare module 'vitest' {
   }
 }
 
-export const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 /** The README's pictures of the admin, written by the browser tests that reach each page. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 /** The system's Chromium (`apt-get install chromium`); never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Builds the admin into dist/ with Vite, as `pnpm build` does. */
-export async function buildAdmin() {
-  const { build } = await import('vite');
-  await build({ root: ADMIN_ROOT, logLevel: 'warn' });
-}
 
 function chromiumOptions(): LaunchOptions {
   if (!existsSync(CHROMIUM_PATH)) {

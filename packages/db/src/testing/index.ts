@@ -27,13 +27,16 @@ export function testPostgresUrl(): string {
   return process.env.CLAPPER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
+const TEMPLATE_PREFIX = 'clapper_tpl_';
+
 /**
  * A new, empty database: a temp SQLite file, or a fresh PostgreSQL database dropped after
- * (`template`: the PostgreSQL database it is made from; `copyTestDatabase` sets it).
+ * (`template`: the PostgreSQL database it is made from, as `copyTestDatabase` asks; `prefix`:
+ * its name's start, the process id following).
  */
 export async function createTestDatabase(
   dialect: Dialect = testDialect(),
-  { template }: { template?: string } = {},
+  { template, prefix = 'clapper_t_' }: { template?: string; prefix?: string } = {},
 ): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'clapper-test-'));
@@ -44,7 +47,7 @@ export async function createTestDatabase(
     };
   }
   const base = testPostgresUrl();
-  const name = `clapper_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${prefix}${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(base, (client) =>
     client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`),
   );
@@ -69,42 +72,39 @@ export async function createTestDatabase(
 export async function createTemplateDatabase(
   dialect: Dialect = testDialect(),
 ): Promise<TestDatabase> {
+  if (dialect === 'postgres') await dropOrphanTemplates();
+  const db = await createTestDatabase(dialect, { prefix: TEMPLATE_PREFIX });
   if (dialect === 'sqlite') {
-    const db = await createTestDatabase('sqlite');
     const dir = dirname(db.url.slice('sqlite:'.length));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return db;
+  } else {
+    // No async work at exit: psql drops it.
+    const name = new URL(db.url).pathname.slice(1);
+    process.once('exit', () => {
+      spawnSync(
+        'psql',
+        [testPostgresUrl(), '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`],
+        {
+          stdio: 'ignore',
+        },
+      );
+    });
   }
-  const base = testPostgresUrl();
-  const prefix = 'clapper_tpl_';
-  const name = `${prefix}${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(base, async (client) => {
+  return db;
+}
+
+/** Drops the PostgreSQL templates whose process is gone. */
+async function dropOrphanTemplates() {
+  await withAdminClient(testPostgresUrl(), async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [`${prefix}%`],
+      [`${TEMPLATE_PREFIX}%`],
     );
     for (const { datname } of rows) {
-      const pid = Number(datname.slice(prefix.length).split('_')[0]);
+      const pid = Number(datname.slice(TEMPLATE_PREFIX.length).split('_')[0]);
       if (!alive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
-    await client.query(`CREATE DATABASE "${name}"`);
   });
-  // No async work at exit: psql drops it.
-  process.once('exit', () => {
-    spawnSync('psql', [base, '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], {
-      stdio: 'ignore',
-    });
-  });
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    dialect,
-    url: url.toString(),
-    dispose: () =>
-      withAdminClient(base, (client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      ).then(() => undefined),
-  };
 }
 
 /** A new database with `template`'s content; nothing may be connected to the template. */
