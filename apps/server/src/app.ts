@@ -5,8 +5,12 @@ import {
   type AppRouter,
   appRouter,
   createContextInner,
+  leanSseHook,
+  leanTrpcHook,
   openApiDocument,
   REST_BASE,
+  registerHttpErrors,
+  registerRest,
   restRoutes,
 } from '@clapper/api';
 import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from '@clapper/client/limits';
@@ -28,11 +32,7 @@ import { registerAdmin } from './admin-static';
 import { registerApiDocs } from './api-docs';
 import { clearSessionCookie, credentialFrom, setSessionCookie } from './credentials';
 import { DEFAULT_RATE_LIMIT } from './env';
-import { registerHttpErrors } from './http-errors';
-import { leanSseHook } from './lean-sse';
-import { leanTrpcHook } from './lean-trpc';
 import { registerRateLimit } from './rate-limit';
-import { registerRest } from './rest';
 
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
 export const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -9,24 +9,14 @@ export {
   type TokenClaims,
   type TokenService,
 } from './auth/tokens';
-export { type Batched, batchesOf } from './batched';
-export * from './bootstrap';
-export { ChangeTracker } from './changes';
 export { type ApiConfig, defaultApiConfig } from './config';
 export { type Context, createContextInner, noTransport, type RequestTransport } from './context';
+export * from './domain/bootstrap';
 // The domain operations behind the routers, for tools that act without HTTP (the CLI).
 export * as bots from './domain/bots';
 export { ZCreateBotInput, ZRegenerateTokenInput } from './domain/bots';
 export { DEMO_PROJECT, seedDemo } from './domain/demo';
-export { EventAudience } from './domain/event-audience';
-export {
-  type CatalogedEventType,
-  EVENT_DATA,
-  type EventDataByType,
-} from './domain/event-catalog';
-// The live feed without HTTP, for tests of its own bookkeeping.
-export { eventFeed } from './domain/event-feed';
-export * as eventRetention from './domain/event-retention';
+export { IDEMPOTENCY_KEPT_MS } from './domain/idempotency';
 export * as projects from './domain/projects';
 export { ZProjectMemberInput } from './domain/projects';
 export { endOfDayUtc } from './domain/time';
@@ -34,10 +24,20 @@ export * as triggers from './domain/triggers';
 export * as users from './domain/users';
 export { ZCreateUserInput } from './domain/users';
 export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
-export { IDEMPOTENCY_KEPT_MS } from './idempotency';
-export { deepFreeze, oncePerFrozen } from './read-cache';
+export { EventAudience } from './events/audience';
+export { type Batched, batchesOf } from './events/batched';
+export {
+  type CatalogedEventType,
+  EVENT_DATA,
+  type EventDataByType,
+} from './events/catalog';
+export { ChangeTracker } from './events/changes';
+// The live feed without HTTP, for tests of its own bookkeeping.
+export { eventFeed } from './events/feed';
+export * as eventRetention from './events/retention';
 export { openApiDocument, REST_BASE, type RestRoute, restRoutes } from './rest/document';
 export type { ClapperMeta } from './rest/meta';
 export * from './root';
 export { type ApiServices, createApiServices } from './services';
-export { serializeToJson } from './transformer';
+// The fast paths that serve the router over HTTP (apps/server registers them).
+export * from './wire';

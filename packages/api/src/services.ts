@@ -10,11 +10,11 @@ import { CredentialCache } from './auth/credential-cache';
 import { LoginThrottle } from './auth/login-throttle';
 import { RefusalLog } from './auth/refusal-log';
 import { createTokenService, type TokenService } from './auth/tokens';
-import { Cluster } from './cluster';
+import { ReadCache } from './cache/read-cache';
 import { type ApiConfig, defaultApiConfig } from './config';
-import { describePrune, EventRetention } from './domain/event-retention';
-import { EventHub } from './event-hub';
-import { ReadCache } from './read-cache';
+import { EventHub } from './events/hub';
+import { Cluster } from './events/replicas';
+import { describePrune, EventRetention } from './events/retention';
 
 /** Long-lived, per-server parts shared by every request. */
 export interface ApiServices {

@@ -7,13 +7,10 @@
 import type { Em } from '@clapper/db';
 import { isUniqueViolation } from '@clapper/db';
 import { experimental_standaloneMiddleware, initTRPC } from '@trpc/server';
-import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { ZodError } from 'zod';
 import type { Principal } from './auth/principal';
-import { ChangeTracker } from './changes';
 import type { Context } from './context';
 import { Access } from './domain/access';
-import { conflict, DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
 import {
   checkedKey,
   forgetOldKeys,
@@ -22,10 +19,13 @@ import {
   PendingKey,
   replay,
   saveResult,
-} from './idempotency';
+} from './domain/idempotency';
+import { conflict, DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
+import { ChangeTracker } from './events/changes';
 import type { StudioAction } from './permissions';
 import type { ClapperMeta } from './rest/meta';
-import { transformer } from './transformer';
+import { transformer } from './wire/transformer';
+import { middlewareMarker } from './wire/trpc-internals';
 
 // 1. init ------------------------------------------------------------------
 

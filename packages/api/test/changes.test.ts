@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeTracker } from '../src/changes';
+import { ChangeTracker } from '../src/events/changes';
 
 const event = (type: string, extra: Record<string, unknown> = {}) => ({ type, ...extra });
 

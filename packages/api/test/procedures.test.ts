@@ -157,7 +157,7 @@ describe('the authentication hot path', () => {
 
 describe('loads in flight', () => {
   it('share one load between concurrent misses, but never across an invalidation', async () => {
-    const { LoadsInFlight } = await import('../src/ttl-map');
+    const { LoadsInFlight } = await import('../src/cache/ttl-map');
     const flights = new LoadsInFlight<string>();
     let loads = 0;
     const releases: (() => void)[] = [];

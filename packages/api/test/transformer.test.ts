@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { deepFreeze } from '../src/read-cache';
-import { plainJson, serialize, serializeToJson } from '../src/transformer';
+import { deepFreeze } from '../src/wire/frozen';
+import { plainJson, serialize, serializeToJson } from '../src/wire/transformer';
 
 /** Keys a JavaScript object orders in odd ways, or that superjson escapes. */
 const key = fc.oneof(

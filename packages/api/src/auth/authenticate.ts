@@ -1,7 +1,7 @@
 import { type HotReads, type Orm, Person, type PersonRow } from '@clapper/db';
+import { tickReads } from '../cache/tick-reads';
 import { endOfDayUtc } from '../domain/time';
 import { type RefusalReason, unauthorized } from '../errors';
-import { tickReads } from '../read-batches';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
 import type { Principal } from './principal';
 import type { RefusalLog } from './refusal-log';

@@ -1,5 +1,5 @@
 import type { PersonKind, Role } from '@clapper/db';
-import { LoadsInFlight, TtlMap } from '../ttl-map';
+import { LoadsInFlight, TtlMap } from '../cache/ttl-map';
 
 /** What authentication needs to know of a person, as last read from the database. */
 export interface PersonSnapshot {

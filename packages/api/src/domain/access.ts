@@ -1,5 +1,6 @@
 import { type Em, type ISubject, Subject, Task, type TaskRow } from '@clapper/db';
 import type { Principal } from '../auth/principal';
+import type { CachedProject } from '../cache/read-cache';
 import { DomainError, forbidden, notFound } from '../errors';
 import {
   type Action,
@@ -10,7 +11,6 @@ import {
   type Standing,
   type StudioAction,
 } from '../permissions';
-import type { CachedProject } from '../read-cache';
 import type { ApiServices } from '../services';
 
 const DOING: Record<Action, string> = {

@@ -5,7 +5,7 @@ import { hashPassword, verifyDecoyPassword, verifyPassword } from '../auth/passw
 import type { Principal } from '../auth/principal';
 import type { RequestTransport } from '../context';
 import { badRequest, DomainError, unauthorized } from '../errors';
-import { recordEvent } from '../events';
+import { recordEvent } from '../events/write';
 import type { ApiServices } from '../services';
 import { personView, personViewOf } from '../views/person';
 import type { DomainDeps } from './deps';

@@ -1,8 +1,8 @@
 import type { EventRow } from '@clapper/db';
 import { z } from 'zod';
 import { notFound } from '../errors';
-import { toPage, ZEventCursor, ZLimit } from '../pagination';
 import type { ApiServices } from '../services';
+import { toPage, ZEventCursor, ZLimit } from './pagination';
 import { MAX_INT, ZId } from './schemas';
 
 export const ZActivityInput = z.object({

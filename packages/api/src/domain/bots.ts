@@ -1,7 +1,7 @@
 import { type Em, type IPerson, inTransaction, newId, Person, raw } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
-import { type Actor, flushWithEvent, recordEvent } from '../events';
+import { type Actor, flushWithEvent, recordEvent } from '../events/write';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';

@@ -1,10 +1,10 @@
 /** Comments on a task: read where the task is readable, written by the `comment` rule. */
 import { type CommentRow, newId, writes } from '@clapper/db';
 import { z } from 'zod';
-import { writeWithEvent } from '../events';
-import { toPage, ZPage } from '../pagination';
+import { writeWithEvent } from '../events/write';
 import { commentView } from '../views/production';
 import type { ReadDeps, WriteDeps } from './deps';
+import { toPage, ZPage } from './pagination';
 import { ZId } from './schemas';
 import { statusById } from './task-checks';
 import { text } from './text';

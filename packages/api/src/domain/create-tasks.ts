@@ -9,7 +9,7 @@ import {
   TaskType,
 } from '@clapper/db';
 import { badRequest, conflict, DomainError } from '../errors';
-import { recordEvent } from '../events';
+import { recordEvent } from '../events/write';
 import type { Access } from './access';
 import { assignable, taskEvent } from './task-checks';
 

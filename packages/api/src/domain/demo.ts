@@ -10,8 +10,8 @@ import {
   TaskType,
 } from '@clapper/db';
 import { hashPassword } from '../auth/passwords';
-import { ensureDefaultTaskStatuses } from '../bootstrap';
-import { recordEvent } from '../events';
+import { recordEvent } from '../events/write';
+import { ensureDefaultTaskStatuses } from './bootstrap';
 
 export const DEMO_PROJECT = 'MyProduction';
 

@@ -1,6 +1,6 @@
 import type { Em } from '@clapper/db';
 import type { Principal } from '../auth/principal';
-import type { StatementWriter } from '../events';
+import type { StatementWriter } from '../events/write';
 import type { ApiServices } from '../services';
 import type { Access } from './access';
 

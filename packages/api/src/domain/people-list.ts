@@ -1,9 +1,9 @@
 import { PEOPLE_SORTS, type PersonKind } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest } from '../errors';
-import { type Page, toPage, ZPage } from '../pagination';
 import type { ApiServices } from '../services';
 import { type PersonView, personView } from '../views/person';
+import { type Page, toPage, ZPage } from './pagination';
 import { ZDay, ZId, ZRole } from './schemas';
 import { text } from './text';
 import { addDays, utcDay } from './time';

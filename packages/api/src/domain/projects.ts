@@ -9,13 +9,14 @@ import {
   teamRowsOf,
 } from '@clapper/db';
 import { z } from 'zod';
+import type { CachedProject } from '../cache/read-cache';
 import { badRequest, notFound } from '../errors';
-import { type Actor, flushWithEvent } from '../events';
-import { toPage, ZNamedListInput } from '../pagination';
-import { type CachedProject, deepFreeze } from '../read-cache';
+import { type Actor, flushWithEvent } from '../events/write';
 import { projectView } from '../views/production';
+import { deepFreeze } from '../wire/frozen';
 import type { Access } from './access';
 import type { CallerDeps, ReadDeps } from './deps';
+import { toPage, ZNamedListInput } from './pagination';
 import { ZId, ZName } from './schemas';
 import { assertNameFree } from './unique-names';
 

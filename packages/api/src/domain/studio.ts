@@ -6,12 +6,12 @@ import { Department, type Em, ref, Task, TaskStatus, TaskType } from '@clapper/d
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { conflict, notFound } from '../errors';
-import { flushWithEvent } from '../events';
-import { toPage, ZNamedListInput, ZPage } from '../pagination';
+import { flushWithEvent } from '../events/write';
 import type { ApiServices } from '../services';
 import { taskStatusView } from '../views/production';
 import { departmentView, taskTypeView } from '../views/studio';
 import { findDepartments } from './departments';
+import { toPage, ZNamedListInput, ZPage } from './pagination';
 import { ZColor, ZId, ZName, ZSubjectKind } from './schemas';
 import { text } from './text';
 import { assertNameFree } from './unique-names';

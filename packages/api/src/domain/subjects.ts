@@ -2,10 +2,10 @@
 import { Subject, type SubjectKind, type SubjectRow, subjectRowOf } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
-import { flushWithEvent } from '../events';
-import { type Page, toPage, ZPage } from '../pagination';
+import { flushWithEvent } from '../events/write';
 import { assetView, shotView } from '../views/production';
 import type { CallerDeps, ReadDeps } from './deps';
+import { type Page, toPage, ZPage } from './pagination';
 import { MAX_INT, ZId, ZName } from './schemas';
 import { assertNameFree } from './unique-names';
 

@@ -2,11 +2,11 @@
 import { Project, Task, writes } from '@clapper/db';
 import { z } from 'zod';
 import { notFound } from '../errors';
-import { recordEvent, writeWithEvent } from '../events';
-import { toPage, ZPage } from '../pagination';
+import { recordEvent, writeWithEvent } from '../events/write';
 import { taskView, taskViewsOf } from '../views/production';
 import { createTasks } from './create-tasks';
 import type { CallerDeps, ReadDeps, WriteDeps } from './deps';
+import { toPage, ZPage } from './pagination';
 import { ZDay, ZId } from './schemas';
 import { assignable, statusById, taskEvent } from './task-checks';
 

@@ -8,9 +8,9 @@ import { type Em, type ITrigger, ParkedEvent, Person, Trigger } from '@clapper/d
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { badRequest, forbidden, notFound } from '../errors';
+import { eventView } from '../events/visibility';
 import { can, STUDIO_WIDE } from '../permissions';
 import type { ApiServices } from '../services';
-import { eventView } from './event-visibility';
 import { ZEventTypes, ZId } from './schemas';
 import { text } from './text';
 

@@ -2,7 +2,7 @@ import { inTransaction, newId, Person, Session } from '@clapper/db';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords';
 import { badRequest, notFound } from '../errors';
-import { type Actor, recordEvent } from '../events';
+import { type Actor, recordEvent } from '../events/write';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';

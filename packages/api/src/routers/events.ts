@@ -1,4 +1,4 @@
-import { eventFeed, listEvents, ZListEventsInput, ZSubscribeInput } from '../domain/event-feed';
+import { eventFeed, listEvents, ZListEventsInput, ZSubscribeInput } from '../events/feed';
 import { rest } from '../rest/meta';
 import * as wire from '../rest/wire';
 import { readProcedure, router } from '../trpc';

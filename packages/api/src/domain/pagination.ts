@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './domain/text';
+import { text } from './text';
 
 export const MAX_PAGE = 500;
 

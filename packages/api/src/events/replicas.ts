@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type HotReads, type Listener, listen, type Orm } from '@clapper/db';
-import type { CredentialCache } from './auth/credential-cache';
+import type { CredentialCache } from '../auth/credential-cache';
+import type { ReadCache, Touched } from '../cache/read-cache';
 import { TouchedSets } from './changes';
-import type { EventHub } from './event-hub';
-import type { ReadCache, Touched } from './read-cache';
+import type { EventHub } from './hub';
 
 const CHANNEL = 'clapper';
 

@@ -1,6 +1,6 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
-import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { getErrorShape } from './trpc-internals';
 
 /** Fastify's own refusals (before any procedure runs) and the tRPC code each one is. */
 const CODES: Record<number, TRPCError['code']> = {

@@ -1,5 +1,8 @@
-import { batchesOf, oncePerFrozen } from '@clapper/api';
 import type { AnyTRPCRouter } from '@trpc/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { batchesOf } from '../events/batched';
+import { oncePerFrozen } from './frozen';
+import { callProcedure, outputJson, type ProcedureDef } from './lean-trpc';
 import {
   getErrorShape,
   getTRPCErrorFromUnknown,
@@ -7,9 +10,7 @@ import {
   isObject,
   isTrackedEnvelope,
   type TRPCError,
-} from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { callProcedure, outputJson, type ProcedureDef } from './lean-trpc';
+} from './trpc-internals';
 
 export interface LeanSseOptions<TContext> {
   router: AnyTRPCRouter;

@@ -1,7 +1,7 @@
 import type { EventRow, EventVisibility, HotReads } from '@clapper/db';
+import { tickReads } from '../cache/tick-reads';
+import type { Access } from '../domain/access';
 import { listReach } from '../permissions';
-import { tickReads } from '../read-batches';
-import type { Access } from './access';
 
 /**
  * Who may see which event, in one place for `events.list` (as SQL) and

@@ -1,5 +1,5 @@
 import { type Em, Event, type EventSubscriber, type FlushEventArgs } from '@clapper/db';
-import type { Touched } from './read-cache';
+import type { Touched } from '../cache/read-cache';
 
 /** What an event row names. */
 interface Named {

@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError } from '../errors';
 
 /**
  * How deep an input may nest, its transport envelope (`{ json, meta }`) included. No procedure

@@ -2,16 +2,16 @@
 import type { EventRow } from '@clapper/db';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { z } from 'zod';
-import { type Batched, batched } from '../batched';
 import type { RequestTransport } from '../context';
+import type { ReadDeps } from '../domain/deps';
+import { toPage, ZEventCursor, ZLimit } from '../domain/pagination';
+import { MAX_INT, ZEventTypes, ZId } from '../domain/schemas';
 import { toTRPCError } from '../errors';
-import { toPage, ZEventCursor, ZLimit } from '../pagination';
-import { deepFreeze } from '../read-cache';
 import type { ApiServices } from '../services';
-import type { ReadDeps } from './deps';
-import { audienceOf } from './event-audience';
-import { eventView, eventVisibility, matchesTypes } from './event-visibility';
-import { MAX_INT, ZEventTypes, ZId } from './schemas';
+import { deepFreeze } from '../wire/frozen';
+import { audienceOf } from './audience';
+import { type Batched, batched } from './batched';
+import { eventView, eventVisibility, matchesTypes } from './visibility';
 
 export const ZListEventsInput = z
   .object({

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Em, newId, Person, Setting, TaskStatus } from '@clapper/db';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { hashPassword } from './auth/passwords';
-import { recordEvent } from './events';
+import { hashPassword } from '../auth/passwords';
+import { recordEvent } from '../events/write';
 
 const SECRET_KEY = 'signing_secret';
 export const MIN_SECRET_LENGTH = 32;

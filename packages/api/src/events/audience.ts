@@ -1,9 +1,9 @@
 import type { EventRow } from '@clapper/db';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
+import { Access } from '../domain/access';
 import type { ApiServices } from '../services';
-import { Access } from './access';
-import { isVisibleFilter } from './event-visibility';
+import { isVisibleFilter } from './visibility';
 
 /** Events that change who may see what: teams, roles, people, assignments. */
 const CHANGES_AUDIENCE = new Set([

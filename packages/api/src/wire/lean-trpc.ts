@@ -1,5 +1,6 @@
-import { oncePerFrozen } from '@clapper/api';
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { oncePerFrozen } from './frozen';
 import {
   getErrorShape,
   getHTTPStatusCode,
@@ -8,8 +9,7 @@ import {
   isObject,
   isPromise,
   middlewareMarker,
-} from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+} from './trpc-internals';
 
 interface CallOptions {
   path: string;

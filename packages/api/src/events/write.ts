@@ -7,12 +7,12 @@ import {
   type Statement,
   writes,
 } from '@clapper/db';
-import type { Principal } from './auth/principal';
+import type { Principal } from '../auth/principal';
+import type { RequestTransport } from '../context';
+import type { PendingKey } from '../domain/idempotency';
+import { notFound } from '../errors';
+import type { ApiServices } from '../services';
 import type { ChangeTracker } from './changes';
-import type { RequestTransport } from './context';
-import { notFound } from './errors';
-import type { PendingKey } from './idempotency';
-import type { ApiServices } from './services';
 
 /** Who did it, as the event log records it; null is the system (first start, the CLI). */
 export type Actor = Pick<Principal, 'id' | 'kind' | 'name'> | null;

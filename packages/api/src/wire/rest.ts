@@ -1,10 +1,12 @@
-import { DomainError, oncePerFrozen, type RestRoute } from '@clapper/api';
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors';
+import type { RestRoute } from '../rest/document';
+import { oncePerFrozen } from './frozen';
 import { refusalOf } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
+import { getErrorShape, getTRPCErrorFromUnknown } from './trpc-internals';
 
 export interface RestOptions<TContext> {
   router: AnyTRPCRouter;

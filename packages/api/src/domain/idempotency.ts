@@ -15,9 +15,9 @@ import {
   writes,
 } from '@clapper/db';
 import superjson from 'superjson';
-import { badRequest, conflict } from './errors';
-import type { ApiServices } from './services';
-import { serializeToJson } from './transformer';
+import { badRequest, conflict } from '../errors';
+import type { ApiServices } from '../services';
+import { serializeToJson } from '../wire/transformer';
 
 /** A key is kept at least this long; a repeat after it runs again. */
 export const IDEMPOTENCY_KEPT_MS = 24 * 3_600_000;

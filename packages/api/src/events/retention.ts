@@ -9,9 +9,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventLogPruning } from '@clapper/db';
 import { z } from 'zod';
+import { endOfDayUtc } from '../domain/time';
 import { badRequest } from '../errors';
 import type { ApiServices } from '../services';
-import { endOfDayUtc } from './time';
 
 const ZDayText = z.iso.date();
 const ZInstant = z.iso.datetime({ offset: true });
