@@ -11,7 +11,11 @@ import { LoginThrottle } from './auth/login-throttle';
 import { RefusalLog } from './auth/refusal-log';
 import { createTokenService, type TokenService } from './auth/tokens';
 import { ReadCache } from './cache/read-cache';
+import { createTickReads, type TickReads } from './cache/tick-reads';
 import { type ApiConfig, defaultApiConfig } from './config';
+import { KeyPruning } from './domain/idempotency';
+import { EventAudience } from './events/audience';
+import { ListedViews } from './events/feed';
 import { EventHub } from './events/hub';
 import { Cluster } from './events/replicas';
 import { describePrune, EventRetention } from './events/retention';
@@ -21,6 +25,8 @@ export interface ApiServices {
   orm: Orm;
   /** Prepared statements for the reads made most, on a connection of their own. */
   reads: HotReads;
+  /** The same reads asked for in one tick, made as one statement (the live feed's re-checks). */
+  tickReads: TickReads;
   /** Projects, teams and list pages between requests, dropped by what each mutation touches. */
   cache: ReadCache;
   tokens: TokenService;
@@ -30,6 +36,12 @@ export interface ApiServices {
   config: ApiConfig;
   /** The event log's reader for live subscriptions. */
   events: EventHub;
+  /** Who of the live subscribers may see a batch of events, decided once per credential. */
+  audience: EventAudience;
+  /** Frozen views of the events `events.list` showed last, shared by every page. */
+  listedEvents: ListedViews;
+  /** Idempotency keys past their day go, at most every ten minutes. */
+  keyPruning: KeyPruning;
   logins: LoginThrottle;
   /** Keeps replicas on one PostgreSQL database in step; start it before serving. */
   cluster: Cluster;
@@ -66,8 +78,10 @@ export function createApiServices({
   // Every time decision reads this one clock; the wall clock's own is read without a Date.
   const clock = now ? () => now().getTime() : Date.now;
   const reads = openHotReads(orm);
+  const tickReads = createTickReads(reads);
   const credentials = new CredentialCache(full.credentialCacheTtlMs, clock);
-  const cache = new ReadCache(reads, full.readCacheTtlMs, clock);
+  const cache = new ReadCache(reads, tickReads, full.readCacheTtlMs, clock);
+  const tokens = createTokenService({ secret, clock });
   const events = new EventHub(reads, full.eventPollMs);
   const cluster = new Cluster(orm, { reads, credentials, cache, events });
   let checkpointer: Checkpointer | undefined;
@@ -75,6 +89,16 @@ export function createApiServices({
   const refusals = new RefusalLog(orm, (error) => reportError(error), { clock });
   let reportInfo: (details: Record<string, unknown>, message: string) => void = () => {};
   const nowDate = now ?? (() => new Date());
+  const audience = new EventAudience({
+    orm,
+    reads,
+    tickReads,
+    tokens,
+    refusals,
+    credentials,
+    cache,
+    now: nowDate,
+  });
   const eventRetention = new EventRetention(
     { orm, reads, now: nowDate, config: full },
     {
@@ -97,12 +121,16 @@ export function createApiServices({
   return {
     orm,
     reads,
+    tickReads,
     cache,
-    tokens: createTokenService({ secret, clock }),
+    tokens,
     credentials,
     refusals,
     config: full,
     events,
+    audience,
+    listedEvents: new ListedViews(),
+    keyPruning: new KeyPruning({ orm, now: nowDate }),
     logins: new LoginThrottle(full.loginAttemptsPerMinute, 10, clock),
     cluster,
     eventRetention,

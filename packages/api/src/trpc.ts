@@ -13,7 +13,6 @@ import type { Context } from './context';
 import { Access } from './domain/access';
 import {
   checkedKey,
-  forgetOldKeys,
   inputHash,
   inTransactionWithKey,
   PendingKey,
@@ -178,7 +177,7 @@ const idempotent = experimental_standaloneMiddleware<{
       if (!result.ok && isUniqueViolation(result.error.cause)) throw result.error.cause;
       if (result.ok && !pending.isWritten) await saveResult(ctx.services, row, result.data);
     }
-    if (result.ok) await forgetOldKeys(ctx.services);
+    if (result.ok) await ctx.services.keyPruning.afterKeyedMutation();
     return result;
   } catch (error) {
     // Another request with the key committed first: this one's change was rolled back.

@@ -155,29 +155,60 @@ describe('the authentication hot path', () => {
   });
 });
 
-describe('loads in flight', () => {
-  it('share one load between concurrent misses, but never across an invalidation', async () => {
-    const { LoadsInFlight } = await import('../src/cache/ttl-map');
-    const flights = new LoadsInFlight<string>();
-    let loads = 0;
+describe('cache loads', () => {
+  /** Loads that end when the test says, numbered in the order they began. */
+  function loads() {
     const releases: (() => void)[] = [];
-    const load = () =>
-      new Promise<string>((resolve) => {
-        const n = ++loads;
-        releases.push(() => resolve(`load ${n}`));
-      });
-    const first = flights.load('k', 0, load);
-    const joined = flights.load('k', 0, load);
-    const afterInvalidation = flights.load('k', 1, load);
-    expect(loads).toBe(2);
-    for (const release of releases) release();
-    expect(await Promise.all([first, joined, afterInvalidation])).toEqual([
-      'load 1',
-      'load 1',
-      'load 2',
-    ]);
-    await flights.load('k', 1, async () => 'later');
-    expect(await flights.load('k', 1, async () => 'again')).toBe('again');
+    return {
+      releases,
+      load:
+        <T>(value: (n: number) => T) =>
+        () =>
+          new Promise<T>((resolve) => {
+            const n = releases.length + 1;
+            releases.push(() => resolve(value(n)));
+          }),
+    };
+  }
+
+  it('share one load between concurrent misses, but never across a drop', async () => {
+    const { TtlCache } = await import('../src/cache/ttl-cache');
+    const cache = new TtlCache<string>({ max: 10, ttlMs: 60_000 });
+    const { releases, load } = loads();
+    const first = cache.through(
+      'k',
+      load((n) => `load ${n}`),
+    );
+    const joined = cache.through(
+      'k',
+      load((n) => `load ${n}`),
+    );
+    cache.dropLoads();
+    const afterDrop = cache.through(
+      'k',
+      load((n) => `load ${n}`),
+    );
+    expect(releases).toHaveLength(2);
+    releases[0]!();
+    expect(await Promise.all([first, joined])).toEqual(['load 1', 'load 1']);
+    // The dropped load answered its own callers, and was not kept.
+    expect(cache.get('k')).toBeUndefined();
+    releases[1]!();
+    expect(await afterDrop).toBe('load 2');
+    expect(cache.get('k')).toBe('load 2');
+  });
+
+  it('trusts an entry for its lifetime on the given clock, then loads again', async () => {
+    const { TtlCache } = await import('../src/cache/ttl-cache');
+    let now = 1_000_000;
+    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock: () => now });
+    cache.set('k', 'old');
+    now += 1000;
+    expect(cache.get('k')).toBe('old');
+    now += 1;
+    expect(cache.get('k')).toBeUndefined();
+    expect(await cache.through('k', async () => 'new')).toBe('new');
+    expect(cache.get('k')).toBe('new');
   });
 });
 
@@ -185,12 +216,40 @@ describe('credential cache', () => {
   it('drops a snapshot read before a forget, so a revoke is never undone by a slow read', async () => {
     const { CredentialCache } = await import('../src');
     const cache = new CredentialCache(60_000);
-    const ticket = cache.readTicket();
+    let release: () => void = () => {};
+    const slow = cache.personThrough(
+      'p1',
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve(null);
+        }),
+    );
     cache.forgetPerson('p1');
-    cache.putPerson('p1', null, ticket);
+    // A request after the forget reads again rather than join the read from before it.
+    expect(await cache.personThrough('p1', async () => null)).toBeNull();
+    cache.forgetPerson('p1');
+    release();
+    expect(await slow).toBeNull();
     expect(cache.person('p1')).toBeUndefined();
-    const fresh = cache.readTicket();
-    cache.putPerson('p1', null, fresh);
+    expect(await cache.personThrough('p1', async () => null)).toBeNull();
     expect(cache.person('p1')).toBeNull();
+  });
+
+  it('drops a session read under way when its person changes', async () => {
+    const { CredentialCache } = await import('../src');
+    const cache = new CredentialCache(60_000);
+    let release: () => void = () => {};
+    const session = { id: 's1', personId: 'p1', expiresAt: new Date(), revokedAt: null };
+    const slow = cache.sessionThrough(
+      's1',
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve(session);
+        }),
+    );
+    cache.forgetPerson('p1');
+    release();
+    expect(await slow).toBe(session);
+    expect(cache.session('s1')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { type HotReads, type Orm, Person, type PersonRow } from '@clapper/db';
-import { tickReads } from '../cache/tick-reads';
+import type { TickReads } from '../cache/tick-reads';
 import { endOfDayUtc } from '../domain/time';
 import { type RefusalReason, unauthorized } from '../errors';
 import type { CredentialCache, PersonSnapshot, SessionSnapshot } from './credential-cache';
@@ -12,6 +12,7 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 export interface AuthenticateDeps {
   orm: Orm;
   reads: HotReads;
+  tickReads: TickReads;
   tokens: TokenService;
   refusals?: RefusalLog;
   credentials: CredentialCache;
@@ -106,10 +107,8 @@ function userWithLiveSession(
   return person;
 }
 
-function loadPerson({ reads, credentials }: AuthenticateDeps, id: string) {
-  return credentials.personThrough(id, async () =>
-    snapshotOf(await tickReads(reads).person.load(id)),
-  );
+function loadPerson({ tickReads, credentials }: AuthenticateDeps, id: string) {
+  return credentials.personThrough(id, async () => snapshotOf(await tickReads.person.load(id)));
 }
 
 function snapshotOf(person: PersonRow | null): PersonSnapshot | null {

@@ -1,5 +1,5 @@
 import type { PersonKind, Role } from '@clapper/db';
-import { LoadsInFlight, TtlMap } from '../cache/ttl-map';
+import { type Clock, TtlCache } from '../cache/ttl-cache';
 
 /** What authentication needs to know of a person, as last read from the database. */
 export interface PersonSnapshot {
@@ -25,66 +25,47 @@ export interface SessionSnapshot {
 
 const MAX_ENTRIES = 20_000;
 
+/** A person or session found missing: cached too, as a miss. */
+const MISSING = Symbol('missing');
+type Held<T> = T | typeof MISSING;
+const held = <T>(value: T | null): Held<T> => value ?? MISSING;
+const unheld = <T>(value: Held<T> | undefined): T | null | undefined =>
+  value === MISSING ? null : value;
+
 /**
  * Keeps the hot path off the database: a person or session read for one
  * request serves the next ones until `ttlMs` passes. Writers on this server
  * call `forgetPerson`/`forgetSession` after they commit, so a revoke,
- * deactivation or delete is seen by the very next request. Misses (`null`) are
- * cached too, so a deleted bot's token does not cost a query per attempt.
+ * deactivation or delete is seen by the very next request: what was cached
+ * goes, and a read under way then is neither cached nor joined by a request
+ * after it. Misses (`null`) are cached too, so a deleted bot's token does not
+ * cost a query per attempt.
  */
 export class CredentialCache {
-  private readonly people: TtlMap<PersonSnapshot | null>;
-  private readonly sessions: TtlMap<SessionSnapshot | null>;
-  /** Bumped by every forget: a read that began before it must not be cached after it. */
-  private generation = 0;
+  private readonly people: TtlCache<Held<PersonSnapshot>>;
+  private readonly sessions: TtlCache<Held<SessionSnapshot>>;
 
-  constructor(ttlMs: number, clock: () => number = Date.now) {
-    this.people = new TtlMap(ttlMs, MAX_ENTRIES, clock);
-    this.sessions = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+  constructor(ttlMs: number, clock?: Clock) {
+    this.people = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+    this.sessions = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
   }
 
   person(id: string): PersonSnapshot | null | undefined {
-    return this.people.get(id);
+    return unheld(this.people.get(id));
   }
 
-  private readonly personLoads = new LoadsInFlight<PersonSnapshot | null>();
-  private readonly sessionLoads = new LoadsInFlight<SessionSnapshot | null>();
+  session(id: string): SessionSnapshot | null | undefined {
+    return unheld(this.sessions.get(id));
+  }
 
   /** The cached person, or `load`'s, shared with the misses of the same moment, then cached. */
   async personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
-    const cached = this.people.get(id);
-    if (cached !== undefined) return cached;
-    const ticket = this.generation;
-    const person = await this.personLoads.load(id, ticket, load);
-    this.putPerson(id, person, ticket);
-    return person;
+    return unheld(await this.people.through(id, async () => held(await load()))) ?? null;
   }
 
   /** As `personThrough`, for a session. */
   async sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
-    const cached = this.sessions.get(id);
-    if (cached !== undefined) return cached;
-    const ticket = this.generation;
-    const session = await this.sessionLoads.load(id, ticket, load);
-    this.putSession(id, session, ticket);
-    return session;
-  }
-
-  /** Call before reading the database; pass the result to `putPerson`/`putSession`. */
-  readTicket(): number {
-    return this.generation;
-  }
-
-  putPerson(id: string, value: PersonSnapshot | null, ticket: number) {
-    if (ticket === this.generation) this.people.set(id, value);
-  }
-
-  session(id: string): SessionSnapshot | null | undefined {
-    return this.sessions.get(id);
-  }
-
-  putSession(id: string, value: SessionSnapshot | null, ticket: number) {
-    if (ticket === this.generation) this.sessions.set(id, value);
+    return unheld(await this.sessions.through(id, async () => held(await load()))) ?? null;
   }
 
   /** Told of each forget made here, to pass it on to other replicas. */
@@ -93,14 +74,14 @@ export class CredentialCache {
   /** After any change to a person: role, activity, expiry, token, deletion, password. */
   forgetPerson(id: string, { fromPeer = false } = {}) {
     if (!fromPeer) this.onForget?.('person', id);
-    this.generation++;
     this.people.delete(id);
-    this.sessions.deleteWhere((session) => session?.personId === id);
+    this.sessions.deleteWhere((session) => session !== MISSING && session.personId === id);
+    // A session being read now may be this person's: its read is not kept.
+    this.sessions.dropLoads();
   }
 
   forgetSession(id: string, { fromPeer = false } = {}) {
     if (!fromPeer) this.onForget?.('session', id);
-    this.generation++;
     this.sessions.delete(id);
   }
 }

@@ -1,6 +1,7 @@
 import type { PersonKind } from '@clapper/db';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { TtlCache } from '../cache/ttl-cache';
 import { type RefusalReason, unauthorized } from '../errors';
 
 /** HMAC algorithms we sign with; anything else in a token header, `none` included, is refused. */
@@ -59,7 +60,7 @@ export function createTokenService({
   // The same string under the same key verifies the same way every time, so a repeat skips
   // the signature (WebCrypto costs ~80 µs a call); a user token's expiry is still checked on
   // every use, and who the token belongs to (active, revoked, expired bot) by the caller.
-  const verified = new Map<string, TokenClaims>();
+  const verified = new TtlCache<TokenClaims>({ max: MAX_VERIFIED });
 
   return {
     async issue({ personId, tokenId, kind, expiresAt }) {
@@ -108,7 +109,6 @@ export function createTokenService({
           'malformed_token',
         );
       }
-      if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
       verified.set(token, Object.freeze(claims.data));
       return claims.data;
     },

@@ -1,7 +1,7 @@
 import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
 import { deepFreeze } from '../wire/frozen';
-import { tickReads } from './tick-reads';
-import { LoadsInFlight, TtlMap } from './ttl-map';
+import type { TickReads } from './tick-reads';
+import { type Clock, TtlCache } from './ttl-cache';
 
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
 export interface CachedProject {
@@ -45,26 +45,27 @@ const MAX_PAGES = 128;
  * Pages are deeply frozen, so the server may keep their serialized form too.
  */
 export class ReadCache {
-  private readonly projects: TtlMap<CachedProject>;
-  private readonly idsByName = new Map<string, string>();
-  private readonly teamsOf: TtlMap<ReadonlySet<string>>;
-  private readonly pages: TtlMap<Page>;
-  private readonly tasks: TtlMap<TaskRow>;
-  /** Bumped by every invalidation: a read that began before it must not be cached after it. */
-  private generation = 0;
+  private readonly projects: TtlCache<CachedProject>;
+  /** The same projects, found by name (`projects.byName`, a script's first call). */
+  private readonly byName: TtlCache<CachedProject>;
+  private readonly teamsOf: TtlCache<ReadonlySet<string>>;
+  private readonly pages: TtlCache<Page>;
+  private readonly tasks: TtlCache<TaskRow>;
 
   /** Told of each invalidation made here, to pass it on to other replicas. */
   onInvalidate?: (touched: Touched) => void;
 
   constructor(
     private readonly reads: HotReads,
+    private readonly tickReads: TickReads,
     ttlMs: number,
-    clock: () => number = Date.now,
+    clock?: Clock,
   ) {
-    this.projects = new TtlMap(ttlMs, MAX_ENTRIES, clock);
-    this.teamsOf = new TtlMap(ttlMs, MAX_ENTRIES, clock);
-    this.pages = new TtlMap(ttlMs, MAX_PAGES, clock);
-    this.tasks = new TtlMap(ttlMs, MAX_ENTRIES, clock);
+    this.projects = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+    this.byName = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+    this.teamsOf = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+    this.pages = new TtlCache({ ttlMs, max: MAX_PAGES, clock });
+    this.tasks = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
   }
 
   project(id: string): Promise<CachedProject | null> {
@@ -73,21 +74,10 @@ export class ReadCache {
     );
   }
 
-  async projectByName(name: string): Promise<CachedProject | null> {
-    const id = this.idsByName.get(name);
-    if (id !== undefined) {
-      const cached = this.projects.get(id);
-      if (cached?.row.name === name) return cached;
-      this.idsByName.delete(name);
-    }
-    const ticket = this.generation;
-    const project = await this.flightsOf<CachedProject | null>(this.idsByName).load(
-      name,
-      ticket,
-      async () => this.withTeam(await this.reads.projects.byName(name)),
+  projectByName(name: string): Promise<CachedProject | null> {
+    return this.through(this.byName, name, async () =>
+      this.withTeam(await this.reads.projects.byName(name)),
     );
-    if (project) this.keep(ticket, this.projects, project.row.id, project);
-    return project;
   }
 
   /** Ids of the projects whose team has `personId`. */
@@ -96,7 +86,7 @@ export class ReadCache {
       this.teamsOf,
       personId,
       async (): Promise<ReadonlySet<string>> =>
-        new Set(await tickReads(this.reads).teamProjectIds.load(personId)),
+        new Set(await this.tickReads.teamProjectIds.load(personId)),
     );
     return ids!;
   }
@@ -123,14 +113,21 @@ export class ReadCache {
   invalidate(touched: Touched, { fromPeer = false } = {}) {
     const { projects, lists = [], tasks = [], people, studio = false } = touched;
     if (!projects.length && !lists.length && !tasks.length && !people.length && !studio) return;
-    this.generation++;
+    // A read that began before this is not kept after it, whatever it would have filled.
+    for (const cache of this.all()) cache.dropLoads();
     for (const id of tasks) this.tasks.delete(id);
-    for (const id of projects) this.projects.delete(id);
+    if (projects.length > 0) {
+      for (const id of projects) this.projects.delete(id);
+      const whole = new Set(projects);
+      this.byName.deleteWhere((project) => whole.has(project.row.id));
+    }
     if (people.length > 0) {
       const touchedPeople = new Set(people);
       for (const id of touchedPeople) this.teamsOf.delete(id);
       // A member's name or role shows in the team of every project they are on.
-      this.projects.deleteWhere((project) => project.team.some((m) => touchedPeople.has(m.id)));
+      const onTeam = (project: CachedProject) => project.team.some((m) => touchedPeople.has(m.id));
+      this.projects.deleteWhere(onTeam);
+      this.byName.deleteWhere(onTeam);
     }
     if (people.length > 0 || studio) {
       // Names of assignees, task types and statuses show in every task and page.
@@ -149,46 +146,28 @@ export class ReadCache {
 
   /** Drops everything (a peer touched more than one message can name). */
   clear() {
-    this.generation++;
-    this.projects.clear();
-    this.idsByName.clear();
-    this.teamsOf.clear();
-    this.pages.clear();
-    this.tasks.clear();
+    for (const cache of this.all()) cache.clear();
   }
 
-  /** `map`'s entry for `key`, or what `load` finds, kept unless an invalidation came meanwhile. */
-  private async through<T>(map: TtlMap<T>, key: string, load: () => Promise<T | null>) {
-    const cached = map.get(key);
+  private all(): Pick<TtlCache<never>, 'dropLoads' | 'clear'>[] {
+    return [this.projects, this.byName, this.teamsOf, this.pages, this.tasks];
+  }
+
+  /** `cache`'s entry for `key`, or what `load` finds (kept unless an invalidation came meanwhile). */
+  private async through<T extends {}>(
+    cache: TtlCache<T>,
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const cached = cache.get(key);
     if (cached !== undefined) return cached;
-    const ticket = this.generation;
-    const value = await this.flightsOf<T | null>(map).load(key, ticket, load);
-    if (value !== null) this.keep(ticket, map, key, value);
-    return value;
-  }
-
-  /** Loads under way, one set per map (or index) they fill. */
-  private readonly flights = new WeakMap<object, LoadsInFlight<unknown>>();
-  private flightsOf<T>(map: object): LoadsInFlight<T> {
-    let flights = this.flights.get(map);
-    if (!flights) {
-      flights = new LoadsInFlight();
-      this.flights.set(map, flights);
-    }
-    return flights as LoadsInFlight<T>;
-  }
-
-  /** A read that began before an invalidation is not kept after it. */
-  private keep<T>(ticket: number, map: TtlMap<T>, key: string, value: T) {
-    if (ticket === this.generation) map.set(key, value);
+    // Only what is found is kept: `undefined` is not.
+    return (await cache.through(key, async () => (await load()) ?? undefined)) ?? null;
   }
 
   private async withTeam(row: ProjectRow | null): Promise<CachedProject | null> {
     if (!row) return null;
     const team = (await this.reads.projects.teams([row.id])).get(row.id) ?? [];
-    // Only an index: a name is checked against the project it leads to before it is trusted.
-    if (this.idsByName.size >= MAX_ENTRIES) this.idsByName.clear();
-    this.idsByName.set(row.name, row.id);
     return deepFreeze({ row, team });
   }
 }

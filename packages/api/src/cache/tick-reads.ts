@@ -16,28 +16,22 @@ export interface TickReads {
   assignedTasks: DataLoader<string, { taskId: string; projectId: string }[]>;
 }
 
-const perReads = new WeakMap<HotReads, TickReads>();
-
-export function tickReads(reads: HotReads): TickReads {
-  let loaders = perReads.get(reads);
-  if (!loaders) {
-    loaders = {
-      person: loader(async (ids) => {
-        const found = new Map((await reads.people.byIds(ids)).map((p) => [p.id, p]));
-        return ids.map((id) => found.get(id) ?? null);
-      }),
-      teamProjectIds: loader(async (ids) => {
-        const teams = await reads.projects.ofMembers(ids);
-        return ids.map((id) => teams.get(id)!);
-      }),
-      assignedTasks: loader(async (ids) => {
-        const assigned = await reads.tasks.assignedToEach(ids);
-        return ids.map((id) => assigned.get(id)!);
-      }),
-    };
-    perReads.set(reads, loaders);
-  }
-  return loaders;
+/** A server's loaders (`ApiServices.tickReads`), over its hot reads. */
+export function createTickReads(reads: HotReads): TickReads {
+  return {
+    person: loader(async (ids) => {
+      const found = new Map((await reads.people.byIds(ids)).map((p) => [p.id, p]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    teamProjectIds: loader(async (ids) => {
+      const teams = await reads.projects.ofMembers(ids);
+      return ids.map((id) => teams.get(id)!);
+    }),
+    assignedTasks: loader(async (ids) => {
+      const assigned = await reads.tasks.assignedToEach(ids);
+      return ids.map((id) => assigned.get(id)!);
+    }),
+  };
 }
 
 // The caches in front (credential cache, read cache, the audience's snapshots) keep what was

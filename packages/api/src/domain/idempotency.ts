@@ -117,8 +117,6 @@ export async function inTransactionWithKey<R extends { ok: boolean; data?: unkno
 
 const ROLLBACK = new Error('rolled back: the mutation failed');
 
-const lastPrune = new WeakMap<ApiServices, number>();
-
 /**
  * The answer of a keyed mutation that wrote nothing itself (it changed nothing, or a
  * statement-written one that answered without writing).
@@ -128,11 +126,17 @@ export async function saveResult(services: ApiServices, row: NewIdempotencyKeyRo
 }
 
 /** Forgets keys past their day, at most every ten minutes, after a keyed mutation. */
-export async function forgetOldKeys(services: ApiServices) {
-  const now = services.now().getTime();
-  if (now - (lastPrune.get(services) ?? 0) < PRUNE_EVERY_MS) return;
-  lastPrune.set(services, now);
-  await runStatements(services.orm, [
-    writes.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_KEPT_MS - 3_600_000)),
-  ]);
+export class KeyPruning {
+  private lastAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly services: Pick<ApiServices, 'orm' | 'now'>) {}
+
+  async afterKeyedMutation() {
+    const now = this.services.now().getTime();
+    if (now - this.lastAt < PRUNE_EVERY_MS) return;
+    this.lastAt = now;
+    await runStatements(this.services.orm, [
+      writes.pruneIdempotencyKeys(new Date(now - IDEMPOTENCY_KEPT_MS - 3_600_000)),
+    ]);
+  }
 }

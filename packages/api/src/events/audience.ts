@@ -1,6 +1,7 @@
 import type { EventRow } from '@clapper/db';
-import { authenticate } from '../auth/authenticate';
+import { type AuthenticateDeps, authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
+import { TtlCache } from '../cache/ttl-cache';
 import { Access } from '../domain/access';
 import type { ApiServices } from '../services';
 import { isVisibleFilter } from './visibility';
@@ -20,6 +21,8 @@ const CHANGES_AUDIENCE = new Set([
 
 /** A snapshot is also dropped after this long, for changes no event names (a CLI's direct edit). */
 const SNAPSHOT_TTL_MS = 5_000;
+/** Principals whose snapshot is kept: more than subscribe at once to a server. */
+const MAX_SNAPSHOTS = 20_000;
 
 type Visible = (event: EventRow) => boolean;
 export interface Decision {
@@ -37,9 +40,12 @@ export interface Decision {
  */
 export class EventAudience {
   private readonly decisions = new WeakMap<readonly EventRow[], Map<string, Promise<Decision>>>();
-  private readonly snapshots = new Map<string, { at: number; visible: Promise<Visible> }>();
+  private readonly snapshots = new TtlCache<Promise<Visible>>({
+    ttlMs: SNAPSHOT_TTL_MS,
+    max: MAX_SNAPSHOTS,
+  });
 
-  constructor(private readonly services: ApiServices) {}
+  constructor(private readonly services: AuthenticateDeps & Pick<ApiServices, 'cache'>) {}
 
   decide(batch: readonly EventRow[], credential: string | null): Promise<Decision> {
     let byCredential = this.decisions.get(batch);
@@ -64,26 +70,13 @@ export class EventAudience {
 
   private snapshotOf(principal: Principal): Promise<Visible> {
     const key = `${principal.id} ${principal.role}`;
-    const now = performance.now();
     const known = this.snapshots.get(key);
-    if (known && now - known.at < SNAPSHOT_TTL_MS) return known.visible;
+    if (known) return known;
     const { services } = this;
-    const visible = isVisibleFilter(new Access(services, principal), services.reads);
+    const visible = isVisibleFilter(new Access(services, principal), services.tickReads);
     // A failed read is not kept: the next batch tries again.
     visible.catch(() => this.snapshots.delete(key));
-    this.snapshots.set(key, { at: now, visible });
+    this.snapshots.set(key, visible);
     return visible;
   }
-}
-
-const audiences = new WeakMap<ApiServices, EventAudience>();
-
-/** The server's one audience, beside its one event hub. */
-export function audienceOf(services: ApiServices): EventAudience {
-  let audience = audiences.get(services);
-  if (!audience) {
-    audience = new EventAudience(services);
-    audiences.set(services, audience);
-  }
-  return audience;
 }

@@ -2,6 +2,7 @@
 import type { EventRow } from '@clapper/db';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { z } from 'zod';
+import { TtlCache } from '../cache/ttl-cache';
 import type { RequestTransport } from '../context';
 import type { ReadDeps } from '../domain/deps';
 import { toPage, ZEventCursor, ZLimit } from '../domain/pagination';
@@ -9,7 +10,6 @@ import { MAX_INT, ZEventTypes, ZId } from '../domain/schemas';
 import { toTRPCError } from '../errors';
 import type { ApiServices } from '../services';
 import { deepFreeze } from '../wire/frozen';
-import { audienceOf } from './audience';
 import { type Batched, batched } from './batched';
 import { eventView, eventVisibility, matchesTypes } from './visibility';
 
@@ -45,7 +45,7 @@ export async function listEvents(
 ) {
   const rows = await services.reads.events.page(
     {
-      visibility: await eventVisibility(access, services.reads),
+      visibility: await eventVisibility(access, services.tickReads),
       actorId: input.actorId,
       projectId: input.projectId,
       after: input.after,
@@ -55,42 +55,33 @@ export async function listEvents(
     input.limit + 1,
   );
   const page = toPage(rows, input.limit);
-  const views = listedViewsOf(services);
+  const views = services.listedEvents;
   return { nextCursor: page.nextCursor, items: page.items.map((row) => views.of(row)) };
 }
 
 /** How many events' views a server keeps for its lists: a few pages of a few dozen callers. */
 const LISTED_VIEWS = 5000;
 
+type EventView = ReturnType<typeof eventView>;
+
 /**
  * An event never changes once written, so each one's view is made once and frozen, and every
  * page that shows it shares it: the transformer writes its JSON once (transformer.ts). The most
- * recently made are kept, per server: ids are a database's own, and never given twice (SQLite's
- * autoincrement, PostgreSQL's sequence).
+ * recently used are kept, per server (`ApiServices.listedEvents`): ids are a database's own, and
+ * never given twice (SQLite's autoincrement, PostgreSQL's sequence).
  */
-class ListedViews {
-  private readonly views = new Map<number, EventView>();
+export class ListedViews {
+  private readonly views = new TtlCache<EventView>({ max: LISTED_VIEWS });
 
   of(row: EventRow): EventView {
-    let view = this.views.get(row.id);
+    const key = String(row.id);
+    let view = this.views.get(key);
     if (!view) {
       view = deepFreeze(eventView(row));
-      if (this.views.size >= LISTED_VIEWS) this.views.delete(this.views.keys().next().value!);
-      this.views.set(row.id, view);
+      this.views.set(key, view);
     }
     return view;
   }
-}
-
-type EventView = ReturnType<typeof eventView>;
-const listedViews = new WeakMap<ApiServices, ListedViews>();
-function listedViewsOf(services: ApiServices): ListedViews {
-  let views = listedViews.get(services);
-  if (!views) {
-    views = new ListedViews();
-    listedViews.set(services, views);
-  }
-  return views;
 }
 
 /**
@@ -115,7 +106,7 @@ export function eventFeed(
     // against all those before it), and kept every closure alive until the stream ended.
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const audience = audienceOf(services);
+    const { audience } = services;
     // The hub sends each event once, so only what the replay sent (ids up to the head when the
     // stream began) can come again: an id the hub saw skipped, re-read when it commits late.
     let head = 0;

@@ -1,5 +1,5 @@
-import type { EventRow, EventVisibility, HotReads } from '@clapper/db';
-import { tickReads } from '../cache/tick-reads';
+import type { EventRow, EventVisibility } from '@clapper/db';
+import type { TickReads } from '../cache/tick-reads';
 import type { Access } from '../domain/access';
 import { listReach } from '../permissions';
 
@@ -9,7 +9,10 @@ import { listReach } from '../permissions';
  * actions and the events of projects they may read, vendors only those about
  * tasks assigned to them.
  */
-export async function eventVisibility(access: Access, reads: HotReads): Promise<EventVisibility> {
+export async function eventVisibility(
+  access: Access,
+  tickReads: TickReads,
+): Promise<EventVisibility> {
   const { principal } = access;
   if (access.may('seeAllEvents')) return 'all';
   const reach = listReach('readTask', principal.role, true);
@@ -21,7 +24,7 @@ export async function eventVisibility(access: Access, reads: HotReads): Promise<
     // to follow.
     assignedTaskIds:
       reach === 'assigned'
-        ? (await tickReads(reads).assignedTasks.load(principal.id))
+        ? (await tickReads.assignedTasks.load(principal.id))
             .filter((task) => teams.has(task.projectId))
             .map((task) => task.taskId)
         : null,
@@ -31,9 +34,9 @@ export async function eventVisibility(access: Access, reads: HotReads): Promise<
 /** The same rule in memory. */
 export async function isVisibleFilter(
   access: Access,
-  reads: HotReads,
+  tickReads: TickReads,
 ): Promise<(event: EventRow) => boolean> {
-  const visibility = await eventVisibility(access, reads);
+  const visibility = await eventVisibility(access, tickReads);
   if (visibility === 'all') return () => true;
   const teams = new Set(visibility.projectIds);
   const assigned = visibility.assignedTaskIds && new Set(visibility.assignedTaskIds);

@@ -1,0 +1,77 @@
+import { LRUCache } from 'lru-cache';
+
+/** Reads a server's clock in milliseconds (`Date.now`, or a test's). */
+export type Clock = () => number;
+
+type Load<V> = () => Promise<V | undefined>;
+
+/**
+ * Every cache in the API: `lru-cache` (at most `max` entries, the least recently used going
+ * first), each entry trusted for `ttlMs` after it was put when a lifetime is given. Concurrent
+ * misses of one key share one load (`through`, lru-cache's `fetch`); `dropLoads` makes the
+ * loads under way neither kept nor joined, for an owner whose invalidation cannot name the keys
+ * a load will fill (a read that began before a revocation must not be cached after it).
+ */
+export class TtlCache<V extends {}> {
+  private readonly lru: LRUCache<string, V, Load<V>>;
+  /** Loads under way, by key (lru-cache keeps them, but does not list them). */
+  private readonly loading = new Map<string, number>();
+
+  constructor({ max, ttlMs, clock }: { max: number; ttlMs?: number; clock?: Clock }) {
+    if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
+    this.lru = new LRUCache<string, V, Load<V>>({
+      max,
+      ...(ttlMs === undefined
+        ? {}
+        : // The clock is read at each check (ttlResolution 0), so a test's clock moves at once.
+          { ttl: ttlMs, ttlResolution: 0, ...(clock ? { perf: { now: clock } } : {}) }),
+      // A load dropped meanwhile still answers the requests that waited on it; it is not kept.
+      ignoreFetchAbort: true,
+      fetchMethod: async (key, _stale, { context: load }) => {
+        this.loading.set(key, (this.loading.get(key) ?? 0) + 1);
+        try {
+          return await load();
+        } finally {
+          const left = this.loading.get(key)! - 1;
+          if (left === 0) this.loading.delete(key);
+          else this.loading.set(key, left);
+        }
+      },
+    });
+  }
+
+  get(key: string): V | undefined {
+    return this.lru.get(key);
+  }
+
+  set(key: string, value: V) {
+    this.lru.set(key, value);
+  }
+
+  delete(key: string) {
+    this.lru.delete(key);
+  }
+
+  /** Drops every entry whose value matches. */
+  deleteWhere(matches: (value: V) => boolean) {
+    for (const [key, value] of this.lru.entries()) if (matches(value)) this.lru.delete(key);
+  }
+
+  /** Drops every entry, and the loads under way. */
+  clear() {
+    this.lru.clear();
+  }
+
+  /**
+   * The entry for `key`, or what `load` finds, shared with the other misses of the moment;
+   * `undefined` from `load` is not kept.
+   */
+  through(key: string, load: Load<V>): Promise<V | undefined> {
+    return this.lru.fetch(key, { context: load });
+  }
+
+  /** The loads under way are not kept, and the next miss of their keys loads again. */
+  dropLoads() {
+    for (const key of [...this.loading.keys()]) this.lru.delete(key);
+  }
+}
