@@ -3,7 +3,7 @@
  * the API (they need real tokens), everything else written straight into the database in bulk
  * while the server is stopped (see bulk-db.ts): projects with teams, shots and assets, tasks
  * with assignees, comments, thousands of bots and users, and an event log of any length that
- * looks like the one the app writes (packages/api/src/events.ts: the row `recordEvent` makes).
+ * looks like the one the app writes (packages/api/src/events/write.ts: the row `recordEvent` makes).
  */
 import { type ClapperClient, createClapperClient } from '@clapper/client';
 import { nameKey, newId } from '@clapper/db';

@@ -1,4 +1,4 @@
-// The lean path through tRPC (src/lean-trpc.ts) against tRPC's own Fastify adapter: two
+// The lean path through tRPC (packages/api/src/wire/lean-trpc.ts) against tRPC's own Fastify adapter: two
 // servers on one database, A with the lean path and B without, get the same requests, and
 // must answer with the same status, content type, vary header and body bytes, for every
 // procedure, for successes and for every error. Mutations run as dry runs, so both servers

@@ -84,7 +84,7 @@ export function projectReads(db: ReadConnection) {
 
     /**
      * Ids of the projects whose team has each of these people (one with none maps to []): one
-     * statement for every person whose team a tick needs (`read-batches.ts` in the API).
+     * statement for every person whose team a tick needs (`cache/tick-reads.ts` in the API).
      */
     async ofMembers(personIds: readonly string[]): Promise<Map<string, string[]>> {
       const teams = new Map<string, string[]>(personIds.map((id) => [id, []]));
