@@ -60,11 +60,16 @@ export class CredentialCache {
 
   /** The cached person, or `load`'s, shared with the misses of the same moment, then cached. */
   async personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
+    // Every request asks: a hit answers without the shared load's promise.
+    const cached = this.people.get(id);
+    if (cached !== undefined) return unheld(cached);
     return unheld(await this.people.through(id, async () => held(await load()))) ?? null;
   }
 
   /** As `personThrough`, for a session. */
   async sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
+    const cached = this.sessions.get(id);
+    if (cached !== undefined) return unheld(cached);
     return unheld(await this.sessions.through(id, async () => held(await load()))) ?? null;
   }
 
