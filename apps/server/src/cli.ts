@@ -21,15 +21,17 @@ import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  type ApiServices,
+  type ActorDeps,
   bots,
   ChangeTracker,
   createApiServices,
   DEMO_PROJECT,
   DomainError,
   eventRetention,
+  people,
   projects,
   seedDemo,
+  studio,
   triggers,
   users,
   ZCreateBotInput,
@@ -37,7 +39,7 @@ import {
   ZProjectMemberInput,
   ZRegenerateTokenInput,
 } from '@clapper/api';
-import { Department, type Em, inTransaction, openDatabase, Person, Project } from '@clapper/db';
+import { type Em, inTransaction, openDatabase } from '@clapper/db';
 import type { z } from 'zod';
 import { apiConfigFromEnv, loadEnv } from './env';
 import { prepareDatabase } from './start';
@@ -88,7 +90,8 @@ const { positionals, values } = parseArgs({
   },
 });
 
-type Command = (deps: { em: Em; services: ApiServices }) => Promise<void>;
+/** A command: its flags parsed into the inputs of the domain operations the API calls too. */
+type Command = (deps: ActorDeps) => Promise<void>;
 
 const commands: Record<string, Command> = {
   async 'admin:create'(deps) {
@@ -98,13 +101,13 @@ const commands: Record<string, Command> = {
       name: values.name ?? 'Administrator',
       role: 'admin',
     });
-    const admin = await users.createUser(deps, null, input);
+    const admin = await users.createUser(deps, input);
     process.stderr.write(`Created admin ${admin.email} (${admin.id})\n`);
   },
 
   async 'bots:create'(deps) {
-    const departmentIds = await departmentIdsFor(deps.em, values.department ?? []);
-    const teams = await projectsNamed(deps.em, values.project ?? []);
+    const departmentIds = await departmentIdsFor(deps, values.department ?? []);
+    const teams = await projectsNamed(deps, values.project ?? []);
     const input = parse(ZCreateBotInput, {
       name: values.name,
       role: values.role,
@@ -118,10 +121,10 @@ const commands: Record<string, Command> = {
     try {
       // The bot and its teams in one transaction: all of it, or (on any error) none.
       const { bot, token } = await inTransaction(deps.em, async () => {
-        const created = await bots.createBot(deps, null, input);
+        const created = await bots.createBot(deps, input);
         for (const project of teams) {
           const member = { projectId: project.id, personId: created.bot.id };
-          await projects.addMember(deps, null, parse(ZProjectMemberInput, member));
+          await projects.addMember(deps, parse(ZProjectMemberInput, member));
         }
         return created;
       });
@@ -146,7 +149,7 @@ const commands: Record<string, Command> = {
     const rows = [];
     let cursor: string | undefined;
     do {
-      const page = await bots.listBots(deps.services, {
+      const page = await bots.listBots(deps, {
         cursor,
         limit: 500,
         withinDays: 14,
@@ -156,7 +159,7 @@ const commands: Record<string, Command> = {
       rows.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const teams = await teamsByPerson(deps.services);
+    const teams = await projects.teamNamesByPerson(deps);
     console.table(
       rows.map((b) => ({
         id: b.id,
@@ -172,8 +175,8 @@ const commands: Record<string, Command> = {
   },
 
   async 'projects:add-member'(deps) {
-    const { input, who, project } = await memberInput(deps.em);
-    const { changed } = await projects.addMember(deps, null, input);
+    const { input, who, project } = await memberInput(deps);
+    const { changed } = await projects.addMember(deps, input);
     process.stderr.write(
       changed
         ? `Added ${who} to the team of ${project}.\n`
@@ -182,9 +185,9 @@ const commands: Record<string, Command> = {
   },
 
   async 'projects:remove-member'(deps) {
-    const { input, who, project } = await memberInput(deps.em);
+    const { input, who, project } = await memberInput(deps);
     try {
-      await projects.removeMember(deps, null, input);
+      await projects.removeMember(deps, input);
     } catch (error) {
       // The API's message names its input field; here, say who and where.
       if (error instanceof DomainError && error.field === 'personId') {
@@ -196,8 +199,8 @@ const commands: Record<string, Command> = {
   },
 
   async 'triggers:list'(deps) {
-    const botId = values.bot === undefined ? undefined : await botIdByName(deps.em, values.bot);
-    const rows = await triggers.listTriggers(deps, null, { botId });
+    const botId = values.bot === undefined ? undefined : await botIdByName(deps, values.bot);
+    const rows = await triggers.listTriggers(deps, { botId });
     console.table(
       rows.map((t) => ({
         bot: t.bot.name,
@@ -215,12 +218,12 @@ const commands: Record<string, Command> = {
   async 'triggers:parked'(deps) {
     if (!values.bot || !values.trigger)
       throw new UsageError('give --bot <name> and --trigger <name>');
-    const botId = await botIdByName(deps.em, values.bot);
-    const [trigger] = (await triggers.listTriggers(deps, null, { botId })).filter(
+    const botId = await botIdByName(deps, values.bot);
+    const [trigger] = (await triggers.listTriggers(deps, { botId })).filter(
       (t) => t.name === values.trigger,
     );
     if (!trigger) throw new UsageError(`trigger: ${values.bot} has no trigger "${values.trigger}"`);
-    const parked = await triggers.listParked(deps, null, { triggerId: trigger.id });
+    const parked = await triggers.listParked(deps, { triggerId: trigger.id });
     console.table(
       parked.map((p) => ({
         id: p.id,
@@ -234,23 +237,23 @@ const commands: Record<string, Command> = {
   },
 
   async 'triggers:retry'(deps) {
-    await triggers.retryParked(deps, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    await triggers.retryParked(deps, parse(triggers.ZParkedIdInput, { id: values.id }));
     process.stderr.write(
       'Asked the trigger to try it again (it does within 10 seconds while it runs).\n',
     );
   },
 
   async 'triggers:drop'(deps) {
-    await triggers.dropParked(deps, null, parse(triggers.ZParkedIdInput, { id: values.id }).id);
+    await triggers.dropParked(deps, parse(triggers.ZParkedIdInput, { id: values.id }));
     process.stderr.write('Dropped.\n');
   },
 
-  async 'events:prune'({ services }) {
+  async 'events:prune'(deps) {
     if (values.before === undefined) {
       throw new UsageError('give --before <YYYY-MM-DD or ISO instant>');
     }
-    const before = eventRetention.parseBefore(values.before, services.now());
-    const report = await eventRetention.pruneEvents(services, {
+    const before = eventRetention.parseBefore(values.before, deps.services.now());
+    const report = await eventRetention.pruneEvents(deps, {
       before,
       force: values.force === true,
       dryRun: values['dry-run'] === true,
@@ -258,8 +261,8 @@ const commands: Record<string, Command> = {
     for (const line of eventRetention.describePrune(report)) process.stderr.write(`${line}\n`);
   },
 
-  async demo({ em, services }) {
-    const { created } = await seedDemo(em, { seatLimit: services.config.seatLimit });
+  async demo(deps) {
+    const { created } = await seedDemo(deps, { seatLimit: deps.services.config.seatLimit });
     process.stderr.write(
       created
         ? `Seeded ${DEMO_PROJECT}: 3 assets, 2 sequences of 5 shots, their tasks, 3 artists (password demo-password).\n`
@@ -268,12 +271,12 @@ const commands: Record<string, Command> = {
   },
 
   async 'bots:regenerate'(deps) {
-    const id = values.id ?? (await botIdByName(deps.em, values.name));
+    const id = values.id ?? (await botIdByName(deps, values.name));
     const input = parse(ZRegenerateTokenInput, {
       id,
       graceMinutes: values.grace === undefined ? undefined : Number(values.grace),
     });
-    const { token, previousTokenValidUntil } = await bots.regenerateBotToken(deps, null, input);
+    const { token, previousTokenValidUntil } = await bots.regenerateBotToken(deps, input);
     process.stderr.write(
       previousTokenValidUntil
         ? `New token below; the old one works until ${previousTokenValidUntil.toISOString()}:\n`
@@ -290,71 +293,50 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   throw new UsageError(`${issue.path.join('.') || 'input'}: ${issue.message}`);
 }
 
-async function departmentIdsFor(em: Em, namesOrIds: string[]): Promise<string[]> {
+async function departmentIdsFor(deps: ActorDeps, namesOrIds: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const key of namesOrIds) {
-    const found = await em.findOne(
-      Department,
-      isUuid(key) ? { $or: [{ name: key }, { id: key }] } : { name: key },
-    );
-    if (!found) throw new UsageError(`department: no department is named or has the id "${key}"`);
+  for (const nameOrId of namesOrIds) {
+    const found = await studio.findDepartment(deps, { nameOrId });
+    if (!found) {
+      throw new UsageError(`department: no department is named or has the id "${nameOrId}"`);
+    }
     ids.push(found.id);
   }
   return ids;
 }
 
 /** Projects by exact name, all found before anything is written. */
-async function projectsNamed(em: Em, names: string[]): Promise<{ id: string; name: string }[]> {
+async function projectsNamed(deps: ActorDeps, names: string[]) {
   const found = [];
   for (const name of new Set(names)) {
-    const project = await em.findOne(Project, { name });
+    const project = await projects.findProjectByName(deps, { name });
     if (!project) throw new UsageError(`project: no project is named "${name}"`);
-    found.push({ id: project.id, name: project.name });
+    found.push(project);
   }
   return found;
 }
 
 /** `--project` and one of `--bot`/`--email`, as `projects.addMember`/`removeMember` take them. */
-async function memberInput(em: Em) {
+async function memberInput(deps: ActorDeps) {
   if (values.project?.length !== 1) throw new UsageError('give one --project <name>');
   if ((values.bot === undefined) === (values.email === undefined)) {
     throw new UsageError('give --bot <name> or --email <email> (one of them)');
   }
-  const [project] = await projectsNamed(em, values.project);
+  const [project] = await projectsNamed(deps, values.project);
   let person: { id: string } | null;
   let who: string;
   if (values.bot !== undefined) {
-    person = await em.findOne(Person, { kind: 'bot', name: values.bot });
+    person = await people.findPerson(deps, { kind: 'bot', name: values.bot });
     if (!person) throw new UsageError(`bot: no bot is named "${values.bot}"`);
     who = `bot "${values.bot}"`;
   } else {
     const email = parse(ZCreateUserInput.shape.email, values.email);
-    person = await em.findOne(Person, { kind: 'user', email });
+    person = await people.findPerson(deps, { kind: 'user', email });
     if (!person) throw new UsageError(`email: no user has the email "${email}"`);
     who = `user ${email}`;
   }
   const input = parse(ZProjectMemberInput, { projectId: project!.id, personId: person.id });
   return { input, who, project: project!.name };
-}
-
-/** The names of the projects whose team each person is on, from the hot reads. */
-async function teamsByPerson(services: ApiServices): Promise<Map<string, string[]>> {
-  const teams = new Map<string, string[]>();
-  const pageSize = 500;
-  let cursor: string | undefined;
-  for (;;) {
-    const { rows: page } = await services.reads.projects.page('all', cursor, pageSize);
-    const members = await services.reads.projects.teams(page.map((p) => p.id));
-    for (const project of page) {
-      for (const member of members.get(project.id) ?? []) {
-        teams.set(member.id, [...(teams.get(member.id) ?? []), project.name]);
-      }
-    }
-    if (page.length < pageSize) break;
-    cursor = page.at(-1)!.id;
-  }
-  for (const names of teams.values()) names.sort();
-  return teams;
 }
 
 /**
@@ -402,15 +384,12 @@ class TokenFile {
   }
 }
 
-async function botIdByName(em: Em, name: string | undefined): Promise<string> {
+async function botIdByName(deps: ActorDeps, name: string | undefined): Promise<string> {
   if (!name) throw new UsageError('give --name or --id of the bot');
-  const bot = await em.findOne(Person, { kind: 'bot', name });
+  const bot = await people.findPerson(deps, { kind: 'bot', name });
   if (!bot) throw new UsageError(`name: no bot is named "${name}"`);
   return bot.id;
 }
-
-const isUuid = (s: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function main(): Promise<number> {
   const [name] = positionals;
@@ -435,7 +414,7 @@ async function main(): Promise<number> {
     await services.cluster.start();
     const { em, changes } = ChangeTracker.fork(orm.em.fork() as Em);
     try {
-      await command({ em, services });
+      await command({ em, services, principal: null });
     } finally {
       services.cache.invalidate(changes.touched());
       await services.close();

@@ -42,7 +42,10 @@ const services = createApiServices({
   config: apiConfigFromEnv(env),
 });
 if (process.argv.includes('--demo')) {
-  const demo = await seedDemo(orm.em.fork() as Em, { seatLimit: env.CLAPPER_SEAT_LIMIT ?? null });
+  const demo = await seedDemo(
+    { em: orm.em.fork() as Em },
+    { seatLimit: env.CLAPPER_SEAT_LIMIT ?? null },
+  );
   logger.info({ project: DEMO_PROJECT, created: demo.created }, 'demo production ready');
 }
 

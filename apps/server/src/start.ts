@@ -24,11 +24,14 @@ export interface Prepared {
 export async function prepareDatabase(orm: Orm, options: PrepareOptions): Promise<Prepared> {
   const migrations = await migrate(orm);
   const em = orm.em.fork() as Em;
-  const secret = await loadSigningSecret(em, options.secret);
-  await ensureDefaultTaskStatuses(em);
+  const secret = await loadSigningSecret({ em }, { fromEnv: options.secret });
+  await ensureDefaultTaskStatuses({ em });
   const firstAdmin =
     options.createFirstAdmin === false
       ? null
-      : await ensureFirstAdmin(em, { email: options.adminEmail, password: options.adminPassword });
+      : await ensureFirstAdmin(
+          { em },
+          { email: options.adminEmail, password: options.adminPassword },
+        );
   return { migrations, secret, firstAdmin };
 }

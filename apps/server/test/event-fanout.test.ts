@@ -61,9 +61,12 @@ describe('event fan-out with many subscribers', () => {
     const adminToken = await login(server);
     const feed = batchesOf(
       eventFeed(
-        { services: server.services, transport: { ...noTransport, credential: adminToken } },
+        {
+          services: server.services,
+          transport: { ...noTransport, credential: adminToken },
+          signal: abort.signal,
+        },
         { types: ['comment.added'] },
-        abort.signal,
       ),
     )!;
     const batches: number[] = [];
@@ -77,9 +80,12 @@ describe('event fan-out with many subscribers', () => {
     // A second subscriber who may see all of it: the same frozen list, so its bytes are made once.
     const other = batchesOf(
       eventFeed(
-        { services: server.services, transport: { ...noTransport, credential: adminToken } },
+        {
+          services: server.services,
+          transport: { ...noTransport, credential: adminToken },
+          signal: abort.signal,
+        },
         {},
-        abort.signal,
       ),
     )!;
     const otherLists: (readonly unknown[])[] = [];

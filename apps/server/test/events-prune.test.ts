@@ -103,7 +103,7 @@ describe('pruning the event log', () => {
   it('deletes the events written before the moment in batches, and keeps the newer ones', async () => {
     await resetLog();
     const { old, recent } = await writeEvents(23, 3);
-    const report = await pruneEvents(server.services, {
+    const report = await pruneEvents(server, {
       before: YEAR_2002,
       batchSize: 5,
       pauseMs: 0,
@@ -123,14 +123,14 @@ describe('pruning the event log', () => {
     ]);
 
     // Again: nothing left to do.
-    const again = await pruneEvents(server.services, { before: YEAR_2002 });
+    const again = await pruneEvents(server, { before: YEAR_2002 });
     expect(again).toMatchObject({ deleted: 0, upTo: null, batches: 0 });
     expect(describePrune(again)).toEqual([
       'No events written before 2002-01-01T00:00:00.000Z were deleted.',
     ]);
 
     // Up to now: all but the newest event, so the log's head never goes back.
-    const all = await pruneEvents(server.services, { before: clock.now(), batchSize: 1 });
+    const all = await pruneEvents(server, { before: clock.now(), batchSize: 1 });
     expect(all).toMatchObject({ deleted: 2, batches: 2 });
     expect(await eventIds()).toEqual([recent.at(-1)]);
   });
@@ -144,7 +144,7 @@ describe('pruning the event log', () => {
     // Caught up: not in the way, not named.
     await addTrigger(bots.active, 'caught-up', recent[0]!);
 
-    const report = await pruneEvents(server.services, { before: YEAR_2002, batchSize: 3 });
+    const report = await pruneEvents(server, { before: YEAR_2002, batchSize: 3 });
     expect(report).toMatchObject({
       deleted: 8,
       upTo: old[7],
@@ -163,7 +163,7 @@ describe('pruning the event log', () => {
       `Kept events after id ${old[7]} for triggers: ${named}; 12 events kept. Let them catch up, delete a bot no longer used (its triggers go with it), or prune with --force.`,
     ]);
 
-    const forced = await pruneEvents(server.services, { before: YEAR_2002, force: true });
+    const forced = await pruneEvents(server, { before: YEAR_2002, force: true });
     expect(forced).toMatchObject({ deleted: 12, upTo: old[19], keptForTriggers: 0 });
     expect(forced.triggers.map((t) => t.trigger)).toEqual(['notify', 'sync', 'mirror']);
     expect(await eventIds()).toEqual(recent);
@@ -179,23 +179,23 @@ describe('pruning the event log', () => {
     await park(trigger.id, old[2]!);
     await park(trigger.id, old[5]!);
 
-    const report = await pruneEvents(server.services, { before: YEAR_2002, batchSize: 4 });
+    const report = await pruneEvents(server, { before: YEAR_2002, batchSize: 4 });
     expect(report).toMatchObject({ deleted: 8, upTo: old[9], keptForParked: 2, triggers: [] });
     expect(await eventIds()).toEqual([old[2], old[5], ...recent]);
     expect(describePrune(report)[1]).toBe(
       'Kept 2 events that parked events point at (an admin may retry them).',
     );
-    const deps = { em: em(), services: server.services };
-    const listed = await triggers.listParked(deps, null, { triggerId: trigger.id });
+    const deps = { em: em(), services: server.services, principal: null };
+    const listed = await triggers.listParked(deps, { triggerId: trigger.id });
     expect(listed.map((p) => p.event?.id)).toEqual([old[2], old[5]]);
 
-    const forced = await pruneEvents(server.services, { before: YEAR_2002, force: true });
+    const forced = await pruneEvents(server, { before: YEAR_2002, force: true });
     expect(forced).toMatchObject({ deleted: 2, keptForParked: 0, parkedDeleted: 2 });
     expect(describePrune(forced)[1]).toBe(
       'Deleted 2 events that parked events point at: retrying those finds nothing.',
     );
     expect(await eventIds()).toEqual(recent);
-    const after = await triggers.listParked(deps, null, { triggerId: trigger.id });
+    const after = await triggers.listParked(deps, { triggerId: trigger.id });
     expect(after.map((p) => [p.eventId, p.event])).toEqual([
       [old[2], null],
       [old[5], null],
@@ -207,7 +207,7 @@ describe('pruning the event log', () => {
     const { old, recent } = await writeEvents(12, 1);
     const trigger = await addTrigger(bots.active, 'notify', old[9]!);
     await park(trigger.id, old[3]!);
-    const dry = await pruneEvents(server.services, { before: YEAR_2002, dryRun: true });
+    const dry = await pruneEvents(server, { before: YEAR_2002, dryRun: true });
     expect(dry).toMatchObject({
       dryRun: true,
       deleted: 9,
@@ -221,7 +221,7 @@ describe('pruning the event log', () => {
       `Kept events after id ${old[9]} for triggers: bot "Publisher" trigger "notify" (cursor ${old[9]}); 2 events would be kept. Let them catch up, delete a bot no longer used (its triggers go with it), or prune with --force.`,
       'Kept 1 event that parked events point at (an admin may retry them).',
     ]);
-    const forcedDry = await pruneEvents(server.services, {
+    const forcedDry = await pruneEvents(server, {
       before: YEAR_2002,
       dryRun: true,
       force: true,
@@ -265,9 +265,9 @@ describe('pruning the event log', () => {
 
     await resetLog();
     const { old, recent } = await writeEvents(3, 1);
-    await expect(
-      pruneEvents(server.services, { before: new Date(clock.ms() + 60_000) }),
-    ).rejects.toThrow(/is in the future/);
+    await expect(pruneEvents(server, { before: new Date(clock.ms() + 60_000) })).rejects.toThrow(
+      /is in the future/,
+    );
     expect(await eventIds()).toEqual([...old, ...recent]);
   });
 });

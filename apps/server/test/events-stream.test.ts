@@ -241,9 +241,8 @@ describe('events.subscribe over SSE', () => {
     const abort = new AbortController();
     const transport = { ...noTransport, credential: token };
     const stream = eventFeed(
-      { services: server.services, transport },
+      { services: server.services, transport, signal: abort.signal },
       { types: ['comment.*'] },
-      abort.signal,
     );
     const received: unknown[] = [];
     const reading = (async () => {

@@ -62,14 +62,14 @@ export class CredentialCache {
   async personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
     // Every request asks: a hit answers without the shared load's promise.
     const cached = this.people.get(id);
-    if (cached !== undefined) return unheld(cached);
+    if (cached !== undefined) return cached === MISSING ? null : cached;
     return unheld(await this.people.through(id, async () => held(await load()))) ?? null;
   }
 
   /** As `personThrough`, for a session. */
   async sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
     const cached = this.sessions.get(id);
-    if (cached !== undefined) return unheld(cached);
+    if (cached !== undefined) return cached === MISSING ? null : cached;
     return unheld(await this.sessions.through(id, async () => held(await load()))) ?? null;
   }
 

@@ -2,13 +2,10 @@
 import { inTransaction, newId, Person, Session } from '@clapper/db';
 import { z } from 'zod';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from '../auth/passwords';
-import type { Principal } from '../auth/principal';
-import type { RequestTransport } from '../context';
 import { badRequest, DomainError, unauthorized } from '../errors';
 import { recordEvent } from '../events/write';
-import type { ApiServices } from '../services';
 import { personView, personViewOf } from '../views/person';
-import type { DomainDeps } from './deps';
+import type { CallerDeps, Deps, DomainDeps } from './deps';
 import { secret, ZEmail, ZPassword } from './schemas';
 
 export const ZLoginInput = z.object({ email: ZEmail, password: secret(1) });
@@ -20,10 +17,11 @@ export type ChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
 // One message for an unknown email and a wrong password: no account enumeration.
 const BAD_CREDENTIALS = 'Invalid email or password';
 
-type Signed = DomainDeps & { principal: Principal; transport: RequestTransport };
+/** A signed-in user's own session. */
+type Signed = CallerDeps & Pick<Deps, 'transport'>;
 
 export async function login(
-  { em, services, transport }: DomainDeps & { transport: RequestTransport },
+  { em, services, transport }: DomainDeps & Pick<Deps, 'transport'>,
   input: LoginInput,
 ) {
   const wait = services.logins.admit(transport.ip, input.email);
@@ -82,7 +80,7 @@ export async function logout({ em, principal, services, transport }: Signed) {
 }
 
 /** The caller as the admin shows it; served by the hot reads. */
-export async function me({ services, principal }: { services: ApiServices; principal: Principal }) {
+export async function me({ services, principal }: Pick<CallerDeps, 'services' | 'principal'>) {
   const person = await services.reads.people.byId(principal.id);
   if (!person) {
     const bot = principal.kind === 'bot';
@@ -95,7 +93,7 @@ export async function me({ services, principal }: { services: ApiServices; princ
 }
 
 export async function changePassword(
-  { em, principal, services }: Omit<Signed, 'transport'>,
+  { em, principal, services }: Pick<CallerDeps, 'em' | 'principal' | 'services'>,
   input: ChangePasswordInput,
 ) {
   const user = await em.findOneOrFail(Person, { id: principal.id }, { populate: ['passwordHash'] });

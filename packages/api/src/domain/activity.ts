@@ -1,7 +1,7 @@
 import type { EventRow } from '@clapper/db';
 import { z } from 'zod';
 import { notFound } from '../errors';
-import type { ApiServices } from '../services';
+import type { Deps } from './deps';
 import { toPage, ZEventCursor, ZLimit } from './pagination';
 import { MAX_INT, ZId } from './schemas';
 
@@ -17,9 +17,8 @@ export type ActivityInput = z.infer<typeof ZActivityInput>;
  * them (`on`: an admin changed them, added them to a team), each target with a readable name.
  */
 export async function personActivity(
-  services: Pick<ApiServices, 'reads'>,
-  kind: 'bot' | 'user',
-  { id, cursor, limit }: ActivityInput,
+  { services }: Pick<Deps, 'services'>,
+  { kind, id, cursor, limit }: ActivityInput & { kind: 'bot' | 'user' },
 ) {
   const person = await services.reads.people.byId(id);
   if (!person || person.kind !== kind) throw notFound(kind === 'bot' ? 'Bot' : 'User');

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type Em, newId, Person, Setting, TaskStatus } from '@clapper/db';
+import { newId, Person, Setting, TaskStatus } from '@clapper/db';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword } from '../auth/passwords';
 import { recordEvent } from '../events/write';
+import type { Deps } from './deps';
 
 const SECRET_KEY = 'signing_secret';
 export const MIN_SECRET_LENGTH = 32;
@@ -13,7 +14,10 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
  * the database, generated on first start. Replicas racing on the first start
  * all end up with the row that won.
  */
-export async function loadSigningSecret(em: Em, fromEnv?: string): Promise<string> {
+export async function loadSigningSecret(
+  { em }: Pick<Deps, 'em'>,
+  { fromEnv }: { fromEnv?: string },
+): Promise<string> {
   if (fromEnv) return fromEnv;
   const existing = await em.findOne(Setting, { key: SECRET_KEY });
   if (existing) return existing.value;
@@ -35,7 +39,7 @@ export interface FirstAdmin {
 
 /** On a database with no human users, creates the first admin. Returns null when there were users. */
 export async function ensureFirstAdmin(
-  em: Em,
+  { em }: Pick<Deps, 'em'>,
   given: { email?: string; password?: string },
 ): Promise<FirstAdmin | null> {
   if ((await em.count(Person, { kind: 'user' })) > 0) return null;
@@ -71,7 +75,7 @@ export const DEFAULT_TASK_STATUSES = [
 ] as const;
 
 /** On a database with no task statuses, creates the default set. */
-export async function ensureDefaultTaskStatuses(em: Em): Promise<boolean> {
+export async function ensureDefaultTaskStatuses({ em }: Pick<Deps, 'em'>): Promise<boolean> {
   if ((await em.count(TaskStatus, {})) > 0) return false;
   for (const status of DEFAULT_TASK_STATUSES) em.create(TaskStatus, { ...status });
   await em.flush();

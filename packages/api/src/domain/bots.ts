@@ -1,11 +1,11 @@
 import { type Em, type IPerson, inTransaction, newId, Person, raw } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
-import { type Actor, flushWithEvent, recordEvent } from '../events/write';
+import { flushWithEvent, recordEvent } from '../events/write';
 import type { ApiServices } from '../services';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import type { DomainDeps } from './deps';
+import type { ActorDeps, Deps, DomainDeps } from './deps';
 import { changeRecorder } from './people';
 import { listPeople, type PeopleListInput, ZPeopleListInput } from './people-list';
 import { ZDay, ZDepartmentIds, ZId, ZName, ZRole } from './schemas';
@@ -49,14 +49,14 @@ export const ZBotIdInput = z.object({ id: ZId });
 
 export const ZListBotsInput = ZPeopleListInput;
 
-export const listBots = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
-  listPeople(services, 'bot', input);
+export const listBots = (deps: Pick<Deps, 'services'>, input: PeopleListInput) =>
+  listPeople(deps, { ...input, kind: 'bot' });
 
 /**
  * A bot's page: its view, its teams, and its token's public facts (never the token): the last
  * characters of its id (its `jti`), when it was issued, and until when a token it replaced still works.
  */
-export async function getBot({ em, services }: DomainDeps, id: string) {
+export async function getBot({ em, services }: DomainDeps, { id }: { id: string }) {
   const bot = await findBot(em, id);
   const now = services.now();
   const [view, teams] = await Promise.all([
@@ -77,14 +77,13 @@ export async function getBot({ em, services }: DomainDeps, id: string) {
 }
 
 export async function createBot(
-  { em, services }: DomainDeps,
-  actor: Actor,
+  { em, services, principal: actor }: ActorDeps,
   input: CreateBotInput,
 ): Promise<{ bot: PersonView; token: string }> {
   const now = services.now();
   // Omitted: the studio's default; null: never (where no maximum lifetime forbids it).
   const expiresAt =
-    input.expiresAt === undefined ? botExpiryDefaults(services).expiresAt : input.expiresAt;
+    input.expiresAt === undefined ? botExpiryDefaults({ services }).expiresAt : input.expiresAt;
   if (expiresAt && expiresAt < utcDay(now)) {
     throw badRequest('expiresAt', `must not be in the past (today is ${utcDay(now)}, UTC)`);
   }
@@ -123,8 +122,7 @@ export async function createBot(
 }
 
 export async function updateBot(
-  { em, services }: DomainDeps,
-  actor: Actor,
+  { em, services, principal: actor }: ActorDeps,
   input: UpdateBotInput,
 ): Promise<PersonView> {
   const bot = await findBot(em, input.id);
@@ -159,8 +157,7 @@ export async function updateBot(
  * token. With `graceMinutes` the token it replaces keeps working until then.
  */
 export async function regenerateBotToken(
-  { em, services }: DomainDeps,
-  actor: Actor,
+  { em, services, principal: actor }: ActorDeps,
   { id, graceMinutes }: RegenerateTokenInput,
 ): Promise<{ token: string; tokenIssuedAt: Date; previousTokenValidUntil: Date | null }> {
   const bot = await findBot(em, id);
@@ -196,7 +193,10 @@ export async function regenerateBotToken(
   return { token, tokenIssuedAt: now, previousTokenValidUntil: graceUntil };
 }
 
-export async function deleteBot({ em, services }: DomainDeps, actor: Actor, id: string) {
+export async function deleteBot(
+  { em, services, principal: actor }: ActorDeps,
+  { id }: { id: string },
+) {
   const bot = await findBot(em, id);
   recordEvent(em, actor, {
     type: 'bot.deleted',
@@ -224,7 +224,7 @@ const assertBotNameFree = (em: Em, name: string, exceptId?: string) =>
  * What a new bot gets when its creator names no expiry: `CLAPPER_BOT_DEFAULT_EXPIRY_DAYS` ahead,
  * no later than `CLAPPER_BOT_MAX_LIFETIME_DAYS` allows (the admin shows it as a preset).
  */
-export function botExpiryDefaults(services: Pick<ApiServices, 'config' | 'now'>) {
+export function botExpiryDefaults({ services }: Pick<Deps, 'services'>) {
   const { botDefaultExpiryDays, botMaxLifetimeDays } = services.config;
   const days =
     botMaxLifetimeDays && (botDefaultExpiryDays === 0 || botDefaultExpiryDays > botMaxLifetimeDays)

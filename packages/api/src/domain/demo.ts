@@ -1,6 +1,5 @@
 import {
   Department,
-  type Em,
   newId,
   Person,
   Project,
@@ -12,6 +11,7 @@ import {
 import { hashPassword } from '../auth/passwords';
 import { recordEvent } from '../events/write';
 import { ensureDefaultTaskStatuses } from './bootstrap';
+import type { Deps } from './deps';
 
 export const DEMO_PROJECT = 'MyProduction';
 
@@ -21,12 +21,12 @@ export const DEMO_PROJECT = 'MyProduction';
  * (password `demo-password`) on its team. Does nothing when `MyProduction` exists.
  */
 export async function seedDemo(
-  em: Em,
+  { em }: Pick<Deps, 'em'>,
   { seatLimit }: { seatLimit: number | null },
 ): Promise<{ created: boolean; projectId: string }> {
   const existing = await em.findOne(Project, { name: DEMO_PROJECT });
   if (existing) return { created: false, projectId: existing.id };
-  await ensureDefaultTaskStatuses(em);
+  await ensureDefaultTaskStatuses({ em });
   // Demo artists are active while seats remain; past CLAPPER_SEAT_LIMIT they are created inactive.
   let seatsFree =
     seatLimit === null

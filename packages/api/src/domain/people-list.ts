@@ -1,8 +1,8 @@
 import { PEOPLE_SORTS, type PersonKind } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest } from '../errors';
-import type { ApiServices } from '../services';
 import { type PersonView, personView } from '../views/person';
+import type { Deps } from './deps';
 import { type Page, toPage, ZPage } from './pagination';
 import { ZDay, ZId, ZRole } from './schemas';
 import { text } from './text';
@@ -44,9 +44,8 @@ export type PeopleListInput = z.infer<typeof ZPeopleListInput>;
 
 /** A page of users or bots, and how many match the filters in all. */
 export async function listPeople(
-  services: Pick<ApiServices, 'reads' | 'now'>,
-  kind: PersonKind,
-  input: PeopleListInput,
+  { services }: Pick<Deps, 'services'>,
+  { kind, ...input }: PeopleListInput & { kind: PersonKind },
 ): Promise<Page<PersonView> & { total: number }> {
   const now = services.now();
   const today = utcDay(now);

@@ -1,5 +1,6 @@
-import type { Em, IPerson } from '@clapper/db';
+import { type Em, type IPerson, Person } from '@clapper/db';
 import { findDepartments } from './departments';
+import type { Deps } from './deps';
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -30,4 +31,16 @@ export function changeRecorder(person: IPerson) {
       return Object.keys(changes).length > 0;
     },
   };
+}
+
+/** A bot by its name or a user by their email (the CLI's way to name someone); null if none. */
+export async function findPerson(
+  { em }: Pick<Deps, 'em'>,
+  who: { kind: 'bot'; name: string } | { kind: 'user'; email: string },
+): Promise<{ id: string; name: string } | null> {
+  const person = await em.findOne(
+    Person,
+    who.kind === 'bot' ? { kind: 'bot', name: who.name } : { kind: 'user', email: who.email },
+  );
+  return person && { id: person.id, name: person.name };
 }

@@ -14,8 +14,7 @@ import { badRequest, notFound } from '../errors';
 import { type Actor, flushWithEvent } from '../events/write';
 import { projectView } from '../views/production';
 import { deepFreeze } from '../wire/frozen';
-import type { Access } from './access';
-import type { CallerDeps, ReadDeps } from './deps';
+import type { CallerDeps, Deps, ReadDeps } from './deps';
 import { toPage, ZNamedListInput } from './pagination';
 import { ZId, ZName } from './schemas';
 import { assertNameFree } from './unique-names';
@@ -80,10 +79,10 @@ export async function listProjects(
   };
 }
 
-export const getProject = async (access: Access, id: string) =>
+export const getProject = async ({ access }: Pick<Deps, 'access'>, { id }: { id: string }) =>
   cachedView(await access.project(id));
 
-export const projectByName = async (access: Access, name: string) =>
+export const projectByName = async ({ access }: Pick<Deps, 'access'>, { name }: { name: string }) =>
   cachedView(await access.projectByName(name));
 
 /** A new project; who may make one is the procedure's rule (`configureStudio`). */
@@ -127,15 +126,10 @@ export async function updateProject(
 /** `projects.addMember` and `removeMember`: the caller must be able to change the project. */
 export async function changeTeam(
   deps: CallerDeps,
-  change: 'add' | 'remove',
-  input: ProjectMemberInput,
+  { change, ...input }: ProjectMemberInput & { change: 'add' | 'remove' },
 ) {
   await deps.access.project(input.projectId, 'changeProject');
-  const { project } = await (change === 'add' ? addMember : removeMember)(
-    deps,
-    deps.principal,
-    input,
-  );
+  const { project } = await (change === 'add' ? addMember : removeMember)(deps, input);
   return viewOf(deps.em, project);
 }
 
@@ -153,8 +147,7 @@ export interface MemberChange {
 
 /** Puts a user or bot on the team; one already on it changes nothing and writes no event. */
 export async function addMember(
-  { em }: { em: Em },
-  actor: Actor,
+  { em, principal: actor }: Pick<Deps, 'em' | 'principal'>,
   { projectId, personId }: ProjectMemberInput,
 ): Promise<MemberChange> {
   const project = await findProjectWithTeam(em, projectId);
@@ -167,8 +160,7 @@ export async function addMember(
 
 /** Takes a user or bot off the team; BAD_REQUEST on `personId` for one not on it. */
 export async function removeMember(
-  { em }: { em: Em },
-  actor: Actor,
+  { em, principal: actor }: Pick<Deps, 'em' | 'principal'>,
   { projectId, personId }: ProjectMemberInput,
 ): Promise<MemberChange> {
   const project = await findProjectWithTeam(em, projectId);
@@ -200,4 +192,35 @@ async function findProjectWithTeam(em: Em, id: string): Promise<IProject> {
   const project = await em.findOne(Project, { id }, { populate: ['team'] });
   if (!project) throw notFound('Project');
   return project;
+}
+
+/** A project by its exact name (the CLI's way to name one); null if none. */
+export async function findProjectByName(
+  { em }: Pick<Deps, 'em'>,
+  { name }: { name: string },
+): Promise<{ id: string; name: string } | null> {
+  const project = await em.findOne(Project, { name });
+  return project && { id: project.id, name: project.name };
+}
+
+/** The names of the projects whose team each person is on, sorted, from the hot reads. */
+export async function teamNamesByPerson({
+  services,
+}: Pick<Deps, 'services'>): Promise<Map<string, string[]>> {
+  const teams = new Map<string, string[]>();
+  const pageSize = 500;
+  let cursor: string | undefined;
+  for (;;) {
+    const { rows: page } = await services.reads.projects.page('all', cursor, pageSize);
+    const members = await services.reads.projects.teams(page.map((p) => p.id));
+    for (const project of page) {
+      for (const member of members.get(project.id) ?? []) {
+        teams.set(member.id, [...(teams.get(member.id) ?? []), project.name]);
+      }
+    }
+    if (page.length < pageSize) break;
+    cursor = page.at(-1)!.id;
+  }
+  for (const names of teams.values()) names.sort();
+  return teams;
 }

@@ -1,11 +1,12 @@
 import { dialectOf, type Em, Person } from '@clapper/db';
 import { DomainError } from '../errors';
 import type { ApiServices } from '../services';
+import type { DomainDeps } from './deps';
 
 // Any fixed key: it names "the seat count" for PostgreSQL's advisory lock.
 const SEAT_LOCK_KEY = 727_001;
 
-export async function seatUsage(em: Em, services: ApiServices) {
+export async function seatUsage({ em, services }: DomainDeps) {
   const [active, bots] = await Promise.all([
     em.count(Person, { kind: 'user', active: true }),
     em.count(Person, { kind: 'bot' }),

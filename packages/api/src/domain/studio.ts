@@ -2,15 +2,14 @@
  * Studio-wide settings, the same in every project: departments, task types and task statuses.
  * Everyone signed in reads them; who changes them is the procedures' rule (`configureStudio`).
  */
-import { Department, type Em, ref, Task, TaskStatus, TaskType } from '@clapper/db';
+import { Department, ref, Task, TaskStatus, TaskType } from '@clapper/db';
 import { z } from 'zod';
-import type { Principal } from '../auth/principal';
 import { conflict, notFound } from '../errors';
 import { flushWithEvent } from '../events/write';
-import type { ApiServices } from '../services';
 import { taskStatusView } from '../views/production';
 import { departmentView, taskTypeView } from '../views/studio';
 import { findDepartments } from './departments';
+import type { CallerDeps, Deps } from './deps';
 import { toPage, ZNamedListInput, ZPage } from './pagination';
 import { ZColor, ZId, ZName, ZSubjectKind } from './schemas';
 import { text } from './text';
@@ -53,7 +52,8 @@ export const ZUpdateTaskStatusInput = z.object({
   color: ZColor.nullish(),
 });
 
-type Deps = { em: Em; principal: Principal };
+/** Studio settings are changed by a signed-in admin. */
+type SettingsDeps = Pick<CallerDeps, 'em' | 'principal'>;
 
 const after = (cursor?: string) => (cursor ? { id: { $gt: cursor } } : {});
 const byId = (limit: number) => ({ orderBy: { id: 'asc' as const }, limit: limit + 1 });
@@ -65,7 +65,7 @@ function pageOf<T extends { id: string }, V>(rows: T[], limit: number, view: (ro
 
 /** Flushes the change with its event (`department.created`…) and answers `result`. */
 async function saved<T>(
-  { em, principal }: Deps,
+  { em, principal }: SettingsDeps,
   type: string,
   target: { id: string },
   data: Record<string, unknown>,
@@ -84,7 +84,7 @@ async function saved<T>(
 
 /** Every department, by id, names containing `q` (any case), and how many match. */
 export async function listDepartments(
-  services: Pick<ApiServices, 'reads'>,
+  { services }: Pick<Deps, 'services'>,
   input: z.infer<typeof ZListDepartmentsInput>,
 ) {
   const { rows, total } = await services.reads.departments.page(
@@ -95,13 +95,19 @@ export async function listDepartments(
   return { ...toPage(rows, input.limit), total };
 }
 
-export async function createDepartment(deps: Deps, input: z.infer<typeof ZCreateDepartmentInput>) {
+export async function createDepartment(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZCreateDepartmentInput>,
+) {
   await assertNameFree(deps.em, Department, 'department', input.name);
   const department = deps.em.create(Department, { name: input.name, color: input.color ?? null });
   return saved(deps, 'department.created', department, input, departmentView(department));
 }
 
-export async function updateDepartment(deps: Deps, input: z.infer<typeof ZUpdateDepartmentInput>) {
+export async function updateDepartment(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZUpdateDepartmentInput>,
+) {
   const department = await deps.em.findOne(Department, { id: input.id });
   if (!department) throw notFound('Department');
   if (input.name !== undefined) {
@@ -115,7 +121,7 @@ export async function updateDepartment(deps: Deps, input: z.infer<typeof ZUpdate
 }
 
 /** Refused (CONFLICT) while task types belong to it. */
-export async function deleteDepartment(deps: Deps, id: string) {
+export async function deleteDepartment(deps: SettingsDeps, { id }: { id: string }) {
   const department = await deps.em.findOne(Department, { id });
   if (!department) throw notFound('Department');
   if ((await deps.em.count(TaskType, { department: department.id })) > 0) {
@@ -136,7 +142,7 @@ export async function deleteDepartment(deps: Deps, id: string) {
 
 // Task types ----------------------------------------------------------------
 
-export async function listTaskTypes(em: Em, input: z.infer<typeof ZListInput>) {
+export async function listTaskTypes({ em }: Pick<Deps, 'em'>, input: z.infer<typeof ZListInput>) {
   return pageOf(
     await em.find(TaskType, after(input.cursor), byId(input.limit)),
     input.limit,
@@ -144,7 +150,10 @@ export async function listTaskTypes(em: Em, input: z.infer<typeof ZListInput>) {
   );
 }
 
-export async function createTaskType(deps: Deps, input: z.infer<typeof ZCreateTaskTypeInput>) {
+export async function createTaskType(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZCreateTaskTypeInput>,
+) {
   await assertNameFree(deps.em, TaskType, 'task type', input.name);
   const [department] = await findDepartments(deps.em, [input.departmentId], 'departmentId');
   const taskType = deps.em.create(TaskType, {
@@ -156,7 +165,10 @@ export async function createTaskType(deps: Deps, input: z.infer<typeof ZCreateTa
 }
 
 /** `forEntity` changes only while the type has no task. */
-export async function updateTaskType(deps: Deps, input: z.infer<typeof ZUpdateTaskTypeInput>) {
+export async function updateTaskType(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZUpdateTaskTypeInput>,
+) {
   const { em } = deps;
   const taskType = await em.findOne(TaskType, { id: input.id });
   if (!taskType) throw notFound('Task type');
@@ -182,7 +194,10 @@ export async function updateTaskType(deps: Deps, input: z.infer<typeof ZUpdateTa
 
 // Task statuses -------------------------------------------------------------
 
-export async function listTaskStatuses(em: Em, input: z.infer<typeof ZListInput>) {
+export async function listTaskStatuses(
+  { em }: Pick<Deps, 'em'>,
+  input: z.infer<typeof ZListInput>,
+) {
   return pageOf(
     await em.find(TaskStatus, after(input.cursor), byId(input.limit)),
     input.limit,
@@ -190,14 +205,20 @@ export async function listTaskStatuses(em: Em, input: z.infer<typeof ZListInput>
   );
 }
 
-export async function createTaskStatus(deps: Deps, input: z.infer<typeof ZCreateTaskStatusInput>) {
+export async function createTaskStatus(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZCreateTaskStatusInput>,
+) {
   await assertNameFree(deps.em, TaskStatus, 'task status', input.name);
   await assertNameFree(deps.em, TaskStatus, 'task status', input.shortName, { field: 'shortName' });
   const status = deps.em.create(TaskStatus, { ...input, color: input.color ?? null });
   return saved(deps, 'taskStatus.created', status, input, taskStatusView(status));
 }
 
-export async function updateTaskStatus(deps: Deps, input: z.infer<typeof ZUpdateTaskStatusInput>) {
+export async function updateTaskStatus(
+  deps: SettingsDeps,
+  input: z.infer<typeof ZUpdateTaskStatusInput>,
+) {
   const { em } = deps;
   const status = await em.findOne(TaskStatus, { id: input.id });
   if (!status) throw notFound('Task status');
@@ -215,4 +236,17 @@ export async function updateTaskStatus(deps: Deps, input: z.infer<typeof ZUpdate
   if (input.isDone !== undefined) status.isDone = input.isDone;
   if (input.color !== undefined) status.color = input.color;
   return saved(deps, 'taskStatus.updated', status, input, taskStatusView(status));
+}
+
+/** A department by its name, or by its id when the key is one (the CLI's way to name one). */
+export async function findDepartment(
+  { em }: Pick<Deps, 'em'>,
+  { nameOrId }: { nameOrId: string },
+): Promise<{ id: string } | null> {
+  const byId = ZId.safeParse(nameOrId).success;
+  const found = await em.findOne(
+    Department,
+    byId ? { $or: [{ name: nameOrId }, { id: nameOrId }] } : { name: nameOrId },
+  );
+  return found && { id: found.id };
 }

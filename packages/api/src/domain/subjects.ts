@@ -45,8 +45,10 @@ type ViewOf<K extends SubjectKind> = ReturnType<(typeof VIEWS)[K]>;
 /** A page of a project's assets or shots, as far as the caller's role reaches (its own, for a vendor). */
 export async function listSubjects<K extends SubjectKind>(
   { services, access }: ReadDeps,
-  kind: K,
-  input: { projectId: string; sequence?: string; cursor?: string; limit: number },
+  {
+    kind,
+    ...input
+  }: { kind: K; projectId: string; sequence?: string; cursor?: string; limit: number },
 ): Promise<Page<ViewOf<K>>> {
   await access.project(input.projectId);
   const reach = await access.reach('readSubjects', input.projectId);
@@ -68,8 +70,7 @@ export async function listSubjects<K extends SubjectKind>(
 
 export async function getSubject<K extends SubjectKind>(
   { em, access }: CallerDeps,
-  kind: K,
-  id: string,
+  { kind, id }: { kind: K; id: string },
 ): Promise<ViewOf<K>> {
   const view = VIEWS[kind] as (row: SubjectRow) => ViewOf<K>;
   return view(subjectRowOf(await access.subject(em, id, kind)));
@@ -194,8 +195,7 @@ export async function updateShot(deps: CallerDeps, input: z.infer<typeof ZUpdate
 /** Deletes an asset or shot with its tasks and their comments. */
 export async function deleteSubject(
   { em, access, principal }: CallerDeps,
-  kind: SubjectKind,
-  id: string,
+  { kind, id }: { kind: SubjectKind; id: string },
 ) {
   const subject = await access.subject(em, id, kind, 'changeSubjects');
   em.remove(subject);

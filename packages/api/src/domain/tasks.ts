@@ -58,7 +58,8 @@ export async function listTasks(
   });
 }
 
-export const getTask = async ({ access }: ReadDeps, id: string) => taskView(await access.task(id));
+export const getTask = async ({ access }: ReadDeps, { id }: { id: string }) =>
+  taskView(await access.task(id));
 
 export async function createTask({ em, access }: CallerDeps, input: z.infer<typeof ZNewTask>) {
   const tasks = await createTasks(em, access, [input], (_, name) => name);

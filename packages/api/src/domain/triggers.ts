@@ -11,6 +11,7 @@ import { badRequest, forbidden, notFound } from '../errors';
 import { eventView } from '../events/visibility';
 import { can, STUDIO_WIDE } from '../permissions';
 import type { ApiServices } from '../services';
+import type { ActorDeps, CallerDeps } from './deps';
 import { ZEventTypes, ZId } from './schemas';
 import { text } from './text';
 
@@ -51,8 +52,6 @@ export const ZParkedListInput = z.object({
 
 export const ZParkedIdInput = z.object({ id: ZId });
 
-type Deps = { em: Em; services: ApiServices };
-
 /** A lag past this many events is shown as this many: counting further costs and tells no more. */
 const BACKLOG_CAP = 100_000;
 
@@ -63,8 +62,7 @@ const isAdmin = (caller: Caller) => caller === null || can('manageBots', caller.
 
 /** Starts (or resumes) the caller's trigger `name`: its cursor, moved to `from` when given. */
 export async function startTrigger(
-  { em, services }: Deps,
-  principal: Principal,
+  { em, services, principal }: CallerDeps,
   input: z.infer<typeof ZStartTriggerInput>,
 ) {
   const head = await services.reads.events.head();
@@ -100,10 +98,8 @@ async function cursorFor(services: ApiServices, from: number | string, head: num
 
 /** Handled (or parked) up to `eventId`: the cursor never moves back. */
 export async function acknowledge(
-  { em, services }: Deps,
-  principal: Principal,
-  name: string,
-  eventId: number,
+  { em, services, principal }: CallerDeps,
+  { name, eventId }: z.infer<typeof ZAckInput>,
 ) {
   await ownTrigger(em, principal, name);
   await em.nativeUpdate(
@@ -117,8 +113,7 @@ export async function acknowledge(
 
 /** A try that failed: kept as the trigger's last error. */
 export async function recordFailure(
-  { em, services }: Deps,
-  principal: Principal,
+  { em, services, principal }: CallerDeps,
   { name, error }: z.infer<typeof ZTriggerFailureInput>,
 ) {
   await ownTrigger(em, principal, name);
@@ -132,8 +127,7 @@ export async function recordFailure(
 
 /** Gives up on an event after its tries: parked with its error, and the trigger moves past it. */
 export async function park(
-  { em, services }: Deps,
-  principal: Principal,
+  { em, services, principal }: CallerDeps,
   { name, eventId, error, attempts }: z.infer<typeof ZTriggerFailureInput>,
 ) {
   const trigger = await ownTrigger(em, principal, name);
@@ -152,8 +146,7 @@ export async function park(
 
 /** Triggers with how far behind they are: every bot's for admins, a bot its own. */
 export async function listTriggers(
-  { em, services }: Deps,
-  principal: Caller,
+  { em, services, principal }: ActorDeps,
   { botId }: z.infer<typeof ZTriggerListInput>,
 ) {
   const owner = isAdmin(principal) ? botId : principal?.id;
@@ -211,8 +204,7 @@ async function parkedCounts(em: Em, triggers: ITrigger[]) {
 
 /** A trigger's parked events, oldest first, with the event each one is about. */
 export async function listParked(
-  { em, services }: Deps,
-  principal: Caller,
+  { em, services, principal }: ActorDeps,
   input: z.infer<typeof ZParkedListInput>,
 ) {
   if (!input.triggerId && !input.name) throw badRequest('triggerId', 'or name is required');
@@ -240,7 +232,10 @@ export async function listParked(
 }
 
 /** Asks the running trigger to try a parked event again. */
-export async function retryParked({ em, services }: Deps, principal: Caller, id: string) {
+export async function retryParked(
+  { em, services, principal }: ActorDeps,
+  { id }: z.infer<typeof ZParkedIdInput>,
+) {
   const parked = await parkedFor(em, principal, id);
   parked.retryRequestedAt = services.now();
   await em.flush();
@@ -248,7 +243,10 @@ export async function retryParked({ em, services }: Deps, principal: Caller, id:
 }
 
 /** Drops a parked event (handled by hand, or not worth handling); also what a successful retry does. */
-export async function dropParked({ em }: Deps, principal: Caller, id: string) {
+export async function dropParked(
+  { em, principal }: Pick<ActorDeps, 'em' | 'principal'>,
+  { id }: z.infer<typeof ZParkedIdInput>,
+) {
   const parked = await parkedFor(em, principal, id);
   em.remove(parked);
   await em.flush();

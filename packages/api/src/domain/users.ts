@@ -2,11 +2,10 @@ import { inTransaction, newId, Person, Session } from '@clapper/db';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords';
 import { badRequest, notFound } from '../errors';
-import { type Actor, recordEvent } from '../events/write';
-import type { ApiServices } from '../services';
+import { recordEvent } from '../events/write';
 import { type PersonView, personViewOf } from '../views/person';
 import { findDepartments } from './departments';
-import type { DomainDeps } from './deps';
+import type { ActorDeps, Deps, DomainDeps } from './deps';
 import { changeRecorder } from './people';
 import { listPeople, type PeopleListInput, ZPeopleListInput } from './people-list';
 import { ZDepartmentIds, ZEmail, ZId, ZName, ZPassword, ZRole } from './schemas';
@@ -37,12 +36,11 @@ export type UpdateUserInput = z.infer<typeof ZUpdateUserInput>;
 
 export const ZListUsersInput = ZPeopleListInput;
 
-export const listUsers = (services: Pick<ApiServices, 'reads' | 'now'>, input: PeopleListInput) =>
-  listPeople(services, 'user', input);
+export const listUsers = (deps: Pick<Deps, 'services'>, input: PeopleListInput) =>
+  listPeople(deps, { ...input, kind: 'user' });
 
 export async function createUser(
-  { em, services }: DomainDeps,
-  actor: Actor,
+  { em, services, principal: actor }: ActorDeps,
   input: CreateUserInput,
 ): Promise<PersonView> {
   await assertNameFree(em, Person, 'person', input.email, { field: 'email' });
@@ -74,8 +72,7 @@ export async function createUser(
 }
 
 export async function updateUser(
-  { em, services }: DomainDeps,
-  actor: Actor,
+  { em, services, principal: actor }: ActorDeps,
   input: UpdateUserInput,
 ): Promise<PersonView> {
   const user = await em.findOne(Person, { id: input.id, kind: 'user' });

@@ -91,9 +91,12 @@ export class ListedViews {
  * takes batches whole (the server's SSE stream) writes each in one go.
  */
 export function eventFeed(
-  { services, transport }: { services: ApiServices; transport: RequestTransport },
+  {
+    services,
+    transport,
+    signal,
+  }: { services: ApiServices; transport: RequestTransport; signal?: AbortSignal },
   input: z.infer<typeof ZSubscribeInput>,
-  signal: AbortSignal | undefined,
 ): Batched<SharedItem> {
   return batched(async function* () {
     const queue: (readonly EventRow[])[] = [];

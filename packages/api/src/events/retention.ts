@@ -28,7 +28,8 @@ export const PRUNE_BATCH_SIZE = { sqlite: 500, postgres: 2000 } as const;
 const PRUNE_PAUSE_MS = 10;
 const DAY_MS = 24 * 3_600_000;
 
-type Deps = Pick<ApiServices, 'orm' | 'reads' | 'now'>;
+/** What pruning reads of the server (a part of `ApiServices`: the retention is built inside it). */
+type PruneServices = Pick<ApiServices, 'orm' | 'reads' | 'now'>;
 
 export interface PruneEventsOptions {
   /** Events written before this moment go; never later than now. */
@@ -110,7 +111,7 @@ function checkNotFuture(before: Date, now: Date) {
  * has not acknowledged them, and not the events parked events point at, unless `force`.
  */
 export async function pruneEvents(
-  services: Deps,
+  { services }: { services: PruneServices },
   {
     before,
     force = false,
@@ -256,7 +257,7 @@ export class EventRetention {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly services: Deps & { config: ApiServices['config'] },
+    private readonly services: PruneServices & { config: ApiServices['config'] },
     private readonly hooks: {
       onReport: (report: EventPruneReport) => void;
       onError: (error: unknown) => void;
@@ -298,7 +299,10 @@ export class EventRetention {
   private async prune() {
     if (!this.days || this.abort.signal.aborted) return null;
     const before = new Date(this.services.now().getTime() - this.days * DAY_MS);
-    const report = await pruneEvents(this.services, { before, signal: this.abort.signal });
+    const report = await pruneEvents(
+      { services: this.services },
+      { before, signal: this.abort.signal },
+    );
     this.hooks.onReport(report);
     return report;
   }

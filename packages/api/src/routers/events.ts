@@ -11,5 +11,5 @@ export const eventsRouter = router({
   /** Server-sent events (tRPC's httpSubscriptionLink), resumable by the last event id. */
   subscribe: readProcedure
     .input(ZSubscribeInput)
-    .subscription(({ ctx, input, signal }) => eventFeed(ctx, input, signal)),
+    .subscription(({ ctx, input, signal }) => eventFeed({ ...ctx, signal }, input)),
 });

@@ -31,11 +31,11 @@ export const projectsRouter = router({
   get: readProcedure
     .meta(rest('GET', '/projects/{id}', wire.Project, 'A project'))
     .input(ZProjectIdInput)
-    .query(({ ctx, input }) => getProject(ctx.access, input.id)),
+    .query(({ ctx, input }) => getProject(ctx, input)),
   byName: readProcedure
     .meta(rest('GET', '/projects/by-name', wire.Project, 'The project with this exact name'))
     .input(ZProjectNameInput)
-    .query(({ ctx, input }) => projectByName(ctx.access, input.name)),
+    .query(({ ctx, input }) => projectByName(ctx, input)),
   create: configureProcedure
     .input(ZCreateProjectInput)
     .mutation(({ ctx, input }) => createProject(ctx, input)),
@@ -44,8 +44,8 @@ export const projectsRouter = router({
     .mutation(({ ctx, input }) => updateProject(ctx, input)),
   addMember: authedProcedure
     .input(ZProjectMemberInput)
-    .mutation(({ ctx, input }) => changeTeam(ctx, 'add', input)),
+    .mutation(({ ctx, input }) => changeTeam(ctx, { ...input, change: 'add' })),
   removeMember: authedProcedure
     .input(ZProjectMemberInput)
-    .mutation(({ ctx, input }) => changeTeam(ctx, 'remove', input)),
+    .mutation(({ ctx, input }) => changeTeam(ctx, { ...input, change: 'remove' })),
 });

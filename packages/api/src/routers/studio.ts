@@ -28,7 +28,7 @@ export const departmentsRouter = router({
   list: readProcedure
     .meta(rest('GET', '/departments', wire.DepartmentPage, 'Departments; `q` searches names'))
     .input(ZListDepartmentsInput)
-    .query(({ ctx, input }) => listDepartments(ctx.services, input)),
+    .query(({ ctx, input }) => listDepartments(ctx, input)),
   create: configureProcedure
     .input(ZCreateDepartmentInput)
     .mutation(({ ctx, input }) => createDepartment(ctx, input)),
@@ -37,14 +37,14 @@ export const departmentsRouter = router({
     .mutation(({ ctx, input }) => updateDepartment(ctx, input)),
   delete: configureProcedure
     .input(ZIdInput)
-    .mutation(({ ctx, input }) => deleteDepartment(ctx, input.id)),
+    .mutation(({ ctx, input }) => deleteDepartment(ctx, input)),
 });
 
 export const taskTypesRouter = router({
   list: authedProcedure
     .meta(rest('GET', '/task-types', wire.TaskTypePage, 'Task types'))
     .input(ZListInput)
-    .query(({ ctx, input }) => listTaskTypes(ctx.em, input)),
+    .query(({ ctx, input }) => listTaskTypes(ctx, input)),
   create: configureProcedure
     .input(ZCreateTaskTypeInput)
     .mutation(({ ctx, input }) => createTaskType(ctx, input)),
@@ -57,7 +57,7 @@ export const taskStatusesRouter = router({
   list: authedProcedure
     .meta(rest('GET', '/task-statuses', wire.TaskStatusPage, 'Task statuses'))
     .input(ZListInput)
-    .query(({ ctx, input }) => listTaskStatuses(ctx.em, input)),
+    .query(({ ctx, input }) => listTaskStatuses(ctx, input)),
   create: configureProcedure
     .input(ZCreateTaskStatusInput)
     .mutation(({ ctx, input }) => createTaskStatus(ctx, input)),

@@ -23,11 +23,11 @@ export const assetsRouter = router({
   list: readProcedure
     .meta(rest('GET', '/projects/{projectId}/assets', wire.AssetPage, "A project's assets"))
     .input(ZListAssetsInput)
-    .query(({ ctx, input }) => listSubjects(ctx, 'asset', input)),
+    .query(({ ctx, input }) => listSubjects(ctx, { ...input, kind: 'asset' })),
   get: authedProcedure
     .meta(rest('GET', '/assets/{id}', wire.Asset, 'An asset'))
     .input(ZSubjectIdInput)
-    .query(({ ctx, input }) => getSubject(ctx, 'asset', input.id)),
+    .query(({ ctx, input }) => getSubject(ctx, { kind: 'asset', id: input.id })),
   create: authedProcedure
     .meta(rest('POST', '/projects/{projectId}/assets', wire.Asset, 'A new asset'))
     .input(ZCreateAssetInput)
@@ -39,18 +39,18 @@ export const assetsRouter = router({
   delete: authedProcedure
     .meta(rest('DELETE', '/assets/{id}', wire.Deleted, 'Deletes an asset'))
     .input(ZSubjectIdInput)
-    .mutation(({ ctx, input }) => deleteSubject(ctx, 'asset', input.id)),
+    .mutation(({ ctx, input }) => deleteSubject(ctx, { kind: 'asset', id: input.id })),
 });
 
 export const shotsRouter = router({
   list: readProcedure
     .meta(rest('GET', '/projects/{projectId}/shots', wire.ShotPage, "A project's shots"))
     .input(ZListShotsInput)
-    .query(({ ctx, input }) => listSubjects(ctx, 'shot', input)),
+    .query(({ ctx, input }) => listSubjects(ctx, { ...input, kind: 'shot' })),
   get: authedProcedure
     .meta(rest('GET', '/shots/{id}', wire.Shot, 'A shot'))
     .input(ZSubjectIdInput)
-    .query(({ ctx, input }) => getSubject(ctx, 'shot', input.id)),
+    .query(({ ctx, input }) => getSubject(ctx, { kind: 'shot', id: input.id })),
   create: authedProcedure
     .meta(rest('POST', '/projects/{projectId}/shots', wire.Shot, 'A new shot'))
     .input(ZCreateShotInput)
@@ -62,5 +62,5 @@ export const shotsRouter = router({
   delete: authedProcedure
     .meta(rest('DELETE', '/shots/{id}', wire.Deleted, 'Deletes a shot'))
     .input(ZSubjectIdInput)
-    .mutation(({ ctx, input }) => deleteSubject(ctx, 'shot', input.id)),
+    .mutation(({ ctx, input }) => deleteSubject(ctx, { kind: 'shot', id: input.id })),
 });

@@ -27,7 +27,7 @@ export const tasksRouter = router({
   get: readProcedure
     .meta(rest('GET', '/tasks/{id}', wire.Task, 'A task'))
     .input(ZTaskIdInput)
-    .query(({ ctx, input }) => getTask(ctx, input.id)),
+    .query(({ ctx, input }) => getTask(ctx, input)),
   create: authedProcedure
     .meta(rest('POST', '/tasks', wire.Task, 'A new task on an asset or shot'))
     .input(ZNewTask)

@@ -23,26 +23,20 @@ import { authedProcedure, router } from '../trpc';
 export const triggersRouter = router({
   start: authedProcedure
     .input(ZStartTriggerInput)
-    .mutation(({ ctx, input }) => startTrigger(ctx, ctx.principal, input)),
-  ack: authedProcedure
-    .input(ZAckInput)
-    .mutation(({ ctx, input }) => acknowledge(ctx, ctx.principal, input.name, input.eventId)),
+    .mutation(({ ctx, input }) => startTrigger(ctx, input)),
+  ack: authedProcedure.input(ZAckInput).mutation(({ ctx, input }) => acknowledge(ctx, input)),
   recordFailure: authedProcedure
     .input(ZTriggerFailureInput)
-    .mutation(({ ctx, input }) => recordFailure(ctx, ctx.principal, input)),
-  park: authedProcedure
-    .input(ZTriggerFailureInput)
-    .mutation(({ ctx, input }) => park(ctx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => recordFailure(ctx, input)),
+  park: authedProcedure.input(ZTriggerFailureInput).mutation(({ ctx, input }) => park(ctx, input)),
   list: authedProcedure
     .input(ZTriggerListInput)
-    .query(({ ctx, input }) => listTriggers(ctx, ctx.principal, input)),
-  parked: authedProcedure
-    .input(ZParkedListInput)
-    .query(({ ctx, input }) => listParked(ctx, ctx.principal, input)),
+    .query(({ ctx, input }) => listTriggers(ctx, input)),
+  parked: authedProcedure.input(ZParkedListInput).query(({ ctx, input }) => listParked(ctx, input)),
   retryParked: authedProcedure
     .input(ZParkedIdInput)
-    .mutation(({ ctx, input }) => retryParked(ctx, ctx.principal, input.id)),
+    .mutation(({ ctx, input }) => retryParked(ctx, input)),
   dropParked: authedProcedure
     .input(ZParkedIdInput)
-    .mutation(({ ctx, input }) => dropParked(ctx, ctx.principal, input.id)),
+    .mutation(({ ctx, input }) => dropParked(ctx, input)),
 });

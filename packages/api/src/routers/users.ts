@@ -19,15 +19,15 @@ export const usersRouter = router({
     .meta(rest('GET', '/users', wire.PersonPage, 'Users'))
     .use(allowedTo('listPeople'))
     .input(ZListUsersInput)
-    .query(({ ctx, input }) => listUsers(ctx.services, input)),
+    .query(({ ctx, input }) => listUsers(ctx, input)),
   create: userAdmin
     .meta(rest('POST', '/users', wire.Person, 'A new user'))
     .input(ZCreateUserInput)
-    .mutation(({ ctx, input }) => createUser(ctx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => createUser(ctx, input)),
   update: userAdmin
     .meta(rest('PATCH', '/users/{id}', wire.Person, "A user's details"))
     .input(ZUpdateUserInput)
-    .mutation(({ ctx, input }) => updateUser(ctx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => updateUser(ctx, input)),
   /** Active human users against `CLAPPER_SEAT_LIMIT`; bots are counted apart and never take a seat. */
-  seats: roster.query(({ ctx }) => seatUsage(ctx.em, ctx.services)),
+  seats: roster.query(({ ctx }) => seatUsage(ctx)),
 });
