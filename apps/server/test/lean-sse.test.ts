@@ -74,6 +74,31 @@ function openUrl(url: string, headers: Record<string, string> = {}) {
     },
   };
 }
+/** Tasks to create on `lean`: each of `shotCount` new shots with each of `typeCount` new task types. */
+async function shotTaskPairs(
+  studio: Awaited<ReturnType<typeof createStudio>>,
+  shotCount: number,
+  typeCount: number,
+) {
+  const batch = createBatchTestClient(lean, await login(lean));
+  const many = <T>(count: number, make: (i: number) => Promise<T>) =>
+    Promise.all(Array.from({ length: count }, (_, i) => make(i)));
+  const sequence = `SQ${shotCount}x${typeCount}`;
+  const [types, shots] = await Promise.all([
+    many(typeCount, (i) =>
+      batch.taskTypes.create.mutate({
+        name: `${sequence} ${i} ${studio.project.id}`,
+        departmentId: studio.animation.id,
+        forEntity: 'shot',
+      }),
+    ),
+    many(shotCount, (i) =>
+      batch.shots.create.mutate({ projectId: studio.project.id, sequence, name: `SH${i}` }),
+    ),
+  ]);
+  return shots.flatMap((shot) => types.map((type) => ({ entityId: shot.id, taskTypeId: type.id })));
+}
+
 const open = (server: TestServer, input: object, headers: Record<string, string> = {}) =>
   openUrl(server.url + subscribePath(input), headers);
 const framesOf = (text: string) => text.split('\n\n\n').filter(Boolean);
@@ -303,34 +328,12 @@ describe('the lean event stream', () => {
   });
 
   it(`lets go of a subscriber that takes nothing once over ${MAX_BUFFERED_BYTES} bytes wait, and no one else`, async () => {
-    const adminToken = await login(lean);
     const studio = await createStudio(lean);
     const admin = await adminClient(lean);
     const { token } = await createTeamBot(lean, studio.project.id);
     // Rounds of 500 task.created events (a batch of the hub's, about 270 kB): three stay under
-    // the limit, a fourth passes it. 45 shots × 45 task types, made in batches.
-    const many = <T>(count: number, make: (i: number) => Promise<T>) =>
-      Promise.all(Array.from({ length: count }, (_, i) => make(i)));
-    const batch = createBatchTestClient(lean, adminToken);
-    const [types, shots] = await Promise.all([
-      many(45, (i) =>
-        batch.taskTypes.create.mutate({
-          name: `Pass ${i} ${studio.project.id}`,
-          departmentId: studio.animation.id,
-          forEntity: 'shot',
-        }),
-      ),
-      many(45, (i) =>
-        batch.shots.create.mutate({
-          projectId: studio.project.id,
-          sequence: 'SQ50',
-          name: `SH${i}`,
-        }),
-      ),
-    ]);
-    const pairs = shots.flatMap((shot) =>
-      types.map((type) => ({ entityId: shot.id, taskTypeId: type.id })),
-    );
+    // the limit, a fourth passes it.
+    const pairs = await shotTaskPairs(studio, 45, 45);
 
     const input = { types: ['task.created'], projectId: studio.project.id };
     const auth = { authorization: `Bearer ${token}` };
@@ -350,16 +353,54 @@ describe('the lean event stream', () => {
       created += round.length;
       await until(() => (reader.frames().length >= 1 + created ? true : undefined), 3000);
     }
-    await until(() => (slow.closed ? true : undefined), 1000);
-    // The reader was sent every event, and is still sent what comes.
+    // Let go when the next event comes: more than the limit still waits from earlier writes.
     const last = await admin.tasks.create.mutate({
       entityId: studio.shot.id,
       taskTypeId: studio.animate.id,
     });
+    await until(() => (slow.closed ? true : undefined), 1000);
+    // The reader was sent every event, and is still sent what comes.
     await until(() => (reader.state.text.includes(last.id) ? true : undefined), 3000);
     expect(reader.state.ended).toBe(false);
     await reader.close();
     expect(reader.frames()).toHaveLength(1 + created + 1);
+  });
+
+  it(`sends a batch of more than ${MAX_BUFFERED_BYTES} bytes whole to a subscriber who keeps up`, async () => {
+    const studio = await createStudio(lean);
+    const admin = await adminClient(lean);
+    const { token } = await createTeamBot(lean, studio.project.id);
+    // 45 assignees make a task.created event over 2 kB: 500 of them, one read of the hub's
+    // (its batch), pass the limit in one write.
+    const assignees = await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        createTeamBot(lean, studio.project.id, { name: `Assignee ${i} ${studio.project.id}` }),
+      ),
+    );
+    const assigneeIds = assignees.map((a) => a.bot.id);
+    const tasks = (await shotTaskPairs(studio, 25, 20)).map((pair) => ({ ...pair, assigneeIds }));
+    expect(tasks).toHaveLength(500);
+
+    const reader = open(
+      lean,
+      { types: ['task.created'], projectId: studio.project.id },
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
+    await until(() => (reader.frames().length >= 1 ? true : undefined), 3000);
+    const connected = Buffer.byteLength(reader.state.text);
+    await admin.tasks.createMany.mutate({ tasks });
+    await until(() => (reader.frames().length >= 1 + 500 ? true : undefined), 5000);
+    expect(Buffer.byteLength(reader.state.text) - connected).toBeGreaterThan(MAX_BUFFERED_BYTES);
+    // Still open, and sent what comes next.
+    const next = await admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    await until(() => (reader.state.text.includes(next.id) ? true : undefined), 3000);
+    expect(reader.state.ended).toBe(false);
+    await reader.close();
   });
 
   it('sends tRPC’s own client the bytes tRPC sends: httpSubscriptionLink’s call, not batched', async () => {

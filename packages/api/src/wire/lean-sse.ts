@@ -21,9 +21,10 @@ export interface LeanSseOptions<TContext> {
 }
 
 /**
- * A subscriber this far behind (bytes written to its socket and not yet taken) is let go: its
- * client reconnects with the last event id it got and is sent the rest from the log. Without
- * it, a slow reader would hold every event meant for it in the server's memory.
+ * A subscriber this far behind when something new is to be written (bytes written to its socket
+ * and not yet taken) is let go: its client reconnects with the last event id it got and is sent
+ * the rest from the log. Without it, a slow reader would hold every event meant for it in the
+ * server's memory; with it, one holds at most this and one batch.
  */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -126,12 +127,16 @@ export function leanSseHook<TContext>({
     let ping: NodeJS.Timeout | undefined;
     const write = (frames: string | Buffer) => {
       if (res.writableEnded || res.destroyed) return;
-      res.write(frames);
-      ping?.refresh();
+      // Judged before the write, by what earlier writes left waiting: a batch larger than the
+      // limit still goes to a subscriber who keeps up (cut after it, their reconnect would be
+      // sent the same batch again, and be cut again).
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         req.log.info({ path, buffered: res.writableLength }, 'slow subscriber let go');
         res.destroy();
+        return;
       }
+      res.write(frames);
+      ping?.refresh();
     };
     // `connected` goes out once the procedure runs: a client that acts when it sees it (a test,
     // a script) must not act before the feed listens.
