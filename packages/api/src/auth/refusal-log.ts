@@ -1,4 +1,5 @@
 import { type Orm, runStatements, writes } from '@clapper/db';
+import { type Clock, TtlCache } from '../cache/ttl-cache';
 import type { RefusalReason } from '../errors';
 
 interface Pending {
@@ -15,22 +16,27 @@ interface Pending {
  * bot's first refusal in an interval is written at once, so the admin sees it; the rest are
  * added up and written when the interval is over (or at `flush`, on shutdown).
  */
+/** Bots whose last write is remembered; past it, the least recent one's next refusal is written at once. */
+const MAX_BOTS = 20_000;
+
 export class RefusalLog {
   private readonly pending = new Map<string, Pending>();
-  private readonly lastWrite = new Map<string, number>();
+  /** When each bot's count was last written, kept for an interval (then it is due at once). */
+  private readonly lastWrite: TtlCache<number>;
   private timer: NodeJS.Timeout | undefined;
 
   private readonly intervalMs: number;
   /** The server's clock, in milliseconds, as `at` in `record`. */
-  private readonly clock: () => number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly orm: Orm,
     private readonly onError: (error: unknown) => void = () => {},
-    { intervalMs = 60_000, clock = Date.now }: { intervalMs?: number; clock?: () => number } = {},
+    { intervalMs = 60_000, clock = Date.now }: { intervalMs?: number; clock?: Clock } = {},
   ) {
     this.intervalMs = intervalMs;
     this.clock = clock;
+    this.lastWrite = new TtlCache({ ttlMs: intervalMs, max: MAX_BOTS, clock });
   }
 
   record(botId: string, reason: RefusalReason, at: Date) {

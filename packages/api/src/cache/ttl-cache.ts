@@ -20,7 +20,11 @@ export class TtlCache<V extends {}> {
   constructor({ max, ttlMs, clock }: { max: number; ttlMs?: number; clock?: Clock }) {
     if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
     this.lru = new LRUCache<string, V, Load<V>>({
-      max,
+      // Bounded by a count of entries, but through `maxSize`: lru-cache allocates arrays for
+      // `max` entries up front (megabytes over a server's caches, in a heap capped at 160 MB),
+      // and grows them as needed for `maxSize`.
+      maxSize: max,
+      sizeCalculation: () => 1,
       ...(ttlMs === undefined
         ? {}
         : // The clock is read at each check (ttlResolution 0), so a test's clock moves at once.
