@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { batchesOf } from '../events/batched';
@@ -121,7 +122,9 @@ export function leanSseHook<TContext>({
     const res = reply.raw;
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    res.writeHead(200, { ...SSE_HEADERS, vary: 'trpc-accept, accept' });
+    // What the hooks before set (the rate limit's headers) goes out too, as through tRPC.
+    const hooked = reply.getHeaders() as OutgoingHttpHeaders;
+    res.writeHead(200, { ...hooked, ...SSE_HEADERS, vary: 'trpc-accept, accept' });
 
     // A batch of frames goes out in one write (the response corks the socket until the tick ends).
     let ping: NodeJS.Timeout | undefined;
