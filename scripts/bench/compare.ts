@@ -75,7 +75,8 @@ try {
         const start = cpuMicros(server.pid);
         const result = await autocannon({ ...options, duration: seconds });
         const perRequest = (cpuMicros(server.pid) - start) / result.requests.total;
-        (cpu[name] ??= { before: [], after: [] })[side].push(perRequest);
+        cpu[name] ??= { before: [], after: [] };
+        cpu[name][side].push(perRequest);
         console.log(
           `round ${round} ${side} ${name}: ${Math.round(result.requests.average)} req/s, ${perRequest.toFixed(1)} µs CPU/req, ${result.errors} errors`,
         );
