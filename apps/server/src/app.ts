@@ -10,6 +10,7 @@ import {
   openApiDocument,
   REST_BASE,
   registerHttpErrors,
+  registerKitsu,
   registerRest,
   restRoutes,
 } from '@clapper/api';
@@ -185,6 +186,12 @@ export async function buildServer({
     { prefix: REST_BASE },
   );
   await registerApiDocs(app, `${REST_BASE}/openapi.json`);
+
+  // Kitsu's API as gazu calls it, for gazu scripts unchanged but for their host and token:
+  // `gazu.set_host("http://<server>/api")` (docs/gazu-requests.md).
+  await app.register((api) => registerKitsu(api, { router: appRouter, createContext, onError }), {
+    prefix: '/api',
+  });
 
   await registerAdmin(app, adminDir);
   return app;

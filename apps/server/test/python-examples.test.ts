@@ -112,6 +112,42 @@ describe('get_project.py', () => {
   });
 });
 
+describe('kitsu_seed.py', () => {
+  /** The script as gazu would be set up: `KITSU_HOST` ends in /api, as `gazu.set_host` does. */
+  const kitsu = (args: string[], token: string) =>
+    runProcess('python3', ['kitsu_seed.py', ...args], {
+      cwd: folder,
+      env: {
+        PATH: process.env.PATH,
+        KITSU_HOST: `${server.url}/api`,
+        KITSU_TOKEN: token,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONIOENCODING: 'utf-8',
+      },
+    });
+
+  it("runs the seed's example through Kitsu's API: the host is up, who calls, the project", async () => {
+    const run = await kitsu(['MyProduction'], bot.token);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      up: true,
+      user: bot.name,
+      project: { id: project.id, name: 'MyProduction' },
+    });
+    // gazu's fetch_first: no such project is None.
+    const none = await kitsu(['No Such Production & co?'], bot.token);
+    expect(JSON.parse(none.stdout)).toMatchObject({ project: null });
+  });
+
+  it('exits 1 with the status gazu raises on for a wrong token', async () => {
+    const run = await kitsu(['MyProduction'], `${bot.token.slice(0, -4)}AAAA`);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^kitsu_seed: 401 /);
+  });
+});
+
 describe('comment_with_status.py', () => {
   it("posts the comment and changes the task's status in one call", async () => {
     const text = 'Retake: café ✓ — 日本語';

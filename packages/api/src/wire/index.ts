@@ -6,6 +6,7 @@
 
 export { deepFreeze, oncePerFrozen } from './frozen';
 export { registerHttpErrors } from './http-errors';
+export { registerKitsu } from './kitsu';
 export { leanSseHook } from './lean-sse';
 export { leanTrpcHook } from './lean-trpc';
 export { registerRest } from './rest';

@@ -1,0 +1,203 @@
+// Kitsu's API at /api as gazu 1.1.12 calls it: each request here is one gazu sends (method,
+// path, query, headers as its client.py forms them: docs/gazu-requests.md), against a real
+// server, and each answer is checked field by field against what zou writes.
+import {
+  adminClient,
+  createBot,
+  createStudio,
+  createTeamBot,
+  startTestServer,
+  type TestServer,
+} from '@clapper/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let server: TestServer;
+let studio: Awaited<ReturnType<typeof createStudio>>;
+/** A manager bot on the studio project's team. */
+let teamBot: Awaited<ReturnType<typeof createTeamBot>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  studio = await createStudio(server);
+  teamBot = await createTeamBot(server, studio.project.id, { role: 'artist' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A request as gazu sends it: its User-Agent, and the token as a Bearer when one is set. */
+async function gazu(path: string, token?: string, method = 'GET') {
+  const res = await fetch(`${server.url}/api/${path}`, {
+    method,
+    headers: {
+      'user-agent': 'CGWire Gazu 1.1.12',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    type: res.headers.get('content-type'),
+  };
+}
+
+const ZOU_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
+
+describe('gazu.client', () => {
+  it('host_is_up: HEAD on the host itself answers 200, with no token; get_api_version', async () => {
+    expect((await gazu('', undefined, 'HEAD')).status).toBe(200);
+    const res = await fetch(`${server.url}/api`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    const version = await gazu('');
+    expect(version.status).toBe(200);
+    expect(version.body).toEqual({ api: 'Zou', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+  });
+
+  it('get_current_user and user.is_authenticated: the bot, as zou writes a person', async () => {
+    const { status, body } = await gazu('auth/authenticated', teamBot.token);
+    expect(status).toBe(200);
+    expect(body.authenticated).toBe(true);
+    expect(body.organisation).toMatchObject({ type: 'Organisation', name: expect.any(String) });
+    const user = body.user;
+    expect(user).toMatchObject({
+      id: teamBot.bot.id,
+      full_name: teamBot.bot.name,
+      email: null,
+      role: 'user', // Clapper's artist
+      active: true,
+      is_bot: true,
+      type: 'Person',
+      departments: [],
+    });
+    expect(`${user.first_name} ${user.last_name}`).toBe(teamBot.bot.name);
+    expect(user.created_at).toMatch(ZOU_DATETIME);
+    expect(user.updated_at).toMatch(ZOU_DATETIME);
+    expect(user).not.toHaveProperty('password');
+  });
+});
+
+describe('gazu.project', () => {
+  it("get_project_by_name: the seed's example, as zou answers it", async () => {
+    const name = studio.project.name;
+    const { status, body } = await gazu(
+      `data/projects?name=${encodeURIComponent(name)}`,
+      teamBot.token,
+    );
+    expect(status).toBe(200);
+    expect(body).toHaveLength(1);
+    const [project] = body;
+    expect(project).toMatchObject({
+      id: studio.project.id,
+      name,
+      type: 'Project',
+      production_type: 'short',
+      fps: '25',
+      is_bot_collaboration_enabled: true,
+      project_status_id: expect.any(String),
+      code: null,
+      description: null,
+      data: null,
+    });
+    expect(project.created_at).toMatch(ZOU_DATETIME);
+    // The list route writes no relations; get_project does.
+    expect(project).not.toHaveProperty('team');
+    // zou matches names with ILIKE: the case does not matter.
+    const lower = await gazu(
+      `data/projects?name=${encodeURIComponent(name.toLowerCase())}`,
+      teamBot.token,
+    );
+    expect(lower.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
+    // gazu's fetch_first reads an empty list as None.
+    expect((await gazu('data/projects?name=No%20such%20production', teamBot.token)).body).toEqual(
+      [],
+    );
+  });
+
+  it('shows a bot only the projects it may read: another team is absent, never its contents', async () => {
+    const outsider = await createBot(server, { role: 'artist' });
+    const name = encodeURIComponent(studio.project.name);
+    const byName = await gazu(`data/projects?name=${name}`, outsider.token);
+    expect(byName).toMatchObject({ status: 200, body: [] });
+    expect((await gazu('data/projects', outsider.token)).body).toEqual([]);
+    const one = await gazu(`data/projects/${studio.project.id}`, outsider.token);
+    expect([403, 404]).toContain(one.status);
+    expect(JSON.stringify(one.body)).not.toContain(studio.project.name);
+  });
+
+  it('get_project, all_projects, all_open_projects, get_team, user.all_open_projects', async () => {
+    const other = await (await adminClient(server)).projects.create.mutate({
+      name: `Kitsu other ${studio.project.id}`,
+    });
+    const one = await gazu(`data/projects/${studio.project.id}`, teamBot.token);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      id: studio.project.id,
+      project_status_name: 'Open',
+      asset_types: [],
+      task_types: [],
+    });
+    expect(one.body.team).toContain(teamBot.bot.id);
+
+    const all = await gazu('data/projects', teamBot.token);
+    expect(all.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
+    const open = await gazu('data/projects/open', teamBot.token);
+    expect(open.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
+    expect(open.body[0].team).toContain(teamBot.bot.id);
+
+    // An admin bot reads every project, but its own open projects are its teams' only.
+    const admin = await createBot(server, { role: 'admin' });
+    const everything = (await gazu('data/projects', admin.token)).body.map(
+      (p: { id: string }) => p.id,
+    );
+    expect(everything).toEqual(expect.arrayContaining([studio.project.id, other.id]));
+    expect((await gazu('data/user/projects/open', admin.token)).body).toEqual([]);
+    const mine = await gazu('data/user/projects/open', teamBot.token);
+    expect(mine.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
+
+    const team = await gazu(`data/projects/${studio.project.id}/team`, teamBot.token);
+    expect(team.status).toBe(200);
+    const me = team.body.find((p: { id: string }) => p.id === teamBot.bot.id);
+    expect(me).toMatchObject({ type: 'Person', is_bot: true, role: 'user', project_role: null });
+  });
+});
+
+describe('refusals, in the statuses gazu turns into its exceptions', () => {
+  it('401 (NotAuthenticatedException) for no token, a forged one and a revoked one', async () => {
+    const none = await gazu('data/projects');
+    expect(none.status).toBe(401);
+    expect(none.body).toMatchObject({ error: true, code: 'UNAUTHORIZED', reason: 'no_credential' });
+    expect(none.body.message).toEqual(expect.any(String));
+
+    const forged = await gazu('data/projects', `${teamBot.token.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+    expect(forged.body.reason).toBe('bad_signature');
+
+    const bot = await createBot(server);
+    await (await adminClient(server)).bots.regenerateToken.mutate({ id: bot.bot.id });
+    const revoked = await gazu('auth/authenticated', bot.token);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body).toMatchObject({ error: true, code: 'UNAUTHORIZED' });
+  });
+
+  it('400 (ParameterException) for a malformed id or a filter given twice, naming the field', async () => {
+    const malformed = await gazu('data/projects/not-an-id', teamBot.token);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ error: true, code: 'BAD_REQUEST', field: 'id' });
+    const twice = await gazu('data/projects?name=a&name=b', teamBot.token);
+    expect(twice.status).toBe(400);
+    expect(twice.body).toMatchObject({ code: 'BAD_REQUEST', field: 'name' });
+  });
+
+  it('404 (RouteNotFoundException) for a route Clapper does not serve, in the same shape', async () => {
+    const missing = await gazu('data/playlists', teamBot.token);
+    expect(missing.status).toBe(404);
+    expect(missing.type).toMatch(/^application\/json/);
+    expect(missing.body).toMatchObject({ error: true, code: 'NOT_FOUND' });
+    // /api/v1 keeps its own routes and shape.
+    const rest = await fetch(`${server.url}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${teamBot.token}` },
+    });
+    expect(rest.status).toBe(200);
+  });
+});

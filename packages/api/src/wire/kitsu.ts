@@ -1,0 +1,188 @@
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PAGE } from '../domain/pagination';
+import { DomainError } from '../errors';
+import {
+  type ClapperPerson,
+  type ClapperProject,
+  kitsuPerson,
+  kitsuProject,
+  ORGANISATION,
+  ZOU_VERSION,
+} from '../kitsu/views';
+import { refusalOf } from './http-errors';
+import { callProcedure, type ProcedureDef } from './lean-trpc';
+import { getErrorShape, getTRPCErrorFromUnknown } from './trpc-internals';
+
+export interface KitsuOptions<TContext> {
+  router: AnyTRPCRouter;
+  createContext(req: FastifyRequest, reply: FastifyReply): TContext;
+  onError(opts: { error: TRPCError; path?: string; req: FastifyRequest }): void;
+}
+
+/**
+ * Kitsu's API as gazu calls it (registered at `/api`, so `gazu.set_host(".../api")` works with
+ * only the host and the token changed): each route is a procedure of the router, called through
+ * the same `callProcedure` as tRPC and `/api/v1` (the same authentication, roles, visibility,
+ * rate limit), its answer written in zou's shape (`kitsu/views.ts`). A refusal has the status
+ * gazu turns into its exception (400, 401, 403, 404) and zou's `error`/`message`, with
+ * Clapper's `code`, `reason` and `field` beside them. So far: the client's calls
+ * (`host_is_up`, `get_api_version`, `get_current_user`, `is_authenticated`) and reading
+ * projects (`all_projects`, `all_open_projects`, `get_project`, `get_project_by_name`,
+ * `get_team`, `user.all_open_projects`).
+ */
+export async function registerKitsu<TContext>(
+  api: FastifyInstance,
+  { router, createContext, onError }: KitsuOptions<TContext>,
+) {
+  const config = router._def._config;
+  const procedures = router._def.procedures as Record<string, { _def: ProcedureDef }>;
+
+  const call = (req: FastifyRequest, reply: FastifyReply, path: string, input?: unknown) =>
+    callProcedure(procedures[path]!._def, {
+      path,
+      getRawInput: async () => input,
+      ctx: createContext(req, reply),
+      type: 'query',
+      signal: undefined,
+      batchIndex: 0,
+    });
+
+  /** Every project the caller may read, page after page (zou lists them whole). */
+  const allProjects = async (req: FastifyRequest, reply: FastifyReply, q?: string) => {
+    const projects: ClapperProject[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await call(req, reply, 'projects.list', { limit: MAX_PAGE, cursor, q })) as {
+        items: ClapperProject[];
+        nextCursor: string | null;
+      };
+      projects.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return projects;
+  };
+
+  const sendError = (req: FastifyRequest, reply: FastifyReply, cause: unknown) => {
+    const error = getTRPCErrorFromUnknown(cause);
+    onError({ error, req });
+    const shape = getErrorShape({
+      config,
+      error,
+      type: 'query',
+      path: undefined,
+      input: undefined,
+      ctx: undefined,
+    });
+    const data = shape.data as { field?: string | null; reason?: string | null };
+    return reply.code(getHTTPStatusCodeFromError(error)).send({
+      error: true,
+      message: shape.message,
+      code: error.code,
+      reason: data.reason ?? null,
+      field: data.field ?? null,
+    });
+  };
+
+  api.setErrorHandler((error: FastifyError, req, reply) =>
+    sendError(req, reply, refusalOf(error) ?? error),
+  );
+  api.setNotFoundHandler((req, reply) =>
+    sendError(
+      req,
+      reply,
+      new TRPCError({
+        code: 'NOT_FOUND',
+        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+      }),
+    ),
+  );
+
+  const route = (
+    url: string,
+    answer: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) =>
+    api.get(url, async (req, reply) => {
+      try {
+        return reply.send(await answer(req, reply));
+      } catch (cause) {
+        return sendError(req, reply, cause);
+      }
+    });
+
+  // gazu.client.host_is_up (HEAD, no token) and get_api_version.
+  route('/', async () => ({ api: 'Zou', version: ZOU_VERSION }));
+
+  // gazu.client.get_current_user, gazu.user.is_authenticated.
+  route('/auth/authenticated', async (req, reply) => ({
+    authenticated: true,
+    user: kitsuPerson((await call(req, reply, 'auth.me')) as ClapperPerson),
+    organisation: ORGANISATION,
+  }));
+
+  // gazu.project.all_projects, and get_project_by_name (`?name=`, matched without regard to
+  // case, as zou's ILIKE does): an array, of which gazu takes the first.
+  route('/data/projects', async (req, reply) => {
+    const { name } = req.query as { name?: string };
+    if (name !== undefined && typeof name !== 'string') throw badFilter('name');
+    const wanted = name?.toLowerCase();
+    const projects = await allProjects(req, reply, name);
+    return projects
+      .filter((project) => wanted === undefined || project.name.toLowerCase() === wanted)
+      .map((project) => kitsuProject(project));
+  });
+
+  // gazu.project.all_open_projects: every Clapper project is open.
+  route('/data/projects/open', async (req, reply) =>
+    (await allProjects(req, reply))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((project) => kitsuProject(project, { withRelations: true })),
+  );
+
+  // gazu.user.all_open_projects: the caller's own teams, admins included.
+  route('/data/user/projects/open', async (req, reply) => {
+    const { id } = (await call(req, reply, 'auth.me')) as ClapperPerson;
+    return (await allProjects(req, reply))
+      .filter((project) => project.team.some((member) => member.id === id))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((project) => kitsuProject(project, { withRelations: true }));
+  });
+
+  // gazu.project.get_project.
+  route('/data/projects/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const project = (await call(req, reply, 'projects.get', { id })) as ClapperProject;
+    return kitsuProject(project, { withRelations: true });
+  });
+
+  // gazu.project.get_team: the team's people, as zou's minimal person.
+  route('/data/projects/:id/team', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const project = (await call(req, reply, 'projects.get', { id })) as ClapperProject;
+    return project.team.map((member) => ({
+      ...kitsuPerson({
+        id: member.id,
+        kind: member.kind,
+        name: member.name,
+        email: null,
+        role: member.role,
+        active: true,
+        departments: [],
+        expiresAt: null,
+        createdAt: project.createdAt,
+      }),
+      project_role: null,
+    }));
+  });
+}
+
+/** A filter given twice (`?name=a&name=b`), which zou cannot read either. */
+function badFilter(field: string) {
+  const message = `${field}: give one value`;
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message,
+    cause: new DomainError('BAD_REQUEST', message, field),
+  });
+}
