@@ -165,15 +165,21 @@ function stalledSubscriber(server: TestServer, input: object, headers: Record<st
   return state;
 }
 
+/** A studio on `lean`, its admin, a manager bot on its team, and a task on its shot. */
+async function studioWithTask() {
+  const studio = await createStudio(lean);
+  const admin = await adminClient(lean);
+  const { token } = await createTeamBot(lean, studio.project.id);
+  const task = await admin.tasks.create.mutate({
+    entityId: studio.shot.id,
+    taskTypeId: studio.animate.id,
+  });
+  return { studio, admin, token, task };
+}
+
 describe('the lean event stream', () => {
   it('sends the bytes tRPC sends: connected, each event, a resumed stream', async () => {
-    const studio = await createStudio(lean);
-    const admin = await adminClient(lean);
-    const { token } = await createTeamBot(lean, studio.project.id);
-    const task = await admin.tasks.create.mutate({
-      entityId: studio.shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { studio, admin, token, task } = await studioWithTask();
     const input = { types: ['comment.*'], projectId: studio.project.id };
     const auth = { authorization: `Bearer ${token}` };
     const streams = [open(lean, input, auth), open(adapter, input, auth)];
@@ -408,13 +414,7 @@ describe('the lean event stream', () => {
   });
 
   it('sends tRPC’s own client the bytes tRPC sends: httpSubscriptionLink’s call, not batched', async () => {
-    const studio = await createStudio(lean);
-    const admin = await adminClient(lean);
-    const { token } = await createTeamBot(lean, studio.project.id);
-    const task = await admin.tasks.create.mutate({
-      entityId: studio.shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { studio, admin, token, task } = await studioWithTask();
     const comment = (text: string) => admin.comments.add.mutate({ taskId: task.id, text });
     await comment('before');
     await comment('missed');

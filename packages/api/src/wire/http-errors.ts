@@ -1,5 +1,5 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getErrorShape } from './trpc-internals';
 
 /** Fastify's own refusals (before any procedure runs) and the tRPC code each one is. */
@@ -53,4 +53,28 @@ export function registerHttpErrors(app: FastifyInstance, router: AnyTRPCRouter) 
     const body = url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
     return reply.code(error.statusCode!).send(body);
   });
+}
+
+/**
+ * Fastify's own refusals in `api`'s scope (bad JSON, a body over the limit, a wrong content
+ * type, the rate limit) and its unknown routes, answered by `send` in the surface's own error
+ * shape; a server fault stays an internal error.
+ */
+export function refuseInShape(
+  api: FastifyInstance,
+  send: (req: FastifyRequest, reply: FastifyReply, cause: unknown) => unknown,
+) {
+  api.setErrorHandler((error: FastifyError, req, reply) =>
+    send(req, reply, refusalOf(error) ?? error),
+  );
+  api.setNotFoundHandler((req, reply) =>
+    send(
+      req,
+      reply,
+      new TRPCError({
+        code: 'NOT_FOUND',
+        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+      }),
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_PAGE } from '../domain/pagination';
 import { DomainError } from '../errors';
 import {
@@ -11,7 +11,7 @@ import {
   ORGANISATION,
   ZOU_VERSION,
 } from '../kitsu/views';
-import { refusalOf } from './http-errors';
+import { refuseInShape } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
 import { getErrorShape, getTRPCErrorFromUnknown } from './trpc-internals';
 
@@ -85,19 +85,7 @@ export async function registerKitsu<TContext>(
     });
   };
 
-  api.setErrorHandler((error: FastifyError, req, reply) =>
-    sendError(req, reply, refusalOf(error) ?? error),
-  );
-  api.setNotFoundHandler((req, reply) =>
-    sendError(
-      req,
-      reply,
-      new TRPCError({
-        code: 'NOT_FOUND',
-        message: `No route ${req.method} ${req.url.split('?')[0]}`,
-      }),
-    ),
-  );
+  refuseInShape(api, sendError);
 
   const route = (
     url: string,

@@ -1,10 +1,10 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors';
 import type { RestRoute } from '../rest/document';
 import { oncePerFrozen } from './frozen';
-import { refusalOf } from './http-errors';
+import { refuseInShape } from './http-errors';
 import { callProcedure, type ProcedureDef } from './lean-trpc';
 import { getErrorShape, getTRPCErrorFromUnknown } from './trpc-internals';
 
@@ -61,21 +61,7 @@ export async function registerRest<TContext>(api: FastifyInstance, options: Rest
 
   // JSON only: a text body is refused (415) rather than read as input.
   api.removeContentTypeParser('text/plain');
-  // Fastify's own refusals in this scope (bad JSON, a body over the limit, a wrong content
-  // type, the rate limit) answer in the same shape; a server fault stays an internal error.
-  api.setErrorHandler((error: FastifyError, req, reply) =>
-    sendError(req, reply, refusalOf(error) ?? error),
-  );
-  api.setNotFoundHandler((req, reply) =>
-    sendError(
-      req,
-      reply,
-      new TRPCError({
-        code: 'NOT_FOUND',
-        message: `No route ${req.method} ${req.url.split('?')[0]}`,
-      }),
-    ),
-  );
+  refuseInShape(api, sendError);
 
   api.get('/openapi.json', async (_req, reply) =>
     reply.header('content-type', 'application/json; charset=utf-8').send(await documentOnce()),
