@@ -162,6 +162,100 @@ describe('gazu.project', () => {
   });
 });
 
+describe('gazu.task and gazu.person: the studio settings', () => {
+  it('all_task_types, get_task_type, get_task_type_by_name (for_entity, department)', async () => {
+    const all = await gazu('data/task-types', teamBot.token);
+    expect(all.status).toBe(200);
+    const animate = all.body.find((t: { id: string }) => t.id === studio.animate.id);
+    expect(animate).toEqual({
+      id: studio.animate.id,
+      created_at: null,
+      updated_at: null,
+      name: studio.animate.name,
+      short_name: null,
+      description: null,
+      color: '#FFFFFF',
+      priority: 1,
+      for_entity: 'Shot',
+      allow_timelog: true,
+      archived: false,
+      shotgun_id: null,
+      department_id: studio.animation.id,
+      type: 'TaskType',
+    });
+    const name = encodeURIComponent(studio.animate.name.toUpperCase());
+    const byName = await gazu(
+      `data/task-types?name=${name}&for_entity=Shot&department_id=${studio.animation.id}`,
+      teamBot.token,
+    );
+    expect(byName.body).toEqual([animate]);
+    expect(
+      (await gazu(`data/task-types?name=${name}&for_entity=Asset`, teamBot.token)).body,
+    ).toEqual([]);
+    expect((await gazu(`data/task-types/${studio.animate.id}`, teamBot.token)).body).toEqual(
+      animate,
+    );
+  });
+
+  it('all_task_statuses, get_task_status, get_task_status_by_name and _by_short_name', async () => {
+    const wip = studio.statuses.wip!;
+    const byShort = await gazu('data/task-status?short_name=wip', teamBot.token);
+    expect(byShort.status).toBe(200);
+    expect(byShort.body).toHaveLength(1);
+    expect(byShort.body[0]).toMatchObject({
+      id: wip.id,
+      name: wip.name,
+      short_name: 'wip',
+      is_wip: true,
+      is_done: false,
+      type: 'TaskStatus',
+    });
+    // A short name is exact, as in zou; a name is not.
+    expect((await gazu('data/task-status?short_name=WIP', teamBot.token)).body).toEqual([]);
+    const byName = await gazu(
+      `data/task-status?name=${encodeURIComponent(wip.name.toLowerCase())}`,
+      teamBot.token,
+    );
+    expect(byName.body.map((s: { id: string }) => s.id)).toEqual([wip.id]);
+    const one = await gazu(`data/task-status/${wip.id}`, teamBot.token);
+    expect(one.body).toEqual(byShort.body[0]);
+    const all = await gazu('data/task-status', teamBot.token);
+    expect(all.body.map((s: { short_name: string }) => s.short_name)).toEqual(
+      expect.arrayContaining(['todo', 'wip', 'wfa', 'retake', 'done']),
+    );
+  });
+
+  it('all_departments, get_department_by_name', async () => {
+    const byName = await gazu(
+      `data/departments?name=${encodeURIComponent(studio.animation.name.toUpperCase())}`,
+      teamBot.token,
+    );
+    expect(byName.status).toBe(200);
+    expect(byName.body).toEqual([
+      {
+        id: studio.animation.id,
+        created_at: null,
+        updated_at: null,
+        name: studio.animation.name,
+        color: '#ff8800',
+        archived: false,
+        type: 'Department',
+      },
+    ]);
+    const all = await gazu('data/departments', teamBot.token);
+    expect(all.body.map((d: { id: string }) => d.id)).toEqual(
+      expect.arrayContaining([studio.animation.id, studio.lighting.id]),
+    );
+  });
+
+  it('answers a malformed id 400 naming it, and an unknown one 404', async () => {
+    const malformed = await gazu('data/task-types/not-an-id', teamBot.token);
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', field: 'id' } });
+    const unknown = await gazu(`data/departments/${teamBot.bot.id}`, teamBot.token);
+    expect(unknown).toMatchObject({ status: 404, body: { error: true, code: 'NOT_FOUND' } });
+  });
+});
+
 describe('refusals, in the statuses gazu turns into its exceptions', () => {
   it('401 (NotAuthenticatedException) for no token, a forged one and a revoked one', async () => {
     const none = await gazu('data/projects');

@@ -157,3 +157,75 @@ export const ORGANISATION = {
   dark_theme_by_default: true,
   type: 'Organisation' as const,
 };
+
+/**
+ * Studio settings carry no dates in Clapper: zou's `created_at`/`updated_at` go out as null
+ * (gazu reads neither).
+ */
+const undated = { created_at: null, updated_at: null };
+
+/** A task type as zou's `/data/task-types` writes one. */
+export function kitsuTaskType(t: {
+  id: string;
+  name: string;
+  departmentId: string;
+  forEntity: 'shot' | 'asset';
+}) {
+  return {
+    id: t.id,
+    ...undated,
+    name: t.name,
+    short_name: null,
+    description: null,
+    color: '#FFFFFF',
+    priority: 1,
+    for_entity: t.forEntity === 'shot' ? 'Shot' : 'Asset',
+    allow_timelog: true,
+    archived: false,
+    shotgun_id: null,
+    department_id: t.departmentId,
+    type: 'TaskType' as const,
+  };
+}
+
+/** A task status as zou's `/data/task-status` writes one. */
+export function kitsuTaskStatus(s: {
+  id: string;
+  name: string;
+  shortName: string;
+  isDone: boolean;
+  color: string | null;
+}) {
+  return {
+    id: s.id,
+    ...undated,
+    name: s.name,
+    archived: false,
+    short_name: s.shortName,
+    description: null,
+    color: s.color ?? '#f5f5f5',
+    priority: 1,
+    is_done: s.isDone,
+    is_artist_allowed: true,
+    is_client_allowed: true,
+    is_retake: s.shortName === 'retake',
+    is_feedback_request: s.shortName === 'wfa',
+    is_default: s.shortName === 'todo',
+    is_wip: s.shortName === 'wip',
+    shotgun_id: null,
+    for_concept: false,
+    type: 'TaskStatus' as const,
+  };
+}
+
+/** A department as zou's `/data/departments` writes one. */
+export function kitsuDepartment(d: { id: string; name: string; color: string | null }) {
+  return {
+    id: d.id,
+    ...undated,
+    name: d.name,
+    color: d.color ?? '#FFFFFF',
+    archived: false,
+    type: 'Department' as const,
+  };
+}

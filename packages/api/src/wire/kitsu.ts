@@ -2,12 +2,16 @@ import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_PAGE } from '../domain/pagination';
+import { ZId } from '../domain/schemas';
 import { DomainError } from '../errors';
 import {
   type ClapperPerson,
   type ClapperProject,
+  kitsuDepartment,
   kitsuPerson,
   kitsuProject,
+  kitsuTaskStatus,
+  kitsuTaskType,
   ORGANISATION,
   ZOU_VERSION,
 } from '../kitsu/views';
@@ -30,7 +34,8 @@ export interface KitsuOptions<TContext> {
  * Clapper's `code`, `reason` and `field` beside them. So far: the client's calls
  * (`host_is_up`, `get_api_version`, `get_current_user`, `is_authenticated`) and reading
  * projects (`all_projects`, `all_open_projects`, `get_project`, `get_project_by_name`,
- * `get_team`, `user.all_open_projects`).
+ * `get_team`, `user.all_open_projects`) and the studio settings (task types, task statuses,
+ * departments: all, by id, by name).
  */
 export async function registerKitsu<TContext>(
   api: FastifyInstance,
@@ -144,6 +149,66 @@ export async function registerKitsu<TContext>(
     return kitsuProject(project, { withRelations: true });
   });
 
+  /**
+   * A studio setting's list and its rows by id, as zou's generic `/data/<model>` routes: every
+   * page of `procedure`, in zou's shape, filtered by the query's `filters` (a name without
+   * regard to case, as zou's ILIKE matches; any other exactly). Other query names are ignored,
+   * as zou ignores what is not a column.
+   */
+  const setting = <T extends { id: string }>(
+    url: string,
+    procedure: string,
+    shape: (item: never) => T,
+    filters: Record<string, (row: T, value: string) => boolean>,
+  ) => {
+    const all = async (req: FastifyRequest, reply: FastifyReply) => {
+      const rows: T[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await call(req, reply, procedure, { limit: MAX_PAGE, cursor })) as {
+          items: never[];
+          nextCursor: string | null;
+        };
+        rows.push(...page.items.map(shape));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return rows;
+    };
+    route(url, async (req, reply) => {
+      const query = req.query as Record<string, unknown>;
+      const tests = Object.entries(filters).flatMap(([name, test]) => {
+        const value = query[name];
+        if (value === undefined) return [];
+        if (typeof value !== 'string') throw badFilter(name);
+        return [(row: T) => test(row, value)];
+      });
+      return (await all(req, reply)).filter((row) => tests.every((test) => test(row)));
+    });
+    route(`${url}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      if (!ZId.safeParse(id).success) throw badFilter('id', 'must be an id');
+      const found = (await all(req, reply)).find((row) => row.id === id);
+      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `${procedure}: no such id` });
+      return found;
+    });
+  };
+  const sameName = (row: { name: string }, value: string) =>
+    row.name.toLowerCase() === value.toLowerCase();
+
+  // gazu.task.all_task_types, get_task_type, get_task_type_by_name (with for_entity, department).
+  setting('/data/task-types', 'taskTypes.list', kitsuTaskType, {
+    name: sameName,
+    for_entity: (row, value) => row.for_entity === value,
+    department_id: (row, value) => row.department_id === value,
+  });
+  // gazu.task.all_task_statuses, get_task_status, get_task_status_by_name, _by_short_name.
+  setting('/data/task-status', 'taskStatuses.list', kitsuTaskStatus, {
+    name: sameName,
+    short_name: (row, value) => row.short_name === value,
+  });
+  // gazu.person.all_departments, get_department, get_department_by_name.
+  setting('/data/departments', 'departments.list', kitsuDepartment, { name: sameName });
+
   // gazu.project.get_team: the team's people, as zou's minimal person.
   route('/data/projects/:id/team', async (req, reply) => {
     const { id } = req.params as { id: string };
@@ -166,8 +231,8 @@ export async function registerKitsu<TContext>(
 }
 
 /** A filter given twice (`?name=a&name=b`), which zou cannot read either. */
-function badFilter(field: string) {
-  const message = `${field}: give one value`;
+function badFilter(field: string, problem = 'give one value') {
+  const message = `${field}: ${problem}`;
   return new TRPCError({
     code: 'BAD_REQUEST',
     message,
