@@ -6,6 +6,8 @@ import {
   createBot,
   createStudio,
   createTeamBot,
+  createUser,
+  login,
   startTestServer,
   type TestServer,
 } from '@clapper/server/testing';
@@ -253,6 +255,48 @@ describe('gazu.task and gazu.person: the studio settings', () => {
     expect(malformed).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', field: 'id' } });
     const unknown = await gazu(`data/departments/${teamBot.bot.id}`, teamBot.token);
     expect(unknown).toMatchObject({ status: 404, body: { error: true, code: 'NOT_FOUND' } });
+  });
+});
+
+describe('gazu.person', () => {
+  it('all_persons, get_person, get_person_by_email and _by_full_name: users, and bots for bot admins', async () => {
+    const user = await createUser(server, { role: 'supervisor' });
+    const adminBot = await createBot(server, { role: 'admin' });
+    const all = await gazu('data/persons', adminBot.token);
+    expect(all.status).toBe(200);
+    expect(all.body.map((p: { id: string }) => p.id)).toContain(user.id);
+    // Bots are listed to those who may manage them: admins signed in as users.
+    expect(all.body.filter((p: { is_bot: boolean }) => p.is_bot)).toEqual([]);
+
+    const byEmail = await gazu(
+      `data/persons?email=${encodeURIComponent(user.email)}&is_bot=False`,
+      adminBot.token,
+    );
+    expect(byEmail.body).toHaveLength(1);
+    expect(byEmail.body[0]).toMatchObject({
+      id: user.id,
+      email: user.email,
+      full_name: user.name,
+      role: 'supervisor',
+      is_bot: false,
+      type: 'Person',
+    });
+    expect((await gazu(`data/persons?id=${user.id}`, adminBot.token)).body).toEqual(byEmail.body);
+    expect((await gazu(`data/persons/${user.id}`, adminBot.token)).body).toEqual(byEmail.body[0]);
+
+    const adminUser = await login(server);
+    const name = encodeURIComponent(teamBot.bot.name);
+    expect((await gazu(`data/persons?full_name=${name}&is_bot=False`, adminUser)).body).toEqual([]);
+    const bot = await gazu(`data/persons?full_name=${name}&is_bot=True`, adminUser);
+    expect(bot.body.map((p: { id: string }) => p.id)).toEqual([teamBot.bot.id]);
+  });
+
+  it('is 403 (NotAllowedException) for those who may not list people, 400 for a bad boolean', async () => {
+    const refused = await gazu('data/persons', teamBot.token);
+    expect(refused).toMatchObject({ status: 403, body: { error: true, code: 'FORBIDDEN' } });
+    const admin = await createBot(server, { role: 'admin' });
+    const bad = await gazu('data/persons?is_bot=maybe', admin.token);
+    expect(bad).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', field: 'is_bot' } });
   });
 });
 

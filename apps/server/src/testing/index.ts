@@ -261,7 +261,7 @@ export async function createUser(
     active,
   });
   await em.flush();
-  return { id: person.id, email, password };
+  return { id: person.id, name: person.name, email, password };
 }
 
 /** Every row of every table, by table: where a leak would show. */

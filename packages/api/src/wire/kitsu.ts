@@ -35,7 +35,7 @@ export interface KitsuOptions<TContext> {
  * (`host_is_up`, `get_api_version`, `get_current_user`, `is_authenticated`) and reading
  * projects (`all_projects`, `all_open_projects`, `get_project`, `get_project_by_name`,
  * `get_team`, `user.all_open_projects`) and the studio settings (task types, task statuses,
- * departments: all, by id, by name).
+ * departments: all, by id, by name) and people (`all_persons`, by id, email or full name).
  */
 export async function registerKitsu<TContext>(
   api: FastifyInstance,
@@ -155,13 +155,10 @@ export async function registerKitsu<TContext>(
    * regard to case, as zou's ILIKE matches; any other exactly). Other query names are ignored,
    * as zou ignores what is not a column.
    */
-  const setting = <T extends { id: string }>(
-    url: string,
-    procedure: string,
-    shape: (item: never) => T,
-    filters: Record<string, (row: T, value: string) => boolean>,
-  ) => {
-    const all = async (req: FastifyRequest, reply: FastifyReply) => {
+  /** Every page of a list procedure, each item in zou's shape. */
+  const pagesOf =
+    <T>(procedure: string, shape: (item: never) => T) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
       const rows: T[] = [];
       let cursor: string | undefined;
       do {
@@ -174,6 +171,17 @@ export async function registerKitsu<TContext>(
       } while (cursor);
       return rows;
     };
+
+  /**
+   * A list and its rows by id, as zou's generic `/data/<model>` routes: every row `all` loads,
+   * filtered by the query's `filters` (a name without regard to case, as zou's ILIKE matches;
+   * any other exactly). Other query names are ignored, as zou ignores what is not a column.
+   */
+  const listed = <T extends { id: string }>(
+    url: string,
+    all: (req: FastifyRequest, reply: FastifyReply) => Promise<T[]>,
+    filters: Record<string, (row: T, value: string) => boolean>,
+  ) => {
     route(url, async (req, reply) => {
       const query = req.query as Record<string, unknown>;
       const tests = Object.entries(filters).flatMap(([name, test]) => {
@@ -188,10 +196,16 @@ export async function registerKitsu<TContext>(
       const { id } = req.params as { id: string };
       if (!ZId.safeParse(id).success) throw badFilter('id', 'must be an id');
       const found = (await all(req, reply)).find((row) => row.id === id);
-      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `${procedure}: no such id` });
+      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `${url}: no such id` });
       return found;
     });
   };
+  const setting = <T extends { id: string }>(
+    url: string,
+    procedure: string,
+    shape: (item: never) => T,
+    filters: Record<string, (row: T, value: string) => boolean>,
+  ) => listed(url, pagesOf(procedure, shape), filters);
   const sameName = (row: { name: string }, value: string) =>
     row.name.toLowerCase() === value.toLowerCase();
 
@@ -208,6 +222,32 @@ export async function registerKitsu<TContext>(
   });
   // gazu.person.all_departments, get_department, get_department_by_name.
   setting('/data/departments', 'departments.list', kitsuDepartment, { name: sameName });
+
+  // gazu.person.all_persons, get_person (`?id=`), get_person_by_email, get_person_by_full_name
+  // (with `is_bot=False`): the users, for those who may list people (admins, managers), and the
+  // bots too for those who may manage them (admins signed in as users, as on `bots.list`).
+  const users = pagesOf('users.list', kitsuPerson);
+  const bots = pagesOf('bots.list', kitsuPerson);
+  const noneIfRefused = (error: unknown) => {
+    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return [];
+    throw error;
+  };
+  type KitsuPerson = ReturnType<typeof kitsuPerson>;
+  listed(
+    '/data/persons',
+    async (req, reply) => [
+      ...(await users(req, reply)),
+      ...(await bots(req, reply).catch(noneIfRefused)),
+    ],
+    {
+      id: (row, value) => row.id === value,
+      email: (row, value) => row.email === value,
+      full_name: (row, value) => row.full_name === value,
+      first_name: (row, value) => row.first_name === value,
+      last_name: (row, value) => row.last_name === value,
+      is_bot: (row: KitsuPerson, value) => row.is_bot === zouBoolean('is_bot', value),
+    },
+  );
 
   // gazu.project.get_team: the team's people, as zou's minimal person.
   route('/data/projects/:id/team', async (req, reply) => {
@@ -238,4 +278,12 @@ function badFilter(field: string, problem = 'give one value') {
     message,
     cause: new DomainError('BAD_REQUEST', message, field),
   });
+}
+
+/** A boolean in a query as zou casts one (`True`, `false`, `1`, `no`…); anything else is refused. */
+function zouBoolean(field: string, value: string): boolean {
+  const text = value.toLowerCase();
+  if (['y', 'yes', 't', 'true', 'on', '1'].includes(text)) return true;
+  if (['n', 'no', 'f', 'false', 'off', '0'].includes(text)) return false;
+  throw badFilter(field, `invalid boolean value: ${value}`);
 }
