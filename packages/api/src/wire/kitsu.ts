@@ -44,11 +44,23 @@ export async function registerKitsu<TContext>(
   const config = router._def._config;
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDef }>;
 
+  // One context per request, whatever the number of procedures a route calls (a list's pages,
+  // `auth.me` then the projects): the credential is checked once, as in a tRPC batch.
+  const contexts = new WeakMap<FastifyRequest, TContext>();
+  const contextOf = (req: FastifyRequest, reply: FastifyReply) => {
+    let ctx = contexts.get(req);
+    if (ctx === undefined) {
+      ctx = createContext(req, reply);
+      contexts.set(req, ctx);
+    }
+    return ctx;
+  };
+
   const call = (req: FastifyRequest, reply: FastifyReply, path: string, input?: unknown) =>
     callProcedure(procedures[path]!._def, {
       path,
       getRawInput: async () => input,
-      ctx: createContext(req, reply),
+      ctx: contextOf(req, reply),
       type: 'query',
       signal: undefined,
       batchIndex: 0,
