@@ -27,6 +27,7 @@ describe('the event catalog', () => {
     await admin.projects.update.mutate({ id: project.id, name: 'Catalog 2' });
     await admin.projects.addMember.mutate({ projectId: project.id, personId: bot.id });
     await admin.projects.removeMember.mutate({ projectId: project.id, personId: bot.id });
+    await admin.sequences.create.mutate({ projectId: studio.project.id, name: 'SQ05' });
     const shot = await admin.shots.create.mutate({
       projectId: studio.project.id,
       sequence: 'SQ05',

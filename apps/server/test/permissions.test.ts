@@ -114,7 +114,10 @@ interface Fixture {
   /** The newest event before this caller's fixture was made. */
   markStart: number;
   shotId: string;
+  /** The caller's own shot's sequence: a vendor sees it when that shot is assigned to it. */
+  sequenceId: string;
   assetId: string;
+  assetTypeId: string;
   taskId: string;
   assetTaskId: string;
   /** On the caller's asset too, assigned to nobody. */
@@ -296,6 +299,11 @@ const STUDIO_ROWS: Record<string, Check | Check[]> = {
     call: (api, f) => api.departments.delete.mutate({ id: f.departmentId }),
   },
   'taskTypes.list': { want: anyone, call: (api) => api.taskTypes.list.query() },
+  'assetTypes.list': { want: anyone, call: (api) => api.assetTypes.list.query() },
+  'assetTypes.get': {
+    want: anyone,
+    call: (api, f) => api.assetTypes.get.query({ id: f.assetTypeId }),
+  },
   'taskTypes.create': {
     want: configure,
     call: (api, f) =>
@@ -455,6 +463,22 @@ const PROJECT_ROWS: Record<string, Check | Check[]> = {
   'shots.update': {
     want: onProject('readEntities', 'changeEntities'),
     call: (api, f) => api.shots.update.mutate({ id: f.shotId, frameIn: 1 }),
+  },
+  'sequences.list': {
+    want: onProject('readProject'),
+    round: 3,
+    call: async (api, f) => {
+      const { items } = await api.sequences.list.query({ projectId: P(), limit: 500 });
+      listHolds(items, 'sequences.list', { [f.sequenceId]: may(f, 'readEntities') });
+    },
+  },
+  'sequences.get': {
+    want: onProject('readEntities'),
+    call: (api, f) => api.sequences.get.query({ id: f.sequenceId }),
+  },
+  'sequences.create': {
+    want: onProject('readProject', 'changeEntities'),
+    call: (api, f) => api.sequences.create.mutate({ projectId: P(), name: `Made ${f.n}` }),
   },
   'shots.delete': {
     want: onProject('readEntities', 'changeEntities'),
@@ -674,7 +698,7 @@ async function setUp(who: Who): Promise<Fixture> {
           .mutate({ name: `Perm ${n}`, role: who.role, departmentIds })
           .then(({ bot, token }) => ({ id: bot.id, email: null, password: '', token }))
       : insertUser(who.role, departmentIds),
-    api.shots.create.mutate({ projectId: P(), sequence: 'PERM', name: `SH${n}` }),
+    api.shots.create.mutate({ projectId: P(), sequence: `PERM${n}`, name: `SH${n}` }),
     api.assets.create.mutate({ projectId: P(), assetType: 'prop', name: `Prop ${n}` }),
     api.bots.create.mutate({ name: `Target ${n}` }),
     // For the studio rows: a department to delete, another bot's parked event to drop.
@@ -716,7 +740,9 @@ async function setUp(who: Who): Promise<Fixture> {
     n,
     markStart,
     shotId: shot.id,
+    sequenceId: shot.sequenceId!,
     assetId: asset.id,
+    assetTypeId: asset.assetTypeId!,
     taskId: task!.id,
     assetTaskId: assetTask!.id,
     otherTaskId: otherTask!.id,
@@ -844,7 +870,9 @@ it('without a credential every procedure is UNAUTHORIZED but auth.login', async 
     n: 0,
     markStart: 0,
     shotId: shared.shot.id,
+    sequenceId: shared.shot.id,
     assetId: shared.shot.id,
+    assetTypeId: shared.shot.id,
     taskId: shared.shot.id,
     assetTaskId: shared.shot.id,
     otherTaskId: shared.shot.id,

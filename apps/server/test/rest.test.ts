@@ -182,6 +182,10 @@ describe('every route, as a pipeline bot and as an admin', () => {
     );
     expect(asset).toMatchObject({ projectId, name: 'Hero', assetType: 'Character' });
     expect(await call('GET', '/assets/{id}', { id: asset.id }, asBot)).toEqual(asset);
+    const character = await call('GET', '/asset-types/{id}', { id: asset.assetTypeId }, asBot);
+    expect(character).toMatchObject({ id: asset.assetTypeId, name: 'Character' });
+    const used = await call('GET', '/asset-types', {}, { ...asBot, query: { projectId } });
+    expect(used.items).toEqual([character]);
     const renamed = await call(
       'PATCH',
       '/assets/{id}',
@@ -205,6 +209,19 @@ describe('every route, as a pipeline bot and as an admin', () => {
     );
     expect(shot).toMatchObject({ sequence: 'SQ02', frameIn: 1001, frameOut: 1100 });
     expect(await call('GET', '/shots/{id}', { id: shot.id }, asBot)).toEqual(shot);
+    const sequence = await call('GET', '/sequences/{id}', { id: shot.sequenceId }, asBot);
+    expect(sequence).toMatchObject({ id: shot.sequenceId, projectId, name: 'SQ02' });
+    const made = await call(
+      'POST',
+      '/projects/{projectId}/sequences',
+      { projectId },
+      { ...asBot, body: { name: 'SQ03' } },
+    );
+    const sequences = await call('GET', '/projects/{projectId}/sequences', { projectId }, asBot);
+    expect(sequences.items.map((s: { name: string }) => s.name)).toEqual(
+      expect.arrayContaining(['SQ02', 'SQ03']),
+    );
+    expect(sequences.items).toContainEqual(made);
     const moved = await call(
       'PATCH',
       '/shots/{id}',

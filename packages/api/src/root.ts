@@ -4,7 +4,7 @@ import { botsRouter } from './routers/bots';
 import { eventsRouter } from './routers/events';
 import { projectsRouter } from './routers/projects';
 import { departmentsRouter, taskStatusesRouter, taskTypesRouter } from './routers/studio';
-import { assetsRouter, shotsRouter } from './routers/subjects';
+import { assetsRouter, assetTypesRouter, sequencesRouter, shotsRouter } from './routers/subjects';
 import { commentsRouter, tasksRouter } from './routers/tasks';
 import { triggersRouter } from './routers/triggers';
 import { usersRouter } from './routers/users';
@@ -19,6 +19,8 @@ export const appRouter = router({
   taskTypes: taskTypesRouter,
   taskStatuses: taskStatusesRouter,
   assets: assetsRouter,
+  assetTypes: assetTypesRouter,
+  sequences: sequencesRouter,
   shots: shotsRouter,
   tasks: tasksRouter,
   comments: commentsRouter,

@@ -1,5 +1,5 @@
 /** Assets and shots: the two kinds of subject tasks are about, one table, two routers. */
-import { Subject, type SubjectKind, type SubjectRow, subjectRowOf } from '@clapper/db';
+import { ref, Subject, type SubjectKind, type SubjectRow, subjectRowOf } from '@clapper/db';
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors';
 import { flushWithEvent } from '../events/write';
@@ -7,6 +7,7 @@ import { assetView, shotView } from '../views/production';
 import type { CallerDeps, ReadDeps } from './deps';
 import { type Page, toPage, ZPage } from './pagination';
 import { MAX_INT, ZId, ZName } from './schemas';
+import { assetTypeNamed, sequenceNamed } from './subject-groups';
 import { assertNameFree } from './unique-names';
 
 const ZFrame = z
@@ -108,6 +109,7 @@ export async function createAsset(deps: CallerDeps, input: z.infer<typeof ZCreat
     kind: 'asset',
     name: input.name,
     assetType: input.assetType,
+    assetTypeLink: await assetTypeNamed(em, input.assetType),
   });
   await flushWithEvent(em, principal, {
     type: 'asset.created',
@@ -130,7 +132,10 @@ export async function updateAsset(deps: CallerDeps, input: z.infer<typeof ZUpdat
     );
     asset.name = input.name;
   }
-  if (input.assetType !== undefined) asset.assetType = input.assetType;
+  if (input.assetType !== undefined && input.assetType !== asset.assetType) {
+    asset.assetType = input.assetType;
+    asset.assetTypeLink = ref(await assetTypeNamed(em, input.assetType));
+  }
   await flushWithEvent(em, principal, {
     type: 'asset.updated',
     projectId: asset.project.id,
@@ -151,6 +156,7 @@ export async function createShot(deps: CallerDeps, input: z.infer<typeof ZCreate
     kind: 'shot',
     name: input.name,
     sequence: input.sequence,
+    sequenceLink: await sequenceNamed(em, input.projectId, input.sequence),
     frameIn: input.frameIn ?? null,
     frameOut: input.frameOut ?? null,
   });
@@ -180,6 +186,9 @@ export async function updateShot(deps: CallerDeps, input: z.infer<typeof ZUpdate
       { projectId: shot.project.id, kind: 'shot', ...next },
       shot.id,
     );
+  }
+  if (next.sequence !== shot.sequence) {
+    shot.sequenceLink = ref(await sequenceNamed(em, shot.project.id, next.sequence));
   }
   Object.assign(shot, next);
   await flushWithEvent(em, principal, {

@@ -16,6 +16,7 @@ export const EVENT_DATA = {
   'task.assigned': z.object({ personIds: z.array(id) }),
   'task.status_changed': z.object({ from: id, to: id }),
   'comment.added': z.object({ statusId: id.nullable() }),
+  'sequence.created': z.object({ name: z.string() }),
   'shot.created': z.object({ sequence: z.string(), name: z.string() }),
   'shot.updated': z.object({
     sequence: z.string(),

@@ -37,7 +37,14 @@ export const Project = z
 export const ProjectPage = counted(Project).meta({ id: 'ProjectPage' });
 
 export const Asset = z
-  .object({ id, projectId: id, name: z.string(), assetType: z.string(), createdAt: time })
+  .object({
+    id,
+    projectId: id,
+    name: z.string(),
+    assetType: z.string(),
+    assetTypeId: id.nullable(),
+    createdAt: time,
+  })
   .meta({ id: 'Asset' });
 export const AssetPage = page(Asset).meta({ id: 'AssetPage' });
 
@@ -46,6 +53,7 @@ export const Shot = z
     id,
     projectId: id,
     sequence: z.string(),
+    sequenceId: id.nullable(),
     name: z.string(),
     frameIn: z.number().int().nullable(),
     frameOut: z.number().int().nullable(),
@@ -53,6 +61,16 @@ export const Shot = z
   })
   .meta({ id: 'Shot' });
 export const ShotPage = page(Shot).meta({ id: 'ShotPage' });
+
+export const Sequence = z
+  .object({ id, projectId: id, name: z.string(), createdAt: time })
+  .meta({ id: 'Sequence' });
+export const SequencePage = page(Sequence).meta({ id: 'SequencePage' });
+
+export const AssetType = z
+  .object({ id, name: z.string(), createdAt: time })
+  .meta({ id: 'AssetType' });
+export const AssetTypePage = page(AssetType).meta({ id: 'AssetTypePage' });
 
 export const Deleted = z.object({ ok: z.literal(true), id }).meta({ id: 'Deleted' });
 

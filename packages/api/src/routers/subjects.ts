@@ -1,4 +1,16 @@
-/** Assets and shots: one table, two routers (domain/subjects.ts). */
+/** Assets and shots (one table, two routers), and what groups them: sequences, asset types. */
+
+import {
+  createSequence,
+  getAssetType,
+  getSequence,
+  listAssetTypes,
+  listSequences,
+  ZCreateSequenceInput,
+  ZGroupIdInput,
+  ZListAssetTypesInput,
+  ZListSequencesInput,
+} from '../domain/subject-groups';
 import {
   createAsset,
   createShot,
@@ -63,4 +75,32 @@ export const shotsRouter = router({
     .meta(rest('DELETE', '/shots/{id}', wire.Deleted, 'Deletes a shot'))
     .input(ZSubjectIdInput)
     .mutation(({ ctx, input }) => deleteSubject(ctx, { kind: 'shot', id: input.id })),
+});
+
+export const sequencesRouter = router({
+  list: readProcedure
+    .meta(
+      rest('GET', '/projects/{projectId}/sequences', wire.SequencePage, "A project's sequences"),
+    )
+    .input(ZListSequencesInput)
+    .query(({ ctx, input }) => listSequences(ctx, input)),
+  get: readProcedure
+    .meta(rest('GET', '/sequences/{id}', wire.Sequence, 'A sequence'))
+    .input(ZGroupIdInput)
+    .query(({ ctx, input }) => getSequence(ctx, input)),
+  create: authedProcedure
+    .meta(rest('POST', '/projects/{projectId}/sequences', wire.Sequence, 'A new sequence'))
+    .input(ZCreateSequenceInput)
+    .mutation(({ ctx, input }) => createSequence(ctx, input)),
+});
+
+export const assetTypesRouter = router({
+  list: readProcedure
+    .meta(rest('GET', '/asset-types', wire.AssetTypePage, "Asset types, or a project's"))
+    .input(ZListAssetTypesInput)
+    .query(({ ctx, input }) => listAssetTypes(ctx, input)),
+  get: readProcedure
+    .meta(rest('GET', '/asset-types/{id}', wire.AssetType, 'An asset type'))
+    .input(ZGroupIdInput)
+    .query(({ ctx, input }) => getAssetType(ctx, input)),
 });

@@ -25,6 +25,7 @@ export const assetView = (e: SubjectRow) => ({
   projectId: e.projectId,
   name: e.name,
   assetType: e.assetType ?? '',
+  assetTypeId: e.assetTypeId,
   createdAt: e.createdAt,
 });
 
@@ -32,6 +33,7 @@ export const shotView = (e: SubjectRow) => ({
   id: e.id,
   projectId: e.projectId,
   sequence: e.sequence,
+  sequenceId: e.sequenceId,
   name: e.name,
   frameIn: e.frameIn,
   frameOut: e.frameOut,

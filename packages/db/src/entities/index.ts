@@ -1,3 +1,4 @@
+export * from './asset-type';
 export * from './base';
 export * from './comment';
 export * from './department';
@@ -6,6 +7,7 @@ export * from './idempotency-key';
 export * from './parked-event';
 export * from './person';
 export * from './project';
+export * from './sequence';
 export * from './session';
 export * from './setting';
 export * from './subject';
@@ -15,6 +17,7 @@ export * from './task-status';
 export * from './task-type';
 export * from './trigger';
 
+import { AssetType } from './asset-type';
 import { Comment } from './comment';
 import { Department } from './department';
 import { Event } from './event';
@@ -22,6 +25,7 @@ import { IdempotencyKey } from './idempotency-key';
 import { ParkedEvent } from './parked-event';
 import { Person } from './person';
 import { Project } from './project';
+import { Sequence } from './sequence';
 import { Session } from './session';
 import { Setting } from './setting';
 import { Subject } from './subject';
@@ -32,6 +36,7 @@ import { TaskType } from './task-type';
 import { Trigger } from './trigger';
 
 export const entities = [
+  AssetType,
   Comment,
   Department,
   Subject,
@@ -40,6 +45,7 @@ export const entities = [
   ParkedEvent,
   Person,
   Project,
+  Sequence,
   Session,
   Setting,
   Task,

@@ -18,7 +18,7 @@ export type { LabelTarget } from './labels';
 export type { PersonRow, SessionRow } from './people';
 export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
 export type { ProjectRow, TeamMemberRow } from './projects';
-export type { SubjectFilter, SubjectRow } from './subjects';
+export type { GroupFilter, GroupRow, SubjectFilter, SubjectRow } from './subjects';
 export type { CommentRow, TaskFilter, TaskRow, TaskStatusRow } from './tasks';
 
 /**

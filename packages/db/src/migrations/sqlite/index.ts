@@ -10,6 +10,7 @@ import { Migration20261129081756_event_target_index } from './Migration202611290
 import { Migration20261129084357_idempotency_keys } from './Migration20261129084357_idempotency_keys';
 import { Migration20261129085015_triggers } from './Migration20261129085015_triggers';
 import { Migration20261129173619_task_assignee_person_and_event_task_walks } from './Migration20261129173619_task_assignee_person_and_event_task_walks';
+import { Migration20261207053213_sequences_and_asset_types } from './Migration20261207053213_sequences_and_asset_types';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -22,4 +23,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261129084357_idempotency_keys', class: Migration20261129084357_idempotency_keys },
   { name: 'Migration20261129085015_triggers', class: Migration20261129085015_triggers },
   { name: 'Migration20261129173619_task_assignee_person_and_event_task_walks', class: Migration20261129173619_task_assignee_person_and_event_task_walks },
+  { name: 'Migration20261207053213_sequences_and_asset_types', class: Migration20261207053213_sequences_and_asset_types },
 ];
