@@ -301,6 +301,74 @@ describe('assets and shots', () => {
   });
 });
 
+describe('sequences and asset types', () => {
+  it('shots made at once in a new sequence share one sequence record, made once', async () => {
+    const projectId = studio.project.id;
+    const before = await server.services.reads.events.head();
+    const shots = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        admin.shots.create.mutate({ projectId, sequence: 'RACE', name: `SH${i}` }),
+      ),
+    );
+    const ids = new Set(shots.map((shot) => shot.sequenceId));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    expect(await admin.sequences.get.query({ id: id! })).toMatchObject({ projectId, name: 'RACE' });
+    const listed = await admin.sequences.list.query({ projectId, name: 'RACE' });
+    expect(listed.items.map((s) => s.id)).toEqual([id]);
+    const { items } = await admin.shots.list.query({ projectId, sequence: 'RACE', limit: 50 });
+    expect(items).toHaveLength(12);
+    // Made by a shot, not asked for: no event of its own (shot.created names it).
+    const events = await admin.events.list.query({ after: before, limit: 100 });
+    expect(events.items.filter((e) => e.type === 'sequence.created')).toEqual([]);
+  });
+
+  it('sequences.create answers an existing name as it is; a shot moved to another sequence links to it', async () => {
+    const projectId = studio.project.id;
+    const made = await admin.sequences.create.mutate({ projectId, name: 'SQ90' });
+    expect(await admin.sequences.create.mutate({ projectId, name: 'SQ90' })).toEqual(made);
+    const shot = await admin.shots.create.mutate({ projectId, sequence: 'SQ91', name: 'SH010' });
+    expect(shot.sequenceId).not.toBe(made.id);
+    const moved = await admin.shots.update.mutate({ id: shot.id, sequence: 'SQ90' });
+    expect(moved).toMatchObject({ sequence: 'SQ90', sequenceId: made.id });
+    expect(await trpcError(admin.sequences.get.query({ id: NO_SUCH_ID }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Sequence not found',
+    });
+    expect(
+      await trpcError(admin.sequences.create.mutate({ projectId: NO_SUCH_ID, name: 'SQ' })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(admin.sequences.create.mutate({ projectId, name: '' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'name',
+    });
+  });
+
+  it('asset types are studio-wide, made by the first asset that names one, listed per project', async () => {
+    const other = await admin.projects.create.mutate({ name: 'Types elsewhere' });
+    const [a, b] = await Promise.all([
+      admin.assets.create.mutate({
+        projectId: studio.project.id,
+        assetType: 'Vehicle',
+        name: 'Car',
+      }),
+      admin.assets.create.mutate({ projectId: other.id, assetType: 'Vehicle', name: 'Bus' }),
+    ]);
+    expect(a.assetTypeId).toBe(b.assetTypeId);
+    const type = await admin.assetTypes.get.query({ id: a.assetTypeId! });
+    expect(type).toMatchObject({ name: 'Vehicle' });
+    expect((await admin.assetTypes.list.query({ limit: 500 })).items).toContainEqual(type);
+    const retyped = await admin.assets.update.mutate({ id: b.id, assetType: 'Vehicle 2' });
+    expect(retyped.assetTypeId).not.toBe(a.assetTypeId);
+    const inOther = await admin.assetTypes.list.query({ projectId: other.id });
+    expect(inOther.items.map((t) => t.name)).toEqual(['Vehicle 2']);
+    expect(await trpcError(admin.assetTypes.get.query({ id: NO_SUCH_ID }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Asset type not found',
+    });
+  });
+});
+
 describe('tasks and comments', () => {
   it('creates a task at todo, one per task type per entity, of a task type for that kind', async () => {
     const shot = await admin.shots.create.mutate({
