@@ -7,6 +7,7 @@ import {
   createStudio,
   createTeamBot,
   createUser,
+  gazuCall,
   login,
   startTestServer,
   type TestServer,
@@ -27,22 +28,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A request as gazu sends it: its User-Agent, and the token as a Bearer when one is set. */
-async function gazu(path: string, token?: string, method = 'GET') {
-  const res = await fetch(`${server.url}/api/${path}`, {
-    method,
-    headers: {
-      'user-agent': 'CGWire Gazu 1.1.12',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: text ? JSON.parse(text) : undefined,
-    type: res.headers.get('content-type'),
-  };
-}
+/** A request as gazu sends it. */
+const gazu = (path: string, token?: string, method = 'GET') =>
+  gazuCall(server, method, path, { token });
 
 const ZOU_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
 
@@ -330,7 +318,7 @@ describe('refusals, in the statuses gazu turns into its exceptions', () => {
   it('404 (RouteNotFoundException) for a route Clapper does not serve, in the same shape', async () => {
     const missing = await gazu('data/playlists', teamBot.token);
     expect(missing.status).toBe(404);
-    expect(missing.type).toMatch(/^application\/json/);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
     expect(missing.body).toMatchObject({ error: true, code: 'NOT_FOUND' });
     // /api/v1 keeps its own routes and shape.
     const rest = await fetch(`${server.url}/api/v1/projects`, {

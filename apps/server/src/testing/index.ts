@@ -52,7 +52,14 @@ export {
   shell,
   shellLines,
 } from './readme';
-export { jsonOrUndefined, type RestAnswer, type RestRequest, restCall } from './rest';
+export {
+  GAZU_USER_AGENT,
+  gazuCall,
+  jsonOrUndefined,
+  type RestAnswer,
+  type RestRequest,
+  restCall,
+} from './rest';
 
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 

@@ -48,3 +48,29 @@ export function jsonOrUndefined(text: string): unknown {
     return undefined;
   }
 }
+
+/** gazu 1.1.12's User-Agent, which every request it sends carries. */
+export const GAZU_USER_AGENT = 'CGWire Gazu 1.1.12';
+
+/**
+ * One request as gazu forms it (docs/gazu-requests.md): `path` relative to its host
+ * (`<server>/api`), never a trailing slash, its User-Agent, the token as a Bearer when one is
+ * set, and a body as `json.dumps` with `Content-Type: application/json`.
+ */
+export async function gazuCall(
+  server: { url: string },
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<RestAnswer> {
+  const res = await fetch(`${server.url}/api/${path}`, {
+    method,
+    headers: {
+      'user-agent': GAZU_USER_AGENT,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: jsonOrUndefined(await res.text()) };
+}

@@ -1,4 +1,10 @@
-import type { HotReads, ProjectRow, TaskRow, TeamMemberRow } from '@clapper/db';
+import {
+  type HotReads,
+  nameKey,
+  type ProjectRow,
+  type TaskRow,
+  type TeamMemberRow,
+} from '@clapper/db';
 import { deepFreeze } from '../wire/frozen';
 import type { TickReads } from './tick-reads';
 import { type Clock, TtlCache } from './ttl-cache';
@@ -75,7 +81,7 @@ export class ReadCache {
   }
 
   projectByName(name: string): Promise<CachedProject | null> {
-    return this.through(this.byName, name, async () =>
+    return this.through(this.byName, nameKey(name), async () =>
       this.withTeam(await this.reads.projects.byName(name)),
     );
   }

@@ -10,11 +10,17 @@ import { statusById } from './task-checks';
 import { text } from './text';
 
 export const ZListCommentsInput = z.object({ taskId: ZId, ...ZPage });
-export const ZAddCommentInput = z.object({
-  taskId: ZId,
-  text: text({ max: 20_000, multiline: true }),
-  statusId: ZId.optional(),
-});
+export const ZAddCommentInput = z
+  .object({
+    taskId: ZId,
+    // Empty only with a status: Kitsu's status change is a comment, often without words.
+    text: text({ max: 20_000, multiline: true, min: 0 }),
+    statusId: ZId.optional(),
+  })
+  .refine((c) => c.text !== '' || c.statusId !== undefined, {
+    path: ['text'],
+    message: 'must not be empty (unless the comment sets a statusId)',
+  });
 
 export async function listComments(
   { access, services }: ReadDeps,

@@ -17,8 +17,17 @@ const ZFrame = z
   .max(MAX_INT, 'is too large');
 
 export const ZSubjectIdInput = z.object({ id: ZId });
-export const ZListAssetsInput = z.object({ projectId: ZId, ...ZPage });
-export const ZListShotsInput = z.object({ projectId: ZId, sequence: ZName.optional(), ...ZPage });
+export const ZListAssetsInput = z.object({
+  projectId: ZId,
+  assetTypeId: ZId.optional(),
+  ...ZPage,
+});
+export const ZListShotsInput = z.object({
+  projectId: ZId,
+  sequence: ZName.optional(),
+  sequenceId: ZId.optional(),
+  ...ZPage,
+});
 export const ZCreateAssetInput = z.object({ projectId: ZId, assetType: ZName, name: ZName });
 export const ZUpdateAssetInput = z.object({
   id: ZId,
@@ -49,7 +58,15 @@ export async function listSubjects<K extends SubjectKind>(
   {
     kind,
     ...input
-  }: { kind: K; projectId: string; sequence?: string; cursor?: string; limit: number },
+  }: {
+    kind: K;
+    projectId: string;
+    sequence?: string;
+    sequenceId?: string;
+    assetTypeId?: string;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<Page<ViewOf<K>>> {
   await access.project(input.projectId);
   const reach = await access.reach('readSubjects', input.projectId);
@@ -58,6 +75,8 @@ export async function listSubjects<K extends SubjectKind>(
     projectId: input.projectId,
     kind,
     sequence: input.sequence,
+    sequenceId: input.sequenceId,
+    assetTypeId: input.assetTypeId,
     assignedTo: reach === 'assigned' ? access.principal.id : undefined,
     cursor: input.cursor,
   };

@@ -32,6 +32,8 @@ export const ZListTasksInput = z.object({
   assigneeId: ZId.optional(),
   statusId: ZId.optional(),
   taskTypeId: ZId.optional(),
+  /** The tasks of one asset or shot. */
+  entityId: ZId.optional(),
   ...ZPage,
 });
 export const ZTaskIdInput = z.object({ id: ZId });
@@ -51,7 +53,7 @@ export async function listTasks(
   if (reach === 'assigned') assignedTo.push(access.principal.id);
   if (input.assigneeId) assignedTo.push(input.assigneeId);
   const filter = { ...input, assignedTo };
-  const key = `tasks.list ${JSON.stringify([input.projectId, assignedTo, input.statusId, input.taskTypeId, input.cursor, input.limit])}`;
+  const key = `tasks.list ${JSON.stringify([input.projectId, assignedTo, input.statusId, input.taskTypeId, input.entityId, input.cursor, input.limit])}`;
   return services.cache.page(input.projectId, key, async () => {
     const page = toPage(await services.reads.tasks.page(filter, input.limit + 1), input.limit);
     return { items: page.items.map(taskView), nextCursor: page.nextCursor };

@@ -33,7 +33,7 @@ export const projectsRouter = router({
     .input(ZProjectIdInput)
     .query(({ ctx, input }) => getProject(ctx, input)),
   byName: readProcedure
-    .meta(rest('GET', '/projects/by-name', wire.Project, 'The project with this exact name'))
+    .meta(rest('GET', '/projects/by-name', wire.Project, 'The project with this name, in any case'))
     .input(ZProjectNameInput)
     .query(({ ctx, input }) => projectByName(ctx, input)),
   create: configureProcedure

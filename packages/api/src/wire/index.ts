@@ -4,9 +4,9 @@
  * replaces and how it is held to the original).
  */
 
+export { registerKitsu } from '../kitsu';
 export { deepFreeze, oncePerFrozen } from './frozen';
 export { registerHttpErrors } from './http-errors';
-export { registerKitsu } from './kitsu';
 export { leanSseHook } from './lean-sse';
 export { leanTrpcHook } from './lean-trpc';
 export { registerRest } from './rest';

@@ -1,4 +1,5 @@
 import type { PersonKind, Role } from '../entities/person';
+import { nameKey } from '../name-key';
 import type { ReadConnection } from './connection';
 import { pageByName } from './name-search';
 import { toBool, toDate } from './values';
@@ -33,8 +34,9 @@ export function projectReads(db: ReadConnection) {
       return row ? toProject(row) : null;
     },
 
+    /** The project with this name in any case: names are unique whatever their case. */
     async byName(name: string): Promise<ProjectRow | null> {
-      const [row] = await db.all<ProjectRow>(`${PROJECT} where name = ?`, [name]);
+      const [row] = await db.all<ProjectRow>(`${PROJECT} where name_key = ?`, [nameKey(name)]);
       return row ? toProject(row) : null;
     },
 

@@ -40,6 +40,7 @@ export interface TaskFilter {
   assignedTo?: readonly string[];
   statusId?: string;
   taskTypeId?: string;
+  entityId?: string;
   cursor?: string;
 }
 
@@ -133,6 +134,10 @@ export function taskReads(db: ReadConnection) {
       if (filter.taskTypeId) {
         where.push('t.task_type_id = ?');
         params.push(filter.taskTypeId);
+      }
+      if (filter.entityId) {
+        where.push('t.entity_id = ?');
+        params.push(filter.entityId);
       }
       if (filter.cursor) {
         where.push('t.id > ?');

@@ -1,0 +1,232 @@
+/**
+ * How a Kitsu route is answered: each calls procedures of the router through the same
+ * `callProcedure` as tRPC and `/api/v1` (the same authentication, roles, visibility, rate limit,
+ * dry run and idempotency keys), and writes the answer in zou's shape. A refusal has the status
+ * gazu turns into its exception and zou's `error`/`message`, with Clapper's `code`, `reason` and
+ * `field` beside them.
+ */
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PAGE } from '../domain/pagination';
+import { ZId } from '../domain/schemas';
+import { DomainError } from '../errors';
+import { refuseInShape } from '../wire/http-errors';
+import { callProcedure, type ProcedureDef } from '../wire/lean-trpc';
+import { getErrorShape, getTRPCErrorFromUnknown } from '../wire/trpc-internals';
+
+export interface KitsuOptions<TContext> {
+  router: AnyTRPCRouter;
+  createContext(req: FastifyRequest, reply: FastifyReply): TContext;
+  onError(opts: { error: TRPCError; path?: string; req: FastifyRequest }): void;
+}
+
+interface Paged<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One request to a Kitsu route: its parts, read as zou reads them, and the procedures to call. */
+export interface KitsuRequest {
+  req: FastifyRequest;
+  /** A path parameter that must be an id; else 400 naming it. */
+  id(name: string): string;
+  /** A query parameter given once, or undefined; given twice, 400 naming it. */
+  query(name: string): string | undefined;
+  /** A query parameter that must be an id when given. */
+  queryId(name: string): string | undefined;
+  /** A query flag as zou casts booleans (`True`, `false`, `1`…). */
+  flag(name: string): boolean;
+  /** The JSON body as an object; anything else is 400. */
+  body(): Record<string, unknown>;
+  call<T>(path: string, input?: unknown): Promise<T>;
+  /** Every page of a list procedure. */
+  pages<T>(path: string, input?: Record<string, unknown>): Promise<T[]>;
+}
+
+export type Answer = (r: KitsuRequest) => Promise<unknown>;
+
+export interface KitsuSurface {
+  get(url: string, answer: Answer): void;
+  /** A POST: 201 as zou's creations answer, unless told (`auth/login` is 200). */
+  post(url: string, answer: Answer, status?: number): void;
+  put(url: string, answer: Answer): void;
+  /** A DELETE: the work is done in `answer`; the answer is zou's empty 204. */
+  delete(url: string, answer: Answer): void;
+}
+
+/** The refusal of a bad parameter, in the shape every other refusal has. */
+export function badParameter(field: string, problem: string) {
+  const message = `${field}: ${problem}`;
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message,
+    cause: new DomainError('BAD_REQUEST', message, field),
+  });
+}
+
+export function notFoundHere(what: string) {
+  return new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
+}
+
+/** The answer of `attempt`, or null when it is NOT_FOUND (gazu's "first or None" lookups). */
+export async function orNull<T>(attempt: Promise<T>): Promise<T | null> {
+  try {
+    return await attempt;
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/** A boolean in a query or body as zou casts one; anything else is refused. */
+export function zouBoolean(field: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['y', 'yes', 't', 'true', 'on', '1'].includes(text)) return true;
+  if (['n', 'no', 'f', 'false', 'off', '0'].includes(text)) return false;
+  throw badParameter(field, `invalid boolean value: ${value}`);
+}
+
+/**
+ * gazu raises an exception only for the statuses its `check_status` knows (400, 401, 403, 404,
+ * 405, 413, 422, 500, 502); any other counts as success and the error body would be taken for
+ * the answer. A conflict (a duplicate name, a task already made) is therefore 400, as zou
+ * answers it; the body's `code` keeps Clapper's.
+ */
+const statusFor = (error: TRPCError) =>
+  error.code === 'CONFLICT' ? 400 : getHTTPStatusCodeFromError(error);
+
+export function createSurface<TContext>(
+  api: FastifyInstance,
+  { router, createContext, onError }: KitsuOptions<TContext>,
+): KitsuSurface {
+  const config = router._def._config;
+  const procedures = router._def.procedures as Record<string, { _def: ProcedureDef }>;
+
+  // One context per request, whatever the number of procedures a route calls (a list's pages,
+  // `auth.me` then the projects): the credential is checked once, as in a tRPC batch.
+  const contexts = new WeakMap<FastifyRequest, TContext>();
+  const contextOf = (req: FastifyRequest, reply: FastifyReply) => {
+    let ctx = contexts.get(req);
+    if (ctx === undefined) {
+      ctx = createContext(req, reply);
+      contexts.set(req, ctx);
+    }
+    return ctx;
+  };
+
+  const sendError = (req: FastifyRequest, reply: FastifyReply, cause: unknown) => {
+    const error = getTRPCErrorFromUnknown(cause);
+    onError({ error, req });
+    const shape = getErrorShape({
+      config,
+      error,
+      type: 'query',
+      path: undefined,
+      input: undefined,
+      ctx: undefined,
+    });
+    const data = shape.data as { field?: string | null; reason?: string | null };
+    return reply.code(statusFor(error)).send({
+      error: true,
+      message: shape.message,
+      code: error.code,
+      reason: data.reason ?? null,
+      field: data.field ?? null,
+    });
+  };
+  refuseInShape(api, sendError);
+
+  const requestOf = (req: FastifyRequest, reply: FastifyReply): KitsuRequest => {
+    const call = <T>(path: string, input?: unknown) => {
+      const { _def } = procedures[path]!;
+      return callProcedure(_def, {
+        path,
+        getRawInput: async () => input,
+        ctx: contextOf(req, reply),
+        type: _def.type as 'query' | 'mutation',
+        signal: undefined,
+        batchIndex: 0,
+      }) as Promise<T>;
+    };
+    const query = (name: string) => {
+      const value = (req.query as Record<string, unknown>)[name];
+      if (value !== undefined && typeof value !== 'string')
+        throw badParameter(name, 'give one value');
+      return value;
+    };
+    const mustBeId = (name: string, value: string) => {
+      if (!ZId.safeParse(value).success) throw badParameter(name, 'must be an id');
+      return value;
+    };
+    return {
+      req,
+      id: (name) => mustBeId(name, (req.params as Record<string, string>)[name] ?? ''),
+      query,
+      queryId: (name) => {
+        const value = query(name);
+        return value === undefined ? undefined : mustBeId(name, value);
+      },
+      flag: (name) => {
+        const value = query(name);
+        return value !== undefined && zouBoolean(name, value);
+      },
+      body: () => {
+        const body = req.body;
+        if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+          throw badParameter('body', 'send a JSON object');
+        }
+        return body as Record<string, unknown>;
+      },
+      call,
+      async pages<T>(path: string, input: Record<string, unknown> = {}) {
+        const rows: T[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await call<Paged<T>>(path, { ...input, limit: MAX_PAGE, cursor });
+          rows.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return rows;
+      },
+    };
+  };
+
+  const handle =
+    (answer: Answer, status: number) => async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const body = await answer(requestOf(req, reply));
+        return status === 204 ? reply.code(204).send() : reply.code(status).send(body);
+      } catch (cause) {
+        return sendError(req, reply, cause);
+      }
+    };
+
+  return {
+    get: (url, answer) => api.get(url, handle(answer, 200)),
+    post: (url, answer, status = 201) => api.post(url, handle(answer, status)),
+    put: (url, answer) => api.put(url, handle(answer, 200)),
+    delete: (url, answer) => api.delete(url, handle(answer, 204)),
+  };
+}
+
+/**
+ * A list filtered as zou's generic `/data/<model>` routes filter: each named query parameter
+ * given is a test every row must pass (a name without regard to case, as zou's ILIKE matches;
+ * any other exactly). Other parameters are ignored, as zou ignores what is not a column.
+ */
+export function filtered<T>(
+  r: KitsuRequest,
+  rows: T[],
+  filters: Record<string, (row: T, value: string) => boolean>,
+) {
+  const tests = Object.entries(filters).flatMap(([name, test]) => {
+    const value = r.query(name);
+    return value === undefined ? [] : [(row: T) => test(row, value)];
+  });
+  return rows.filter((row) => tests.every((test) => test(row)));
+}
+
+export const sameName = (row: { name: string }, value: string) =>
+  row.name.toLowerCase() === value.toLowerCase();
