@@ -232,7 +232,9 @@ describe(`hot reads on ${testDialect()}, against the entities`, () => {
     );
     expect(await reads.projects.byId(ids.project)).toEqual(projectRowOf(project));
     expect(await reads.projects.byName('MyProduction')).toEqual(projectRowOf(project));
-    expect(await reads.projects.byName('myproduction')).toBeNull();
+    // Names are unique whatever their case, so any case finds the one project.
+    expect(await reads.projects.byName('myproduction')).toEqual(projectRowOf(project));
+    expect(await reads.projects.byName('MyProduction 2')).toBeNull();
     const teams = await reads.projects.teams([ids.project, ids.other, newId()]);
     expect(teams.get(ids.project)).toEqual(teamRowsOf(project));
     expect(teams.get(ids.project)!.map((m) => m.id)).toEqual(
