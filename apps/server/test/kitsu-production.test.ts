@@ -624,6 +624,35 @@ describe('one set of rules', () => {
     }
   });
 
+  it("a client comments at the task's status (no change), but may not change it (403)", async () => {
+    const client = await createTeamBot(server, studio.project.id, { role: 'client' });
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'SQ85',
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const note = await gazu('POST', `actions/tasks/${task.id}/comment`, {
+      token: client.token,
+      body: { task_status_id: studio.statuses.todo!.id, comment: 'Looks good' },
+      status: 201,
+    });
+    expect(note).toMatchObject({ text: 'Looks good', task_status_id: studio.statuses.todo!.id });
+    const move = await gazu('POST', `actions/tasks/${task.id}/comment`, {
+      token: client.token,
+      body: { task_status_id: studio.statuses.done!.id, comment: 'Approved' },
+      status: 403,
+    });
+    expect(move).toMatchObject({ error: true, code: 'FORBIDDEN' });
+    expect((await admin.tasks.get.query({ id: task.id })).status.shortName).toBe('todo');
+    expect(await admin.comments.list.query({ taskId: task.id })).toMatchObject({
+      items: [{ text: 'Looks good' }],
+    });
+  });
+
   it('a vendor hears of its own tasks only', async () => {
     const vendor = await createTeamBot(server, studio.project.id, { role: 'vendor' });
     const pid = studio.project.id;

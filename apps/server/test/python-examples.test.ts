@@ -148,6 +148,67 @@ describe('kitsu_seed.py', () => {
   });
 });
 
+describe('kitsu_publish.py', () => {
+  const publish = (args: string[], token: string) =>
+    runProcess('python3', ['kitsu_publish.py', ...args], {
+      cwd: folder,
+      env: {
+        PATH: process.env.PATH,
+        KITSU_HOST: `${server.url}/api`,
+        KITSU_TOKEN: token,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONIOENCODING: 'utf-8',
+      },
+    });
+
+  // A studio of its own: the other examples count the first studio's tasks.
+  let own: Awaited<ReturnType<typeof createStudio>>;
+  let publisher: { token: string };
+  beforeAll(async () => {
+    own = await createStudio(server);
+    publisher = await createTeamBot(server, own.project.id);
+  });
+
+  it('makes the sequence, shot and task a gazu publisher makes, and comments with a status', async () => {
+    const args = [own.project.name, 'SQ77', 'SH770', own.animate.name];
+    const run = await publish([...args, 'First cut ✓'], publisher.token);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout);
+    expect(printed).toMatchObject({
+      shot: { name: 'SH770', sequence_id: expect.any(String) },
+      status: 'wfa',
+      comment: 'First cut ✓',
+    });
+    const shot = await admin.shots.get.query({ id: printed.shot.id });
+    expect(shot).toMatchObject({ sequence: 'SQ77', frameIn: 1001, frameOut: 1100 });
+    expect(shot.sequenceId).toBe(printed.shot.sequence_id);
+    const task = await admin.tasks.get.query({ id: printed.task });
+    expect(task).toMatchObject({ entity: { id: shot.id }, status: { shortName: 'wfa' } });
+    // Run again: gazu's get-or-create finds all three; one more comment, nothing else made.
+    const rerun = await publish([...args, 'Second cut'], publisher.token);
+    expect(rerun.stderr).toBe('');
+    const again = JSON.parse(rerun.stdout);
+    expect(again).toMatchObject({ shot: printed.shot, task: printed.task, comment: 'Second cut' });
+    expect((await admin.comments.list.query({ taskId: printed.task })).items).toHaveLength(2);
+  });
+
+  it('exits 1 with the status gazu raises on when the bot may not make shots', async () => {
+    const artist = await createTeamBot(server, studio.project.id, { role: 'artist' });
+    const run = await publish(
+      [studio.project.name, 'SQ78', 'SH1', studio.animate.name],
+      artist.token,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^kitsu_publish: 403 /);
+    const sequences = await admin.sequences.list.query({
+      projectId: studio.project.id,
+      name: 'SQ78',
+    });
+    expect(sequences.items).toEqual([]);
+  });
+});
+
 describe('comment_with_status.py', () => {
   it("posts the comment and changes the task's status in one call", async () => {
     const text = 'Retake: café ✓ — 日本語';

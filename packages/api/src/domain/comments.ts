@@ -40,7 +40,10 @@ export async function addComment(deps: WriteDeps, input: z.infer<typeof ZAddComm
   const { access, principal, services } = deps;
   // A status change is decided on what the task holds now; a plain comment needs only the check.
   const task = await access.task(input.taskId, 'comment', { fresh: !!input.statusId });
-  if (input.statusId) access.assert('setTaskStatus', await access.taskStanding(task));
+  // A comment at the status the task has changes no status: only the comment rule applies.
+  if (input.statusId && input.statusId !== task.status.id) {
+    access.assert('setTaskStatus', await access.taskStanding(task));
+  }
   const status = input.statusId ? await statusById(services.reads, input.statusId) : null;
   const now = services.now();
   const comment: CommentRow = {

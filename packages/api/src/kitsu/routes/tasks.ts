@@ -216,24 +216,23 @@ export function taskRoutes(k: KitsuSurface) {
     return assigned;
   });
 
-  // add_comment: a comment that carries the task's status, as Kitsu's do. A status the task
-  // already has is no change, so no more than the comment rule applies to it.
+  // add_comment: a comment that carries the task's status, as Kitsu's do (one at the status
+  // the task has is no status change: the comment rule alone applies).
   k.post('/actions/tasks/:id/comment', async (r) => {
     const body = r.body();
-    const task = await taskById(r, r.id('id'));
-    const statusId = body.task_status_id;
+    const taskId = r.id('id');
     const comment = await r.call<ClapperComment>('comments.add', {
-      taskId: task.id,
+      taskId,
       text: body.comment ?? '',
-      ...(statusId === undefined || statusId === task.status.id ? {} : { statusId }),
+      statusId: body.task_status_id,
     });
     const [me, statuses] = await Promise.all([
       r.call<ClapperPerson>('auth.me'),
       r.pages<Status>('taskStatuses.list'),
     ]);
-    const status = statuses.find((s) => s.id === (comment.statusId ?? task.status.id));
+    const status = statuses.find((s) => s.id === comment.statusId);
     return {
-      ...kitsuComment({ ...comment, statusId: status?.id ?? null }),
+      ...kitsuComment(comment),
       previews: [],
       mentions: [],
       department_mentions: [],
