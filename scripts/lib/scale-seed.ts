@@ -132,8 +132,12 @@ const PROJECTS = cols(
   'id:uuid name:text name_key:text bot_collaboration:bool created_at:timestamptz updated_at:timestamptz',
 );
 const ENTITIES = cols(
-  'id:uuid project_id:uuid kind:text name:text asset_type:text sequence:text frame_in:int frame_out:int created_at:timestamptz updated_at:timestamptz',
+  'id:uuid project_id:uuid kind:text name:text asset_type:text asset_type_id:uuid sequence:text sequence_id:uuid frame_in:int frame_out:int created_at:timestamptz updated_at:timestamptz',
 );
+const SEQUENCES = cols(
+  'id:uuid project_id:uuid name:text created_at:timestamptz updated_at:timestamptz',
+);
+const ASSET_TYPES = cols('id:uuid name:text created_at:timestamptz updated_at:timestamptz');
 const TASKS = cols(
   'id:uuid project_id:uuid entity_id:uuid task_type_id:uuid status_id:uuid created_at:timestamptz updated_at:timestamptz',
 );
@@ -247,7 +251,19 @@ export async function seedStudio(
   const taskEntity: string[] = [];
   const taskType: string[] = [];
   const assetKinds = ['Character', 'Prop', 'Environment', 'FX'];
+  const assetKindIds = new Map(assetKinds.map((kind) => [kind, newId()]));
+  const sequences: unknown[][] = [];
   projects.forEach((project, p) => {
+    const sequenceIds = new Map<string, string>();
+    const sequenceId = (name: string) => {
+      let id = sequenceIds.get(name);
+      if (id === undefined) {
+        id = newId();
+        sequenceIds.set(name, id);
+        sequences.push([id, project.id, name, now, now]);
+      }
+      return id;
+    };
     const addTasks = (entityId: string, types: string[]) => {
       for (const type of types) {
         const id = newId();
@@ -262,16 +278,46 @@ export async function seedStudio(
       const id = newId();
       const sequence = `SQ${String(Math.floor(s / 100) + 1).padStart(3, '0')}`;
       const name = `SH${String((s % 100) * 10 + 10).padStart(4, '0')}`;
-      entities.push([id, project.id, 'shot', name, null, sequence, 1001, 1100, now, now]);
+      entities.push([
+        id,
+        project.id,
+        'shot',
+        name,
+        null,
+        null,
+        sequence,
+        sequenceId(sequence),
+        1001,
+        1100,
+        now,
+        now,
+      ]);
       addTasks(id, shotTypes);
     }
     for (let a = 0; a < assets; a++) {
       const id = newId();
       const kind = assetKinds[a % assetKinds.length]!;
-      entities.push([id, project.id, 'asset', `${kind}${a + 1}`, kind, '', null, null, now, now]);
+      const typeId = assetKindIds.get(kind);
+      entities.push([
+        id,
+        project.id,
+        'asset',
+        `${kind}${a + 1}`,
+        kind,
+        typeId,
+        '',
+        null,
+        null,
+        null,
+        now,
+        now,
+      ]);
       addTasks(id, assetTypes);
     }
   });
+  const assetTypeRows = [...assetKindIds].map(([name, id]) => [id, name, now, now]);
+  await insert('asset_types', ASSET_TYPES, assetTypeRows);
+  await insert('sequences', SEQUENCES, sequences);
   await insert('entities', ENTITIES, entities);
   await insert('tasks', TASKS, taskRows);
 

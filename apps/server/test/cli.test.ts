@@ -184,6 +184,15 @@ describe('pnpm cli', () => {
     const shots = await admin.shots.list.query({ projectId: project.id });
     expect(shots.items).toHaveLength(10);
     expect(new Set(shots.items.map((s) => s.sequence))).toEqual(new Set(['SQ01', 'SQ02']));
+    // Each shot links to its sequence's record, each asset to its type's.
+    const sequences = await admin.sequences.list.query({ projectId: project.id });
+    expect(sequences.items.map((s) => s.name).sort()).toEqual(['SQ01', 'SQ02']);
+    const sequenceIds = new Map(sequences.items.map((s) => [s.name, s.id]));
+    expect(shots.items.every((s) => s.sequenceId === sequenceIds.get(s.sequence))).toBe(true);
+    const types = await admin.assetTypes.list.query({ projectId: project.id });
+    expect(types.items.map((t) => t.name).sort()).toEqual(['Character', 'Environment']);
+    const typeIds = new Map(types.items.map((t) => [t.name, t.id]));
+    expect(assets.items.every((a) => a.assetTypeId === typeIds.get(a.assetType))).toBe(true);
     const tasks = await admin.tasks.list.query({ projectId: project.id, limit: 500 });
     expect(tasks.items).toHaveLength(26);
     expect(

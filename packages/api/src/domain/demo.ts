@@ -1,8 +1,10 @@
 import {
+  AssetType,
   Department,
   newId,
   Person,
   Project,
+  Sequence,
   Subject,
   Task,
   TaskStatus,
@@ -73,6 +75,10 @@ export async function seedDemo(
   const project = em.create(Project, { name: DEMO_PROJECT, botCollaboration: true });
   project.team.set(artists);
   const todo = await em.findOneOrFail(TaskStatus, { shortName: 'todo' });
+  // Written in the same flush as the project, so made here rather than by the shots' own rule.
+  const assetType = async (name: string) =>
+    (await em.findOne(AssetType, { name })) ?? em.create(AssetType, { name });
+  const [character, environment] = [await assetType('Character'), await assetType('Environment')];
   const entities = [
     ...['Hero', 'Sidekick', 'Castle'].map((name, i) =>
       em.create(Subject, {
@@ -80,20 +86,23 @@ export async function seedDemo(
         kind: 'asset',
         name,
         assetType: i < 2 ? 'Character' : 'Environment',
+        assetTypeLink: i < 2 ? character : environment,
       }),
     ),
-    ...['SQ01', 'SQ02'].flatMap((sequence) =>
-      [10, 20, 30, 40, 50].map((n) =>
+    ...['SQ01', 'SQ02'].flatMap((sequence) => {
+      const record = em.create(Sequence, { project, name: sequence });
+      return [10, 20, 30, 40, 50].map((n) =>
         em.create(Subject, {
           project,
           kind: 'shot',
           sequence,
+          sequenceLink: record,
           name: `SH${String(n).padStart(3, '0')}`,
           frameIn: 1001,
           frameOut: 1001 + n * 2,
         }),
-      ),
-    ),
+      );
+    }),
   ];
   for (const entity of entities) {
     for (const type of entity.kind === 'asset' ? assetTypes : shotTypes) {
