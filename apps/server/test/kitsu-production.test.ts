@@ -565,6 +565,12 @@ describe('gazu.user and gazu.log_in', () => {
       task_type_name: studio.animate.name,
       assignees: [user.id],
     });
+    // gazu sends the token it holds with log_in too: a bot's token set before does not matter.
+    const again = await gazu('POST', 'auth/login', {
+      body: { email: user.email, password: user.password },
+      status: 200,
+    });
+    expect(again.user.id).toBe(user.id);
     // A wrong password is 401 (gazu: AuthFailedException); a bot has no to-do list (403).
     const refused = await gazu('POST', 'auth/login', {
       token: '',

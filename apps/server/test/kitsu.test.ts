@@ -135,14 +135,25 @@ describe('gazu.project', () => {
     expect(open.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
     expect(open.body[0].team).toContain(teamBot.bot.id);
 
-    // An admin bot reads every project, but its own open projects are its teams' only.
+    // An admin bot reads every project.
     const admin = await createBot(server, { role: 'admin' });
     const everything = (await gazu('data/projects', admin.token)).body.map(
       (p: { id: string }) => p.id,
     );
     expect(everything).toEqual(expect.arrayContaining([studio.project.id, other.id]));
-    expect((await gazu('data/user/projects/open', admin.token)).body).toEqual([]);
-    const mine = await gazu('data/user/projects/open', teamBot.token);
+    // user.all_open_projects is a person's own teams, admins included; bots are refused, as
+    // zou refuses them on every /data/user route.
+    const refused = await gazu('data/user/projects/open', teamBot.token);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: true, code: 'FORBIDDEN' });
+    const person = await createUser(server, { role: 'admin' });
+    const personToken = await login(server, person);
+    expect((await gazu('data/user/projects/open', personToken)).body).toEqual([]);
+    await (await adminClient(server)).projects.addMember.mutate({
+      projectId: studio.project.id,
+      personId: person.id,
+    });
+    const mine = await gazu('data/user/projects/open', personToken);
     expect(mine.body.map((p: { id: string }) => p.id)).toEqual([studio.project.id]);
 
     const team = await gazu(`data/projects/${studio.project.id}/team`, teamBot.token);

@@ -12,6 +12,7 @@ import { projectRoutes } from './routes/projects';
 import { shotRoutes } from './routes/shots';
 import { entityRoutes } from './routes/subjects';
 import { taskRoutes } from './routes/tasks';
+import { userRoutes } from './routes/user';
 import { createSurface, type KitsuOptions } from './surface';
 
 export type { KitsuOptions } from './surface';
@@ -28,4 +29,5 @@ export async function registerKitsu<TContext>(
   assetRoutes(k);
   entityRoutes(k);
   taskRoutes(k);
+  userRoutes(k);
 }

@@ -1,7 +1,7 @@
 /** gazu.project: projects, open projects, one by id or by name, and the team. */
 
 import { type KitsuRequest, type KitsuSurface, orNull } from '../surface';
-import { type ClapperPerson, type ClapperProject, kitsuPerson, kitsuProject } from '../views';
+import { type ClapperProject, kitsuPerson, kitsuProject } from '../views';
 
 /** Every project the caller may read (zou lists them whole). */
 export const allProjects = (r: KitsuRequest) => r.pages<ClapperProject>('projects.list');
@@ -9,7 +9,7 @@ export const allProjects = (r: KitsuRequest) => r.pages<ClapperProject>('project
 export const projectById = (r: KitsuRequest, id: string) =>
   r.call<ClapperProject>('projects.get', { id });
 
-const byName = (a: ClapperProject, b: ClapperProject) => a.name.localeCompare(b.name);
+export const byName = (a: ClapperProject, b: ClapperProject) => a.name.localeCompare(b.name);
 
 export function projectRoutes(k: KitsuSurface) {
   // all_projects, and get_project_by_name (`?name=`): an array, of which gazu takes the first.
@@ -26,15 +26,6 @@ export function projectRoutes(k: KitsuSurface) {
   k.get('/data/projects/open', async (r) =>
     (await allProjects(r)).sort(byName).map((p) => kitsuProject(p, { withRelations: true })),
   );
-
-  // gazu.user.all_open_projects: the caller's own teams, admins included.
-  k.get('/data/user/projects/open', async (r) => {
-    const { id } = await r.call<ClapperPerson>('auth.me');
-    return (await allProjects(r))
-      .filter((project) => project.team.some((member) => member.id === id))
-      .sort(byName)
-      .map((project) => kitsuProject(project, { withRelations: true }));
-  });
 
   k.get('/data/projects/:id', async (r) =>
     kitsuProject(await projectById(r, r.id('id')), { withRelations: true }),

@@ -1,5 +1,4 @@
 /** gazu.task and gazu.user's tasks: tasks read, made and assigned; comments with their status. */
-import { TRPCError } from '@trpc/server';
 import {
   type ClapperAsset,
   type ClapperComment,
@@ -26,7 +25,7 @@ import {
   kitsuTaskType,
   zouDateTime,
 } from '../views';
-import { allProjects, projectById } from './projects';
+import { projectById } from './projects';
 
 type Status = ClapperTask['status'];
 
@@ -97,37 +96,6 @@ const memberAsPerson = (
     expiresAt: null,
     createdAt: project.createdAt,
   });
-
-/** A row of `/data/user/tasks`: the task with what a to-do list shows of it. */
-const userTask = (t: ClapperTask, project: ClapperProject) => ({
-  ...kitsuTask(t),
-  project_name: project.name,
-  project_id: project.id,
-  project_has_avatar: false,
-  entity_id: t.entity.id,
-  entity_name: t.entity.name,
-  entity_description: null,
-  entity_data: null,
-  entity_preview_file_id: null,
-  entity_source_id: null,
-  entity_type_name: t.entity.kind === 'shot' ? SHOT_TYPE.name : 'Asset',
-  entity_canceled: false,
-  sequence_name: t.entity.sequence,
-  episode_id: null,
-  episode_name: null,
-  task_type_for_entity: t.entity.kind === 'shot' ? 'Shot' : 'Asset',
-  task_estimation: 0,
-  task_duration: 0,
-  task_start_date: null,
-  task_due_date: t.dueDate ? `${t.dueDate}T00:00:00` : null,
-  task_type_name: t.taskType.name,
-  task_status_name: t.status.name,
-  task_type_color: '#FFFFFF',
-  task_status_color: kitsuTaskStatus(t.status).color,
-  task_status_short_name: t.status.shortName,
-  assignees: t.assignees.map((a) => a.id),
-  last_comment: {},
-});
 
 /** A string id from a body, or 400 naming it. */
 function bodyId(body: Record<string, unknown>, field: string) {
@@ -268,26 +236,5 @@ export function taskRoutes(k: KitsuSurface) {
         author,
       );
     });
-  });
-
-  // gazu.user.all_tasks_to_do: the caller's unfinished tasks in its teams' projects. Like
-  // zou's `/data/user/*`, for people only.
-  k.get('/data/user/tasks', async (r) => {
-    const me = await r.call<ClapperPerson>('auth.me');
-    if (me.kind === 'bot') {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: 'A bot has no to-do list: it is for people',
-      });
-    }
-    const projects = (await allProjects(r)).filter((p) => p.team.some((m) => m.id === me.id));
-    const rows = await Promise.all(
-      projects.map(async (project) =>
-        (await r.pages<ClapperTask>('tasks.list', { projectId: project.id, assigneeId: me.id }))
-          .filter((t) => !t.status.isDone)
-          .map((t) => userTask(t, project)),
-      ),
-    );
-    return rows.flat();
   });
 }
