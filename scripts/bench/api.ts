@@ -30,10 +30,12 @@ const BATCH_CALLS_BEFORE: Record<Dialect, number> = { sqlite: 35 * BATCH, postgr
 const BATCH_CALLS_MEASURED = '2026-11-28';
 /** Shots in the bench project, one task each. */
 const SHOTS = 100;
-/** Each side of a REST-vs-tRPC pair runs this long per round (after one settle each). */
+/** Each side of a pair (REST vs tRPC, Kitsu vs REST) runs this long per round (after one settle each). */
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 3);
-/** Rounds of a REST-vs-tRPC pair; which side goes first alternates from round to round. */
+/** Rounds of a pair; which side goes first alternates from round to round. */
 const REST_ROUNDS = 3;
+/** Kitsu's API (gazu's calls at /api) may cost this much CPU per request over the same /api/v1 call. */
+const KITSU_CPU_RATIO = 1.2;
 
 interface Target {
   rps?: number;
@@ -190,7 +192,7 @@ async function assertOk(url: string, load: Endpoint, headers: Record<string, str
 }
 
 interface Side {
-  label: 'tRPC' | 'REST';
+  label: 'tRPC' | 'REST' | 'Kitsu';
   request: Endpoint;
   /** Server CPU time, requests, errors and wall-clock seconds, summed over the rounds. */
   cpu: number;
@@ -205,34 +207,70 @@ const cpuPerRequestOf = (side: Side) => side.cpu / side.requests;
 const describeSide = (side: Side) =>
   `${side.label} ${fmt(side.requests / side.seconds)} req/s · ${fmt(cpuPerRequestOf(side))} µs CPU/req · ${side.errors} errors`;
 
+/** Two ways to make one call, compared in the same minutes: `measured` against `base`. */
+interface Pair {
+  name: string;
+  base: { label: Side['label']; endpoint: Endpoint };
+  measured: { label: Side['label']; endpoint: Endpoint };
+  /** The most `measured`'s CPU/req may be over `base`'s. */
+  most: number;
+}
+
+/** gazu's calls through Kitsu's API (`/api`) against the same calls through `/api/v1`. */
+function kitsuPairs(shotId: string): Pair[] {
+  const byName = new URLSearchParams({ name: BENCH_PROJECT });
+  return [
+    {
+      name: 'gazu.project.get_project_by_name',
+      base: { label: 'REST', endpoint: { path: `/api/v1/projects/by-name?${byName}` } },
+      measured: { label: 'Kitsu', endpoint: { path: `/api/data/projects?${byName}` } },
+      most: KITSU_CPU_RATIO,
+    },
+    {
+      name: 'gazu.task.all_tasks_for_shot',
+      base: { label: 'REST', endpoint: { path: `/api/v1/entities/${shotId}/tasks` } },
+      measured: { label: 'Kitsu', endpoint: { path: `/api/data/shots/${shotId}/tasks` } },
+      most: KITSU_CPU_RATIO,
+    },
+  ];
+}
+
+/** A load's tRPC call against its REST one: REST may cost no more. */
+const restPair = (load: Load & { rest: Endpoint }): Pair => ({
+  name: load.name,
+  base: { label: 'tRPC', endpoint: load },
+  measured: { label: 'REST', endpoint: load.rest },
+  most: 1,
+});
+
 /**
- * A load over tRPC and over REST, interleaved in the same minutes: REST_ROUNDS rounds of each
- * side for REST_SECONDS, which side goes first alternating, the server settled before each;
- * the server's CPU time and the requests are summed per side.
+ * Two sides of a pair, interleaved in the same minutes: REST_ROUNDS rounds of each side for
+ * REST_SECONDS, which side goes first alternating, the server settled before each; the
+ * server's CPU time and the requests are summed per side.
  */
 async function comparePair(
   dialect: Dialect,
   server: { url: string; pid: number },
-  load: Load & { rest: Endpoint },
+  pair: Pair,
   headers: Record<string, string>,
 ): Promise<Row> {
-  await assertOk(server.url, load, headers);
-  await assertOk(server.url, load.rest, headers);
-  const side = (label: Side['label'], request: Endpoint): Side => ({
+  await assertOk(server.url, pair.base.endpoint, headers);
+  await assertOk(server.url, pair.measured.endpoint, headers);
+  const side = ({ label, endpoint }: Pair['base']): Side => ({
     label,
-    request,
+    request: endpoint,
     cpu: 0,
     requests: 0,
     errors: 0,
     seconds: 0,
     rounds: [],
   });
-  const trpc = side('tRPC', load);
-  const rest = side('REST', load.rest);
-  // The tRPC load has just run its own row; the REST routes get their second of warm-up here.
-  await hammer(server.url, rest.request, headers, 1, 0);
+  const base = side(pair.base);
+  const measured = side(pair.measured);
+  // A second of warm-up for each side's routes.
+  for (const s of [base, measured]) await hammer(server.url, s.request, headers, 1, 0);
   for (let round = 0; round < REST_ROUNDS; round++) {
-    for (const s of round % 2 === 0 ? [trpc, rest] : [rest, trpc]) {
+    for (const s of round % 2 === 0 ? [base, measured] : [measured, base]) {
       await settle(server.pid);
       const cpuBefore = cpuMicros(server.pid);
       const started = performance.now();
@@ -245,15 +283,16 @@ async function comparePair(
       s.rounds.push(cpu / m.requests);
     }
   }
-  const ratio = cpuPerRequestOf(rest) / cpuPerRequestOf(trpc);
-  const perRound = rest.rounds.map((r, i) => fmt(r / trpc.rounds[i]!, 2)).join(', ');
+  const ratio = cpuPerRequestOf(measured) / cpuPerRequestOf(base);
+  const perRound = measured.rounds.map((r, i) => fmt(r / base.rounds[i]!, 2)).join(', ');
+  const [a, b] = [measured.label, base.label];
   return {
-    name: `${dialect}: REST vs tRPC, ${load.name}`,
-    value: `${describeSide(rest)} · CPU/req ratio by round ${perRound}`,
-    baseline: describeSide(trpc),
+    name: `${dialect}: ${a} vs ${b}, ${pair.name}`,
+    value: `${describeSide(measured)} · CPU/req ratio by round ${perRound}`,
+    baseline: describeSide(base),
     ratio,
-    target: 'REST CPU/req ≤ tRPC CPU/req (ratio ≤ 1.00), 0 errors on both',
-    met: ratio <= 1 && rest.errors === 0 && trpc.errors === 0,
+    target: `${a} CPU/req ≤ ${fmt(pair.most, 2)} × ${b} CPU/req, 0 errors on both`,
+    met: ratio <= pair.most && measured.errors === 0 && base.errors === 0,
   };
 }
 
@@ -317,7 +356,12 @@ async function measureDialect(dialect: Dialect, baseline: () => Promise<Measured
     }
     for (const load of all) {
       if (load.rest)
-        rows.push(await comparePair(dialect, server, { ...load, rest: load.rest }, headers));
+        rows.push(
+          await comparePair(dialect, server, restPair({ ...load, rest: load.rest }), headers),
+        );
+    }
+    for (const pair of kitsuPairs(studio.shotIds[0]!)) {
+      rows.push(await comparePair(dialect, server, pair, headers));
     }
     const rss = peakRssMb(server.pid);
     rows.push({
@@ -379,7 +423,7 @@ export async function apiBench(): Promise<Section> {
   return {
     id: 'api',
     title: 'API throughput',
-    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of ${SHOTS} shots with one task each, assigned to the bot; the rate limit is raised out of the way. Before each row the bench waits (up to 10 s) for the server to be idle for 200 ms, so no row starts behind the previous one's checkpoint or garbage collection. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's. The "REST vs tRPC" rows come after those, on the same server: the same call over \`/api/v1\` (plain JSON) and over \`/trpc\`, measured interleaved in the same minutes — ${REST_ROUNDS} rounds of ${REST_SECONDS} s of each, with which goes first alternating from round to round and the idle wait before each, after 1 s of REST warm-up (the tRPC load has just run its own row). Each side's CPU/req is the server's user and system time summed over its rounds (no warm-up in it) divided by its requests summed; req/s is its requests over its seconds. Their ratio is REST's CPU/req over tRPC's (at most 1.00 is the target), and the value lists it round by round as well; any non-2xx answer counts as an error. The server's peak RSS is read after all of them.`,
+    method: `autocannon in the bench process, ${CONNECTIONS} connections, ${SECONDS} s per row after 1 s of warm-up, over loopback, with a \`manager\` bot's token. The baseline is a bare \`node:http\` server inside the bench process itself, beside the load generator, answering the bytes \`projects.byName\` answers (the definition issue #11 set its targets against); it is measured for ${BASELINE_SECONDS} s right before and right after each row, and the two averaged, since a shared machine's speed drifts within a run. Clapper's server is the bundle \`pnpm start\` runs (apps/server/dist/main.mjs, with its heap flags), in its own process, logging at info to a discarded stdout, on a fresh database of ${SHOTS} shots with one task each, assigned to the bot; the rate limit is raised out of the way. Before each row the bench waits (up to 10 s) for the server to be idle for 200 ms, so no row starts behind the previous one's checkpoint or garbage collection. \`comments.add\` writes a comment and an event per request; \`tasks.update\` moves the due date every request, so each one writes. CPU/req is the server process's user and system time over the row (all its threads, warm-up included) divided by the requests counted. Ratio: requests per second over the baseline's. The "REST vs tRPC" rows come after those, on the same server: the same call over \`/api/v1\` (plain JSON) and over \`/trpc\`, measured interleaved in the same minutes — ${REST_ROUNDS} rounds of ${REST_SECONDS} s of each, with which goes first alternating from round to round and the idle wait before each, after 1 s of warm-up for each side. The "Kitsu vs REST" rows measure gazu's calls the same way: the request gazu sends to Kitsu's API (\`/api/data/projects?name=\` for \`get_project_by_name\`, \`/api/data/shots/<id>/tasks\` for \`all_tasks_for_shot\`, answered in zou's shape) against the one \`/api/v1\` request that answers the same (\`/api/v1/projects/by-name\`, \`/api/v1/entities/<shot>/tasks\`); the target is Kitsu's CPU/req at most ${KITSU_CPU_RATIO} × REST's. Each side's CPU/req is the server's user and system time summed over its rounds (no warm-up in it) divided by its requests summed; req/s is its requests over its seconds. Their ratio is the second side's CPU/req over the first's (REST's over tRPC's at most 1.00), and the value lists it round by round as well; any non-2xx answer counts as an error. The server's peak RSS is read after all of them.`,
     rows,
   };
 }

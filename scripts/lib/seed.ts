@@ -24,6 +24,7 @@ export interface Studio {
   taskTypeIds: string[];
   /** One task (of the first task type) on each shot, when asked for. */
   taskIds: string[];
+  shotIds: string[];
 }
 
 /**
@@ -60,19 +61,26 @@ export async function seedStudio(
     departmentIds: [department.id],
   });
   await admin.projects.addMember.mutate({ projectId: project.id, personId: bot.id });
-  const taskIds = await inParallel(shots, 50, async (i) => {
+  const made = await inParallel(shots, 50, async (i) => {
     const shot = await admin.shots.create.mutate({
       projectId: project.id,
       sequence: `SQ${String(Math.floor(i / 100)).padStart(3, '0')}`,
       name: `SH${String(i % 100).padStart(3, '0')}`,
     });
-    if (!tasks) return '';
+    if (!tasks) return { shotId: shot.id, taskId: '' };
     const task = await admin.tasks.create.mutate({
       entityId: shot.id,
       taskTypeId: taskTypeIds[0]!,
       assigneeIds: [bot.id],
     });
-    return task.id;
+    return { shotId: shot.id, taskId: task.id };
   });
-  return { admin, botToken, projectId: project.id, taskTypeIds, taskIds: taskIds.filter(Boolean) };
+  return {
+    admin,
+    botToken,
+    projectId: project.id,
+    taskTypeIds,
+    taskIds: made.map((m) => m.taskId).filter(Boolean),
+    shotIds: made.map((m) => m.shotId),
+  };
 }

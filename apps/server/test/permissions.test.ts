@@ -497,6 +497,17 @@ const PROJECT_ROWS: Record<string, Check | Check[]> = {
       });
     },
   },
+  'tasks.ofEntity': {
+    want: onProject('readProject'),
+    round: 3,
+    call: async (api, f) => {
+      const { items } = await api.tasks.ofEntity.query({ entityId: f.assetId, limit: 500 });
+      listHolds(items, 'tasks.ofEntity', {
+        [f.assetTaskId]: may(f, 'readTask'),
+        [f.otherTaskId]: holds(SPEC[f.who.role].readTask, { ...f.who, assigned: false }),
+      });
+    },
+  },
   'tasks.get': {
     want: onProject('readTask'),
     call: (api, f) => api.tasks.get.query({ id: f.taskId }),

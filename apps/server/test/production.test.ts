@@ -556,6 +556,44 @@ describe('tasks and comments', () => {
   });
 });
 
+describe('tasks.ofEntity', () => {
+  it("lists a shot's tasks by its id alone; a deleted or unknown one is NOT_FOUND", async () => {
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'SQ95',
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const listed = await admin.tasks.ofEntity.query({ entityId: shot.id });
+    expect(listed.items.map((t) => t.id)).toEqual([task.id]);
+    // Asked again: from the cache, which the deletion must reach.
+    expect((await admin.tasks.ofEntity.query({ entityId: shot.id })).items).toHaveLength(1);
+    await admin.shots.delete.mutate({ id: shot.id });
+    expect(await trpcError(admin.tasks.ofEntity.query({ entityId: shot.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Entity not found',
+    });
+    expect(await trpcError(admin.tasks.ofEntity.query({ entityId: NO_SUCH_ID }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    // Outside the project's team, it is not found either.
+    const outsider = await member('manager', false);
+    const other = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: 'SQ95',
+      name: 'SH2',
+    });
+    expect(
+      await trpcError(outsider.client.tasks.ofEntity.query({ entityId: other.id })),
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+});
+
 describe('tasks.list with 100 tasks', () => {
   it('runs a small constant number of SQL statements, however many tasks', async () => {
     const local = await startTestServer({ countQueries: true });

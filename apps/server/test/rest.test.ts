@@ -276,6 +276,16 @@ describe('every route, as a pipeline bot and as an admin', () => {
       { ...asBot, query: { taskTypeId: studio.layout.id } },
     );
     expect(page.items.map((t: { id: string }) => t.id)).toEqual([many.items[0].id]);
+    // A shot's tasks by its id alone.
+    const ofShot = await call(
+      'GET',
+      '/entities/{entityId}/tasks',
+      { entityId: studio.shot.id },
+      asBot,
+    );
+    expect(ofShot.items.map((t: { id: string }) => t.id).sort()).toEqual(
+      [task.id, many.items[0].id].sort(),
+    );
 
     const moved = await call(
       'PATCH',

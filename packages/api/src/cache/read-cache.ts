@@ -9,6 +9,12 @@ import { deepFreeze } from '../wire/frozen';
 import type { TickReads } from './tick-reads';
 import { type Clock, TtlCache } from './ttl-cache';
 
+/** Where an asset or shot is. */
+export interface EntityPlace {
+  projectId: string;
+  kind: 'asset' | 'shot';
+}
+
 /** A project with its team, as last read: what `projects.byName` and every permission check need. */
 export interface CachedProject {
   row: ProjectRow;
@@ -57,6 +63,8 @@ export class ReadCache {
   private readonly teamsOf: TtlCache<ReadonlySet<string>>;
   private readonly pages: TtlCache<Page>;
   private readonly tasks: TtlCache<TaskRow>;
+  /** Each asset's or shot's project and kind, for a list of its tasks asked by its id alone. */
+  private readonly places: TtlCache<EntityPlace>;
 
   /** Told of each invalidation made here, to pass it on to other replicas. */
   onInvalidate?: (touched: Touched) => void;
@@ -72,6 +80,7 @@ export class ReadCache {
     this.teamsOf = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
     this.pages = new TtlCache({ ttlMs, max: MAX_PAGES, clock });
     this.tasks = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+    this.places = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
   }
 
   project(id: string): Promise<CachedProject | null> {
@@ -95,6 +104,13 @@ export class ReadCache {
         new Set(await this.tickReads.teamProjectIds.load(personId)),
     );
     return ids!;
+  }
+
+  /** An asset's or shot's project and kind (null for none), frozen. */
+  entityPlace(id: string): Promise<EntityPlace | null> {
+    return this.through(this.places, id, async () =>
+      deepFreeze(await this.reads.subjects.placeOf(id)),
+    );
   }
 
   /** A task with its type, status and assignees (frozen), for permission checks and `tasks.get`. */
@@ -145,7 +161,11 @@ export class ReadCache {
         this.tasks.deleteWhere((task) => whole.has(task.projectId));
       }
       const listed = new Set([...projects, ...lists]);
-      if (listed.size > 0) this.pages.deleteWhere((page) => listed.has(page.projectId));
+      if (listed.size > 0) {
+        this.pages.deleteWhere((page) => listed.has(page.projectId));
+        // An entity deleted is no longer anywhere; one made may have been asked for before.
+        this.places.deleteWhere((place) => listed.has(place.projectId));
+      }
     }
     if (!fromPeer) this.onInvalidate?.(touched);
   }
@@ -156,7 +176,7 @@ export class ReadCache {
   }
 
   private all(): Pick<TtlCache<never>, 'dropLoads' | 'clear'>[] {
-    return [this.projects, this.byName, this.teamsOf, this.pages, this.tasks];
+    return [this.projects, this.byName, this.teamsOf, this.pages, this.tasks, this.places];
   }
 
   /** `cache`'s entry for `key`, or what `load` finds (kept unless an invalidation came meanwhile). */

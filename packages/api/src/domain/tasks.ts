@@ -36,6 +36,7 @@ export const ZListTasksInput = z.object({
   entityId: ZId.optional(),
   ...ZPage,
 });
+export const ZEntityTasksInput = z.object({ entityId: ZId, ...ZPage });
 export const ZTaskIdInput = z.object({ id: ZId });
 export const ZUpdateTaskInput = z.object({ id: ZId, dueDate: ZDay.nullable().optional() });
 export const ZAssignTaskInput = z.object({ taskId: ZId, personIds: ZPersonIds });
@@ -58,6 +59,16 @@ export async function listTasks(
     const page = toPage(await services.reads.tasks.page(filter, input.limit + 1), input.limit);
     return { items: page.items.map(taskView), nextCursor: page.nextCursor };
   });
+}
+
+/**
+ * An asset's or shot's tasks, asked by its id alone (gazu's `all_tasks_for_shot`): its project
+ * is where it is, and the list is that project's, as far as the caller reaches.
+ */
+export async function listEntityTasks(deps: ReadDeps, input: z.infer<typeof ZEntityTasksInput>) {
+  const place = await deps.services.cache.entityPlace(input.entityId);
+  if (!place) throw notFound('Entity');
+  return listTasks(deps, { ...input, projectId: place.projectId });
 }
 
 export const getTask = async ({ access }: ReadDeps, { id }: { id: string }) =>

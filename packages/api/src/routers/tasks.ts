@@ -4,11 +4,13 @@ import {
   createManyTasks,
   createTask,
   getTask,
+  listEntityTasks,
   listTasks,
   setTaskStatus,
   updateTask,
   ZAssignTaskInput,
   ZCreateManyTasksInput,
+  ZEntityTasksInput,
   ZListTasksInput,
   ZNewTask,
   ZSetTaskStatusInput,
@@ -24,6 +26,10 @@ export const tasksRouter = router({
     .meta(rest('GET', '/projects/{projectId}/tasks', wire.TaskPage, "A project's tasks"))
     .input(ZListTasksInput)
     .query(({ ctx, input }) => listTasks(ctx, input)),
+  ofEntity: readProcedure
+    .meta(rest('GET', '/entities/{entityId}/tasks', wire.TaskPage, "An asset's or shot's tasks"))
+    .input(ZEntityTasksInput)
+    .query(({ ctx, input }) => listEntityTasks(ctx, input)),
   get: readProcedure
     .meta(rest('GET', '/tasks/{id}', wire.Task, 'A task'))
     .input(ZTaskIdInput)

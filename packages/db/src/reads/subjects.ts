@@ -55,6 +55,15 @@ export interface GroupFilter {
 
 export function subjectReads(db: ReadConnection) {
   return {
+    /** Where an asset or shot is: its project and kind (neither ever changes). */
+    async placeOf(id: string): Promise<{ projectId: string; kind: SubjectKind } | null> {
+      const [row] = await db.all<{ projectId: string; kind: SubjectKind }>(
+        'select project_id as "projectId", kind from entities where id = ?',
+        [id],
+      );
+      return row ?? null;
+    },
+
     /** A page of a project's assets or shots in id order (`take` is the limit + 1). */
     async page(filter: SubjectFilter, take: number): Promise<SubjectRow[]> {
       const where = ['project_id = ?', 'kind = ?'];

@@ -1,6 +1,6 @@
 /** gazu.project: projects, open projects, one by id or by name, and the team. */
 
-import { type KitsuRequest, type KitsuSurface, orNull } from '../surface';
+import { frozenJson, type KitsuRequest, type KitsuSurface, orNull } from '../surface';
 import { type ClapperProject, kitsuPerson, kitsuProject } from '../views';
 
 /** Every project the caller may read (zou lists them whole). */
@@ -15,11 +15,12 @@ export function projectRoutes(k: KitsuSurface) {
   // all_projects, and get_project_by_name (`?name=`): an array, of which gazu takes the first.
   // Clapper's project names are unique whatever their case, so `projects.byName` finds the one
   // zou's case-insensitive ILIKE would.
+  const byNameAnswer = frozenJson((project: ClapperProject) => [kitsuProject(project)]);
   k.get('/data/projects', async (r) => {
     const name = r.query('name');
     if (name === undefined) return (await allProjects(r)).map((p) => kitsuProject(p));
     const project = await orNull(r.call<ClapperProject>('projects.byName', { name }));
-    return project ? [kitsuProject(project)] : [];
+    return project ? byNameAnswer(project, project) : [];
   });
 
   // all_open_projects: every Clapper project is open.

@@ -1,4 +1,6 @@
 /** gazu.task and gazu.user's tasks: tasks read, made and assigned; comments with their status. */
+
+import { MAX_PAGE, type Page } from '../../domain/pagination';
 import {
   type ClapperAsset,
   type ClapperComment,
@@ -15,7 +17,14 @@ import {
   kitsuTask,
   SHOT_TYPE,
 } from '../entities';
-import { badParameter, type KitsuRequest, type KitsuSurface, orNull } from '../surface';
+import {
+  badParameter,
+  frozenJson,
+  type KitsuRequest,
+  type KitsuSurface,
+  notFoundHere,
+  orNull,
+} from '../surface';
 import {
   type ClapperPerson,
   type ClapperProject,
@@ -48,15 +57,33 @@ async function entityById(r: KitsuRequest, id: string) {
   );
 }
 
-/** The tasks of one shot or asset, as zou's `/data/<kind>s/<id>/tasks` lists them. */
-async function tasksOfEntity(r: KitsuRequest, entity: { id: string; projectId: string }) {
-  const [project, tasks] = await Promise.all([
-    projectById(r, entity.projectId),
-    r.pages<ClapperTask>('tasks.list', { projectId: entity.projectId, entityId: entity.id }),
-  ]);
-  const relations = r.flag('relations');
-  return tasks.map((t) => kitsuEntityTask(t, project.name, relations));
+/** A list of tasks as zou's `/data/<kind>s/<id>/tasks` writes it; `relations` adds assignees. */
+const entityTasksAnswer = frozenJson(
+  (page: Page<ClapperTask>, project: ClapperProject, relations: string) =>
+    page.items.map((t) => kitsuEntityTask(t, project.name, relations === 'relations')),
+);
+
+/**
+ * The tasks of one shot or asset, by its id alone (`tasks.ofEntity` finds its project), one page
+ * (no entity has more tasks than a page holds: one per task type). An id of the other kind is
+ * not found, as in zou, when it has tasks to tell by.
+ */
+async function tasksOfEntity(r: KitsuRequest, kind: 'shot' | 'asset') {
+  const entityId = r.id('id');
+  const page = await r.call<Page<ClapperTask>>('tasks.ofEntity', { entityId, limit: MAX_PAGE });
+  if (page.items.some((t) => t.entity.kind !== kind)) {
+    throw notFoundHere(kind === 'shot' ? 'Shot' : 'Asset');
+  }
+  const project = await projectById(
+    r,
+    page.items[0]?.projectId ?? (await placeOf(r, kind, entityId)),
+  );
+  return entityTasksAnswer(page, project, r.flag('relations') ? 'relations' : '');
 }
+
+/** The project of an entity with no tasks, read by its own procedure (which checks its kind). */
+const placeOf = async (r: KitsuRequest, kind: 'shot' | 'asset', id: string) =>
+  (await r.call<{ projectId: string }>(`${kind}s.get`, { id })).projectId;
 
 /** A task as `/data/tasks/<id>/full` writes it: with its entity, type, status, people, project. */
 async function fullTask(r: KitsuRequest, task: ClapperTask) {
@@ -106,12 +133,8 @@ function bodyId(body: Record<string, unknown>, field: string) {
 
 export function taskRoutes(k: KitsuSurface) {
   // all_tasks_for_shot, all_tasks_for_asset (`?relations=True` adds the assignees).
-  k.get('/data/shots/:id/tasks', async (r) =>
-    tasksOfEntity(r, await r.call<ClapperShot>('shots.get', { id: r.id('id') })),
-  );
-  k.get('/data/assets/:id/tasks', async (r) =>
-    tasksOfEntity(r, await r.call<ClapperAsset>('assets.get', { id: r.id('id') })),
-  );
+  k.get('/data/shots/:id/tasks', (r) => tasksOfEntity(r, 'shot'));
+  k.get('/data/assets/:id/tasks', (r) => tasksOfEntity(r, 'asset'));
 
   // all_tasks_for_task_status (`?project_id=&task_type_id=&task_status_id=`) and
   // get_task_by_entity (`?name=&task_type_id=&entity_id=`), in zou's plain task shape.
