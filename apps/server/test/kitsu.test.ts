@@ -338,3 +338,34 @@ describe('refusals, in the statuses gazu turns into its exceptions', () => {
     expect(rest.status).toBe(200);
   });
 });
+
+describe("zou's list filters", () => {
+  it('filter on any field of the rows, ignore what names no field, and never answer all for an unknown value', async () => {
+    const admin = await createBot(server, { role: 'admin' });
+    const adminUser = await login(server);
+    // A field Clapper leaves empty matches nothing: gazu's fetch_first then reads None.
+    expect((await gazu('data/persons?desktop_login=ada&is_bot=False', adminUser)).body).toEqual([]);
+    expect((await gazu('data/task-types?short_name=anim', admin.token)).body).toEqual([]);
+    // A parameter that names no field is ignored, as zou ignores what is not a column.
+    const all = (await gazu('data/task-types', admin.token)).body;
+    expect((await gazu('data/task-types?with_pass_hash=true', admin.token)).body).toEqual(all);
+    // A list of ids contains the value; an exact field matches exactly.
+    const dept = studio.animation.id;
+    const animator = await createBot(server, { departmentIds: [dept] });
+    const inDept = (await gazu(`data/persons?departments=${dept}`, adminUser)).body;
+    const ids = inDept.map((p: { id: string }) => p.id);
+    expect(ids).toContain(animator.bot.id);
+    expect(ids).not.toContain(admin.bot.id);
+    expect(inDept.every((p: { departments: string[] }) => p.departments.includes(dept))).toBe(true);
+    const types = (await gazu(`data/task-types?department_id=${dept}`, admin.token)).body;
+    expect(types.map((t: { id: string }) => t.id).sort()).toEqual(
+      [studio.animate.id, studio.layout.id].sort(),
+    );
+    // A boolean field reads zou's spellings; anything else is 400 naming it.
+    const done = (await gazu('data/task-status?is_done=True', admin.token)).body;
+    expect(done.map((s: { short_name: string }) => s.short_name)).toEqual(['done']);
+    const bad = await gazu('data/task-status?is_done=maybe', admin.token);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'BAD_REQUEST', field: 'is_done' });
+  });
+});

@@ -147,21 +147,31 @@ export function createSurface<TContext>(
   };
 }
 
+/** Query parameters zou's list routes read as something other than a filter. */
+const NOT_FILTERS = new Set(['relations', 'page', 'limit', 'fields', 'force']);
+
 /**
- * A list filtered as zou's generic `/data/<model>` routes filter: each named query parameter
- * given is a test every row must pass (a name without regard to case, as zou's ILIKE matches;
- * any other exactly). Other parameters are ignored, as zou ignores what is not a column.
+ * Rows in zou's shape, filtered as zou's list routes filter: every query parameter that names
+ * a field of the rows must match it (`name` without regard to case, as zou's ILIKE; a boolean
+ * as zou casts one; a list of ids contains the value; null matches nothing). A parameter that
+ * names no field is ignored, as zou ignores what is not a column.
  */
-export function filtered<T>(
-  r: KitsuRequest,
-  rows: T[],
-  filters: Record<string, (row: T, value: string) => boolean>,
-) {
-  const tests = Object.entries(filters).flatMap(([name, test]) => {
-    const value = r.query(name);
-    return value === undefined ? [] : [(row: T) => test(row, value)];
-  });
-  return rows.filter((row) => tests.every((test) => test(row)));
+export function filtered<T extends object>(r: KitsuRequest, rows: T[]): T[] {
+  const tests: ((row: T) => boolean)[] = [];
+  for (const name of Object.keys(r.req.query as object)) {
+    if (NOT_FILTERS.has(name)) continue;
+    const value = r.query(name)!;
+    tests.push((row) => {
+      if (!(name in row)) return true;
+      const cell = (row as Record<string, unknown>)[name];
+      if (cell === null || cell === undefined) return false;
+      if (typeof cell === 'boolean') return cell === zouBoolean(name, value);
+      if (Array.isArray(cell)) return cell.includes(value);
+      if (name === 'name') return String(cell).toLowerCase() === value.toLowerCase();
+      return String(cell) === value;
+    });
+  }
+  return tests.length === 0 ? rows : rows.filter((row) => tests.every((test) => test(row)));
 }
 
 /**
@@ -195,9 +205,6 @@ export function frozenJson<A, B>(make: (a: A, b: B, variant: string) => unknown)
 
 const isFrozenObject = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && Object.isFrozen(value);
-
-export const sameName = (row: { name: string }, value: string) =>
-  row.name.toLowerCase() === value.toLowerCase();
 
 interface Calls {
   procedures: Record<string, { _def: ProcedureDef }>;

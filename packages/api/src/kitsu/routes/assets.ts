@@ -7,7 +7,7 @@ import {
   kitsuAssetType,
   kitsuFullAsset,
 } from '../entities';
-import { badParameter, filtered, type KitsuRequest, type KitsuSurface, sameName } from '../surface';
+import { badParameter, filtered, type KitsuRequest, type KitsuSurface } from '../surface';
 import { projectById } from './projects';
 import { removeSubject } from './subjects';
 
@@ -27,8 +27,11 @@ export function assetRoutes(k: KitsuSurface) {
   // get_asset_type_by_name goes to the generic entity-type route. Clapper's shots and
   // sequences are kinds, not records: this route lists asset types only.
   k.get('/data/entity-types', async (r) =>
-    filtered(r, await r.pages<ClapperAssetType>('assetTypes.list'), { name: sameName }).map((t) =>
-      kitsuAssetType(t, { type: 'EntityType', withTaskTypes: false }),
+    filtered(
+      r,
+      (await r.pages<ClapperAssetType>('assetTypes.list')).map((t) =>
+        kitsuAssetType(t, { type: 'EntityType', withTaskTypes: false }),
+      ),
     ),
   );
 
@@ -62,7 +65,7 @@ export function assetRoutes(k: KitsuSurface) {
         projectId,
         assetTypeId: r.queryId('entity_type_id'),
       });
-      return byName(filtered(r, assets, { name: sameName })).map(kitsuAsset);
+      return byName(filtered(r, assets.map(kitsuAsset)));
     });
   }
 

@@ -3,26 +3,14 @@
  * task statuses, as zou's generic `/data/<model>` routes (all, by id, filtered by the query).
  */
 import { TRPCError } from '@trpc/server';
-import {
-  filtered,
-  type KitsuRequest,
-  type KitsuSurface,
-  notFoundHere,
-  sameName,
-  zouBoolean,
-} from '../surface';
+import { filtered, type KitsuRequest, type KitsuSurface, notFoundHere } from '../surface';
 import { kitsuDepartment, kitsuPerson, kitsuTaskStatus, kitsuTaskType } from '../views';
 
 type Rows<T> = (r: KitsuRequest) => Promise<T[]>;
 
 /** A list at `url` and its rows at `url/<id>`, as zou's generic routes. */
-function listed<T extends { id: string }>(
-  k: KitsuSurface,
-  url: string,
-  all: Rows<T>,
-  filters: Record<string, (row: T, value: string) => boolean>,
-) {
-  k.get(url, async (r) => filtered(r, await all(r), filters));
+function listed<T extends { id: string }>(k: KitsuSurface, url: string, all: Rows<T>) {
+  k.get(url, async (r) => filtered(r, await all(r)));
   k.get(`${url}/:id`, async (r) => {
     const id = r.id('id');
     const found = (await all(r)).find((row) => row.id === id);
@@ -41,20 +29,11 @@ const taskStatuses = shaped('taskStatuses.list', kitsuTaskStatus);
 
 export function peopleRoutes(k: KitsuSurface) {
   // all_task_types, get_task_type, get_task_type_by_name (with for_entity, department).
-  listed(k, '/data/task-types', taskTypes, {
-    name: sameName,
-    for_entity: (row, value) => row.for_entity === value,
-    department_id: (row, value) => row.department_id === value,
-  });
+  listed(k, '/data/task-types', taskTypes);
   // all_task_statuses, get_task_status, get_task_status_by_name, _by_short_name, the default.
-  listed(k, '/data/task-status', taskStatuses, {
-    name: sameName,
-    short_name: (row, value) => row.short_name === value,
-    is_default: (row, value) => row.is_default === zouBoolean('is_default', value),
-  });
+  listed(k, '/data/task-status', taskStatuses);
   // all_departments, get_department, get_department_by_name.
-  const departments = shaped('departments.list', kitsuDepartment);
-  listed(k, '/data/departments', departments, { name: sameName });
+  listed(k, '/data/departments', shaped('departments.list', kitsuDepartment));
 
   // all_persons, get_person (`?id=`), get_person_by_email, get_person_by_full_name (with
   // `is_bot=False`): the users, for those who may list people (admins, managers), and the bots
@@ -65,17 +44,8 @@ export function peopleRoutes(k: KitsuSurface) {
     if (error instanceof TRPCError && error.code === 'FORBIDDEN') return [];
     throw error;
   };
-  listed(
-    k,
-    '/data/persons',
-    async (r) => [...(await users(r)), ...(await bots(r).catch(noneIfRefused))],
-    {
-      id: (row, value) => row.id === value,
-      email: (row, value) => row.email === value,
-      full_name: (row, value) => row.full_name === value,
-      first_name: (row, value) => row.first_name === value,
-      last_name: (row, value) => row.last_name === value,
-      is_bot: (row, value) => row.is_bot === zouBoolean('is_bot', value),
-    },
-  );
+  listed(k, '/data/persons', async (r) => [
+    ...(await users(r)),
+    ...(await bots(r).catch(noneIfRefused)),
+  ]);
 }

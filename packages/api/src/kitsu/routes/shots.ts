@@ -14,7 +14,6 @@ import {
   type KitsuRequest,
   type KitsuSurface,
   notFoundHere,
-  sameName,
 } from '../surface';
 import { projectById } from './projects';
 import { removeSubject } from './subjects';
@@ -32,8 +31,11 @@ async function shotsOf(r: KitsuRequest, sequence: ClapperSequence) {
     projectId: sequence.projectId,
     sequenceId: sequence.id,
   });
-  return byName(filtered(r, shots, { name: sameName })).map((s) =>
-    kitsuListedShot(s, project.name),
+  return byName(
+    filtered(
+      r,
+      shots.map((s) => kitsuListedShot(s, project.name)),
+    ),
   );
 }
 
@@ -70,7 +72,7 @@ export function shotRoutes(k: KitsuSurface) {
     const projectId = r.queryId('project_id');
     if (projectId === undefined) throw badParameter('project_id', 'give the project');
     const sequences = await r.pages<ClapperSequence>('sequences.list', { projectId });
-    return byName(filtered(r, sequences, { name: sameName })).map(kitsuSequence);
+    return byName(filtered(r, sequences.map(kitsuSequence)));
   });
 
   // new_sequence: get-or-create, 201 either way, as zou.
