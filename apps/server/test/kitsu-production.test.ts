@@ -571,6 +571,12 @@ describe('gazu.user and gazu.log_in', () => {
       status: 200,
     });
     expect(again.user.id).toBe(user.id);
+    // log_out ends the session: its token is refused from then on; a bot may not log out.
+    expect(await gazu('GET', 'auth/logout', { token: again.access_token, status: 200 })).toEqual({
+      logout: true,
+    });
+    await gazu('GET', 'auth/authenticated', { token: again.access_token, status: 401 });
+    await gazu('GET', 'auth/logout', { status: 403 });
     // A wrong password is 401 (gazu: AuthFailedException); a bot has no to-do list (403).
     const refused = await gazu('POST', 'auth/login', {
       token: '',

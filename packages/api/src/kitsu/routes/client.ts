@@ -37,4 +37,11 @@ export function clientRoutes(k: KitsuSurface) {
     },
     200,
   );
+
+  // gazu.log_out (and create_session's exit): the session ends, as `auth.logout` ends it. Like
+  // zou's, for people only: a bot's token is ended by regenerating it.
+  k.get('/auth/logout', async (r) => {
+    await r.call('auth.logout');
+    return { logout: true };
+  });
 }
