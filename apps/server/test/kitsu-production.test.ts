@@ -51,6 +51,21 @@ async function gazu(
 }
 const get = (path: string, token?: string) => gazu('GET', path, { token, status: 200 });
 
+/** A shot named SH1 in `sequence` of the studio project, and its Animate task. */
+async function shotWithTask(sequence: string, assigneeIds: string[] = []) {
+  const shot = await admin.shots.create.mutate({
+    projectId: studio.project.id,
+    sequence,
+    name: 'SH1',
+  });
+  const task = await admin.tasks.create.mutate({
+    entityId: shot.id,
+    taskTypeId: studio.animate.id,
+    assigneeIds,
+  });
+  return { shot, task };
+}
+
 /** gazu's `sort_by_name`: the order a script sees; every element must be a dict with a name. */
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
 
@@ -206,11 +221,7 @@ describe('gazu.shot', () => {
 
   it('remove_shot: refused while it has tasks unless forced; then gone with its tasks', async () => {
     const pid = studio.project.id;
-    const shot = await admin.shots.create.mutate({ projectId: pid, sequence: 'SQ50', name: 'SH1' });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { shot, task } = await shotWithTask('SQ50');
     const refused = await gazu('DELETE', `data/shots/${shot.id}`, { status: 400 });
     expect(refused).toMatchObject({ code: 'BAD_REQUEST', field: 'force' });
     await get(`data/shots/${shot.id}`);
@@ -421,11 +432,7 @@ describe('gazu.task', () => {
 
   it('all_tasks_for_task_status, assign_task (a list, unknown ids skipped)', async () => {
     const pid = studio.project.id;
-    const shot = await admin.shots.create.mutate({ projectId: pid, sequence: 'SQ61', name: 'SH1' });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { task } = await shotWithTask('SQ61');
     const artist = await createUser(server, { role: 'artist' });
     const assigned = await gazu('PUT', `actions/persons/${artist.id}/assign`, {
       body: { task_ids: [task.id, NO_SUCH_ID] },
@@ -457,13 +464,7 @@ describe('gazu.task', () => {
   });
 
   it('add_comment moves the status, writes the events tRPC writes; all_comments_for_task newest first', async () => {
-    const pid = studio.project.id;
-    const shot = await admin.shots.create.mutate({ projectId: pid, sequence: 'SQ62', name: 'SH1' });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-      assigneeIds: [bot.bot.id],
-    });
+    const { task } = await shotWithTask('SQ62', [bot.bot.id]);
     const wip = studio.statuses.wip!;
     const before = await server.services.reads.events.head();
     // What add_comment sends without attachments.
@@ -638,15 +639,7 @@ describe('one set of rules', () => {
 
   it("a client comments at the task's status (no change), but may not change it (403)", async () => {
     const client = await createTeamBot(server, studio.project.id, { role: 'client' });
-    const shot = await admin.shots.create.mutate({
-      projectId: studio.project.id,
-      sequence: 'SQ85',
-      name: 'SH1',
-    });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { task } = await shotWithTask('SQ85');
     const note = await gazu('POST', `actions/tasks/${task.id}/comment`, {
       token: client.token,
       body: { task_status_id: studio.statuses.todo!.id, comment: 'Looks good' },
@@ -712,11 +705,7 @@ describe('one set of rules', () => {
     expect(dry.status).toBe(201);
     expect(await get(`data/sequences?project_id=${pid}&name=DRY`)).toEqual([]);
     // A comment sent twice with one key is written once; the repeat answers the first.
-    const shot = await admin.shots.create.mutate({ projectId: pid, sequence: 'SQ90', name: 'SH1' });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { task } = await shotWithTask('SQ90');
     const keyed = async () => {
       const res = await fetch(`${server.url}/api/actions/tasks/${task.id}/comment`, {
         method: 'POST',

@@ -42,6 +42,20 @@ function python(args: string[], token: string, host = server.url) {
   });
 }
 
+/** A Kitsu example as gazu would be set up: `KITSU_HOST` ends in /api, as `gazu.set_host` does. */
+function kitsuScript(script: string, args: string[], token: string) {
+  return runProcess('python3', [script, ...args], {
+    cwd: folder,
+    env: {
+      PATH: process.env.PATH,
+      KITSU_HOST: `${server.url}/api`,
+      KITSU_TOKEN: token,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONIOENCODING: 'utf-8',
+    },
+  });
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   admin = await adminClient(server);
@@ -113,18 +127,7 @@ describe('get_project.py', () => {
 });
 
 describe('kitsu_seed.py', () => {
-  /** The script as gazu would be set up: `KITSU_HOST` ends in /api, as `gazu.set_host` does. */
-  const kitsu = (args: string[], token: string) =>
-    runProcess('python3', ['kitsu_seed.py', ...args], {
-      cwd: folder,
-      env: {
-        PATH: process.env.PATH,
-        KITSU_HOST: `${server.url}/api`,
-        KITSU_TOKEN: token,
-        PYTHONDONTWRITEBYTECODE: '1',
-        PYTHONIOENCODING: 'utf-8',
-      },
-    });
+  const kitsu = (args: string[], token: string) => kitsuScript('kitsu_seed.py', args, token);
 
   it("runs the seed's example through Kitsu's API: the host is up, who calls, the project", async () => {
     const run = await kitsu(['MyProduction'], bot.token);
@@ -149,17 +152,7 @@ describe('kitsu_seed.py', () => {
 });
 
 describe('kitsu_publish.py', () => {
-  const publish = (args: string[], token: string) =>
-    runProcess('python3', ['kitsu_publish.py', ...args], {
-      cwd: folder,
-      env: {
-        PATH: process.env.PATH,
-        KITSU_HOST: `${server.url}/api`,
-        KITSU_TOKEN: token,
-        PYTHONDONTWRITEBYTECODE: '1',
-        PYTHONIOENCODING: 'utf-8',
-      },
-    });
+  const publish = (args: string[], token: string) => kitsuScript('kitsu_publish.py', args, token);
 
   // A studio of its own: the other examples count the first studio's tasks.
   let own: Awaited<ReturnType<typeof createStudio>>;

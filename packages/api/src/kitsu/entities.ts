@@ -5,7 +5,7 @@
  */
 import type { assetTypeView, sequenceView } from '../domain/subject-groups';
 import type { assetView, commentView, shotView, taskView } from '../views/production';
-import { kitsuTaskStatus, zouDateTime } from './views';
+import { kitsuTaskStatus, names, zouDateTime } from './views';
 
 export type ClapperShot = ReturnType<typeof shotView>;
 export type ClapperAsset = ReturnType<typeof assetView>;
@@ -239,13 +239,6 @@ export interface CommentAuthor {
   role: string | null;
 }
 
-const nameParts = (name: string) => {
-  const at = name.indexOf(' ');
-  return at < 0
-    ? { first_name: name, last_name: '' }
-    : { first_name: name.slice(0, at), last_name: name.slice(at + 1) };
-};
-
 /** A comment as zou's `Comment.serialize()` writes it. */
 export function kitsuComment(c: ClapperComment) {
   const at = zouDateTime(c.createdAt);
@@ -279,7 +272,7 @@ export const kitsuListedComment = (
 ) => ({
   ...kitsuComment(c),
   person: author && {
-    ...nameParts(author.name),
+    ...names(author.name),
     full_name: author.name,
     has_avatar: false,
     role: author.role,

@@ -94,7 +94,7 @@ export function kitsuProject(project: ClapperProject, { withRelations = false } 
 }
 
 /** A name as zou splits it: the first word, and the rest. */
-function names(name: string) {
+export function names(name: string) {
   const at = name.indexOf(' ');
   return at < 0
     ? { first_name: name, last_name: '' }
