@@ -4,6 +4,7 @@ import {
   type ApiServices,
   type AppRouter,
   appRouter,
+  attachKitsuListener,
   createContextInner,
   leanSseHook,
   leanTrpcHook,
@@ -191,6 +192,16 @@ export async function buildServer({
   // `gazu.set_host("http://<server>/api")` (docs/gazu-requests.md).
   await app.register((api) => registerKitsu(api, { router: appRouter, createContext, onError }), {
     prefix: '/api',
+  });
+
+  // gazu's event listener (`gazu.events.init()`): Socket.IO on this server's own port.
+  const listener = attachKitsuListener(app.server, {
+    services,
+    onError: (err) => app.log.warn({ err }, 'Kitsu listener trouble'),
+  });
+  app.addHook('preClose', (done) => {
+    listener.close();
+    done();
   });
 
   await registerAdmin(app, adminDir);

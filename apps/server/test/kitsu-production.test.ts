@@ -500,8 +500,8 @@ describe('gazu.task', () => {
     const { items } = await admin.events.list.query({ after: before, limit: 100 });
     const mine = items.filter((e) => e.actorId === bot.bot.id);
     expect(mine.map((e) => [e.type, e.data])).toEqual([
-      ['comment.added', { statusId: wfa.id }],
-      ['comment.added', { statusId: wip.id }],
+      ['comment.added', { statusId: wfa.id, from: wip.id }],
+      ['comment.added', { statusId: wip.id, from: studio.statuses.todo!.id }],
     ]);
 
     const comments = await get(`data/tasks/${task.id}/comments`);

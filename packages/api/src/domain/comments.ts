@@ -61,7 +61,11 @@ export async function addComment(deps: WriteDeps, input: z.infer<typeof ZAddComm
     targetType: 'comment',
     targetId: comment.id,
     taskId: task.id,
-    data: { statusId: comment.statusId },
+    // `from` when the comment moves the status: what a listener of status changes reads.
+    data: {
+      statusId: comment.statusId,
+      ...(status && status.id !== task.status.id ? { from: task.status.id } : {}),
+    },
   };
   const moves = status && status.id !== task.status.id;
   return writeWithEvent(

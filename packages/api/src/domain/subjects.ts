@@ -135,7 +135,7 @@ export async function createAsset(deps: CallerDeps, input: z.infer<typeof ZCreat
     projectId: input.projectId,
     targetType: 'asset',
     targetId: asset.id,
-    data: { name: input.name, assetType: input.assetType },
+    data: { name: input.name, assetType: input.assetType, assetTypeId: asset.assetTypeLink!.id },
   });
   return assetView(subjectRowOf(asset));
 }

@@ -15,7 +15,8 @@ export const EVENT_DATA = {
   'task.updated': z.object({ dueDate: z.string().nullable().optional() }),
   'task.assigned': z.object({ personIds: z.array(id) }),
   'task.status_changed': z.object({ from: id, to: id }),
-  'comment.added': z.object({ statusId: id.nullable() }),
+  /** `from`: the task's status before, when the comment moved it to `statusId`. */
+  'comment.added': z.object({ statusId: id.nullable(), from: id.optional() }),
   'sequence.created': z.object({ name: z.string() }),
   'shot.created': z.object({ sequence: z.string(), name: z.string() }),
   'shot.updated': z.object({
@@ -25,7 +26,7 @@ export const EVENT_DATA = {
     frameOut: z.number().nullable(),
   }),
   'shot.deleted': z.object({ name: z.string() }),
-  'asset.created': z.object({ name: z.string(), assetType: z.string() }),
+  'asset.created': z.object({ name: z.string(), assetType: z.string(), assetTypeId: id }),
   'asset.updated': z.object({ name: optionalName, assetType: optionalName }),
   'asset.deleted': z.object({ name: z.string() }),
   'project.created': z.object({ name: z.string(), botCollaboration: z.boolean() }),

@@ -1,0 +1,214 @@
+// gazu's event listener (gazu.events.init(), python-socketio) against Clapper's Socket.IO
+// endpoint, spoken by socket.io-client (the same protocol), on both transports: refusals at
+// connect with their reason, Kitsu's event names and payloads, visibility, a revoke ending the
+// connection, and what a listener missed while it was away given back on its return.
+import {
+  adminClient,
+  type Client,
+  createBot,
+  createStudio,
+  createTeamBot,
+  startTestServer,
+  type TestServer,
+  until,
+} from '@clapper/server/testing';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let server: TestServer;
+let admin: Client;
+let studio: Awaited<ReturnType<typeof createStudio>>;
+
+beforeAll(async () => {
+  server = await startTestServer({ config: { eventPollMs: 20 } });
+  admin = await adminClient(server);
+  studio = await createStudio(server);
+});
+afterAll(() => server?.close());
+
+interface Heard {
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+/** A listener as gazu opens one: `/events`, the token as an `Authorization` header. */
+function listen(token: string, transport: 'polling' | 'websocket') {
+  const socket: Socket = io(`${server.url}/events`, {
+    path: '/socket.io',
+    transports: [transport],
+    extraHeaders: token ? { Authorization: `Bearer ${token}` } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  const heard: Heard[] = [];
+  socket.onAny((name: string, payload: Record<string, unknown>) => heard.push({ name, payload }));
+  const connected = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { socket, heard, connected };
+}
+
+/** The error a connection is refused with. */
+async function refusedWith(token: string, transport: 'polling' | 'websocket') {
+  const { socket, connected } = listen(token, transport);
+  try {
+    await connected;
+    return null;
+  } catch (error) {
+    return error as Error & { data?: { code: string; reason: string | null } };
+  } finally {
+    socket.close();
+  }
+}
+
+describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
+  it('refuses a missing, forged, revoked, expired or inactive token at connect, with its reason', async () => {
+    const revoked = await createBot(server);
+    await admin.bots.regenerateToken.mutate({ id: revoked.bot.id });
+    const expired = await createBot(server);
+    await admin.bots.update.mutate({ id: expired.bot.id, expiresAt: '2020-01-01' });
+    const inactive = await createBot(server);
+    await admin.bots.update.mutate({ id: inactive.bot.id, active: false });
+    const cases: [string, string][] = [
+      ['', 'no_credential'],
+      ['not-a-token', 'malformed_token'],
+      [revoked.token, 'token_revoked'],
+      [expired.token, 'bot_expired'],
+      [inactive.token, 'bot_inactive'],
+    ];
+    for (const [token, reason] of cases) {
+      const error = await refusedWith(token, transport);
+      expect(error, reason).not.toBeNull();
+      expect(error!.data).toMatchObject({ code: 'UNAUTHORIZED', reason });
+    }
+  });
+
+  it("hears each status change and comment once, as Kitsu's events with their payloads", async () => {
+    const bot = await createTeamBot(server, studio.project.id);
+    const listener = listen(bot.token, transport);
+    await listener.connected;
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: `L${transport}`,
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const { todo, wip, wfa } = studio.statuses;
+    await admin.tasks.setStatus.mutate({ taskId: task.id, statusId: wip!.id });
+    const note = await admin.comments.add.mutate({ taskId: task.id, text: 'note' });
+    const review = await admin.comments.add.mutate({
+      taskId: task.id,
+      text: 'review',
+      statusId: wfa!.id,
+    });
+    const names = () => listener.heard.map((h) => h.name);
+    await until(
+      () => (names().filter((n) => n === 'comment:new').length === 2 ? true : undefined),
+      3000,
+    );
+    const of = (name: string) => listener.heard.filter((h) => h.name === name);
+    const project_id = studio.project.id;
+    expect(of('shot:new')).toEqual([
+      { name: 'shot:new', payload: { shot_id: shot.id, episode_id: null, project_id } },
+    ]);
+    expect(of('task:new')).toEqual([
+      { name: 'task:new', payload: { task_id: task.id, project_id } },
+    ]);
+    expect(of('task:status-changed').map((h) => h.payload)).toEqual([
+      {
+        task_id: task.id,
+        new_task_status_id: wip!.id,
+        previous_task_status_id: todo!.id,
+        person_id: expect.any(String),
+        project_id,
+      },
+      {
+        task_id: task.id,
+        new_task_status_id: wfa!.id,
+        previous_task_status_id: wip!.id,
+        person_id: expect.any(String),
+        project_id,
+      },
+    ]);
+    expect(of('comment:new').map((h) => h.payload)).toEqual([
+      { comment_id: note.id, task_id: task.id, task_status_id: null, project_id },
+      { comment_id: review.id, task_id: task.id, task_status_id: wfa!.id, project_id },
+    ]);
+    listener.socket.close();
+  });
+
+  it('lets a vendor hear of its own tasks only', async () => {
+    const vendor = await createTeamBot(server, studio.project.id, { role: 'vendor' });
+    const listener = listen(vendor.token, transport);
+    await listener.connected;
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: `V${transport}`,
+      name: 'SH1',
+    });
+    const [mine, other] = await Promise.all([
+      admin.tasks.create.mutate({
+        entityId: shot.id,
+        taskTypeId: studio.animate.id,
+        assigneeIds: [vendor.bot.id],
+      }),
+      admin.tasks.create.mutate({ entityId: shot.id, taskTypeId: studio.layout.id }),
+    ]);
+    await admin.comments.add.mutate({ taskId: other!.id, text: 'not for the vendor' });
+    await admin.comments.add.mutate({ taskId: mine!.id, text: 'for the vendor' });
+    await until(
+      () => (listener.heard.some((h) => h.name === 'comment:new') ? true : undefined),
+      3000,
+    );
+    const tasks = new Set(listener.heard.map((h) => h.payload.task_id).filter(Boolean));
+    expect([...tasks]).toEqual([mine!.id]);
+    listener.socket.close();
+  });
+
+  it('ends a connection whose token is revoked while it listens', async () => {
+    const bot = await createTeamBot(server, studio.project.id);
+    const listener = listen(bot.token, transport);
+    await listener.connected;
+    const ended = new Promise<string>((resolve) => listener.socket.once('disconnect', resolve));
+    await admin.bots.regenerateToken.mutate({ id: bot.bot.id });
+    expect(await ended).toBe('io server disconnect');
+  });
+
+  it('gives a listener that dropped the 20 events written while it was away, in order, once', async () => {
+    const bot = await createTeamBot(server, studio.project.id);
+    const first = listen(bot.token, transport);
+    await first.connected;
+    const shot = await admin.shots.create.mutate({
+      projectId: studio.project.id,
+      sequence: `R${transport}`,
+      name: 'SH1',
+    });
+    const task = await admin.tasks.create.mutate({
+      entityId: shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
+    first.socket.close();
+    // A clean close reaches the server at once over a WebSocket, and with the next request over
+    // polling; a drop it has not noticed yet (until its ping timeout) is not covered.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const written: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      written.push((await admin.comments.add.mutate({ taskId: task.id, text: `away ${i}` })).id);
+    }
+    const second = listen(bot.token, transport);
+    await second.connected;
+    const comments = () => second.heard.filter((h) => h.name === 'comment:new');
+    await until(() => (comments().length >= 20 ? true : undefined), 3000);
+    // One more written live arrives after them, and nothing comes twice.
+    const live = await admin.comments.add.mutate({ taskId: task.id, text: 'back' });
+    await until(() => (comments().length >= 21 ? true : undefined), 3000);
+    expect(comments().map((h) => h.payload.comment_id)).toEqual([...written, live.id]);
+    expect(second.heard.some((h) => h.name === 'task:new')).toBe(false);
+    second.socket.close();
+  });
+});
