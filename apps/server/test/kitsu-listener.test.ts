@@ -8,11 +8,11 @@ import {
   createBot,
   createStudio,
   createTeamBot,
+  listenLikeGazu,
   startTestServer,
   type TestServer,
   until,
 } from '@clapper/server/testing';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let server: TestServer;
@@ -26,28 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-interface Heard {
-  name: string;
-  payload: Record<string, unknown>;
-}
-
-/** A listener as gazu opens one: `/events`, the token as an `Authorization` header. */
-function listen(token: string, transport: 'polling' | 'websocket') {
-  const socket: Socket = io(`${server.url}/events`, {
-    path: '/socket.io',
-    transports: [transport],
-    extraHeaders: token ? { Authorization: `Bearer ${token}` } : {},
-    reconnection: false,
-    forceNew: true,
-  });
-  const heard: Heard[] = [];
-  socket.onAny((name: string, payload: Record<string, unknown>) => heard.push({ name, payload }));
-  const connected = new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { socket, heard, connected };
-}
+const listen = (token: string, transport: 'polling' | 'websocket') =>
+  listenLikeGazu(server, token, transport);
 
 /** The error a connection is refused with. */
 async function refusedWith(token: string, transport: 'polling' | 'websocket') {
@@ -105,12 +85,13 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
       text: 'review',
       statusId: wfa!.id,
     });
-    const names = () => listener.heard.map((h) => h.name);
+    const of = (name: string) => listener.heard.filter((h) => h.name === name);
+    // The second comment's status change is the last event sent: a packet of its own.
+    const count = (name: string) => of(name).length;
     await until(
-      () => (names().filter((n) => n === 'comment:new').length === 2 ? true : undefined),
+      () => (count('comment:new') === 2 && count('task:status-changed') === 2 ? true : undefined),
       3000,
     );
-    const of = (name: string) => listener.heard.filter((h) => h.name === name);
     const project_id = studio.project.id;
     expect(of('shot:new')).toEqual([
       { name: 'shot:new', payload: { shot_id: shot.id, episode_id: null, project_id } },

@@ -3,6 +3,7 @@ import {
   createBot,
   createStudio,
   createTestClient,
+  listenLikeGazu,
   login,
   startTestServer,
   subscribeEvents,
@@ -133,6 +134,26 @@ describe('two replicas on one database', () => {
       );
     } finally {
       watcher.stop();
+    }
+  });
+
+  it('a gazu listener on B hears, within the second, a comment written through A', async () => {
+    const studio = await createStudio(a);
+    const task = await studio.admin.tasks.create.mutate({
+      entityId: studio.shot.id,
+      taskTypeId: studio.animate.id,
+    });
+    const listener = listenLikeGazu(b, await login(b));
+    await listener.connected;
+    try {
+      const comment = await studio.admin.comments.add.mutate({ taskId: task.id, text: 'To B' });
+      const heard = await until(
+        () => listener.heard.find((h) => h.payload.comment_id === comment.id),
+        postgres ? 1000 : 1500,
+      );
+      expect(heard).toMatchObject({ name: 'comment:new', payload: { task_id: task.id } });
+    } finally {
+      listener.socket.close();
     }
   });
 

@@ -41,6 +41,7 @@ import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
+export { type HeardEvent, listenLikeGazu } from './listener';
 export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
 export {
   CHECKOUT,

@@ -37,6 +37,8 @@ export interface KitsuListenerOptions {
 interface ListenerData {
   principal: Principal;
   credential: string;
+  /** The event after which this listener hears: where it left off, or the log's head. */
+  from?: number;
 }
 
 /** The handshake's credential: its `Authorization` header (gazu's) or Socket.IO's `auth.token`. */
@@ -78,14 +80,24 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     });
   }
 
+  // Before the connection is acknowledged, so nothing written once the client has heard
+  // `connect` is missed: the feed replays from here.
+  io.of('/events').use(async (socket, next) => {
+    const data = socket.data as ListenerData;
+    try {
+      data.from = lastSent.get(data.principal.id) ?? (await services.events.head());
+      next();
+    } catch (error) {
+      next(refusal(error));
+    }
+  });
+
   io.of('/events').on('connection', async (socket) => {
-    const { principal, credential } = socket.data as ListenerData;
+    const { principal, credential, from = 0 } = socket.data as ListenerData;
     const abort = new AbortController();
-    // Where this principal's last listener stopped, if it dropped within `resumeMs`: taken, so
-    // it is replayed once.
-    const from = lastSent.get(principal.id);
-    lastSent.delete(principal.id);
-    let seen = from ?? (await services.events.head());
+    // Where it left off is taken: it is replayed once.
+    if (lastSent.get(principal.id) === from) lastSent.delete(principal.id);
+    let seen = from;
     socket.on('disconnect', () => {
       abort.abort();
       // Two listeners of one principal that both drop: the one further behind decides.
@@ -95,7 +107,7 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     if (socket.disconnected) abort.abort();
     const feed = eventFeed(
       { services, transport: { ...noTransport, credential }, signal: abort.signal },
-      { lastEventId: from === undefined ? undefined : String(from) },
+      { lastEventId: String(from) },
     );
     const batches = batchesOf(feed)!;
     try {
