@@ -29,6 +29,23 @@ afterAll(() => server?.close());
 const listen = (token: string, transport: 'polling' | 'websocket') =>
   listenLikeGazu(server, token, transport);
 
+/** A manager bot of the studio's team listening, then a shot in `sequence` and its task made. */
+async function listeningToNewTask(sequence: string, transport: 'polling' | 'websocket') {
+  const bot = await createTeamBot(server, studio.project.id);
+  const listener = listen(bot.token, transport);
+  await listener.connected;
+  const shot = await admin.shots.create.mutate({
+    projectId: studio.project.id,
+    sequence,
+    name: 'SH1',
+  });
+  const task = await admin.tasks.create.mutate({
+    entityId: shot.id,
+    taskTypeId: studio.animate.id,
+  });
+  return { bot, listener, shot, task };
+}
+
 /** The error a connection is refused with. */
 async function refusedWith(token: string, transport: 'polling' | 'websocket') {
   const { socket, connected } = listen(token, transport);
@@ -65,18 +82,7 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
   });
 
   it("hears each status change and comment once, as Kitsu's events with their payloads", async () => {
-    const bot = await createTeamBot(server, studio.project.id);
-    const listener = listen(bot.token, transport);
-    await listener.connected;
-    const shot = await admin.shots.create.mutate({
-      projectId: studio.project.id,
-      sequence: `L${transport}`,
-      name: 'SH1',
-    });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { listener, shot, task } = await listeningToNewTask(`L${transport}`, transport);
     const { todo, wip, wfa } = studio.statuses;
     await admin.tasks.setStatus.mutate({ taskId: task.id, statusId: wip!.id });
     const note = await admin.comments.add.mutate({ taskId: task.id, text: 'note' });
@@ -160,18 +166,7 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
   });
 
   it('gives a listener that dropped the 20 events written while it was away, in order, once', async () => {
-    const bot = await createTeamBot(server, studio.project.id);
-    const first = listen(bot.token, transport);
-    await first.connected;
-    const shot = await admin.shots.create.mutate({
-      projectId: studio.project.id,
-      sequence: `R${transport}`,
-      name: 'SH1',
-    });
-    const task = await admin.tasks.create.mutate({
-      entityId: shot.id,
-      taskTypeId: studio.animate.id,
-    });
+    const { bot, listener: first, task } = await listeningToNewTask(`R${transport}`, transport);
     await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
     first.socket.close();
     // A clean close reaches the server at once over a WebSocket, and with the next request over
