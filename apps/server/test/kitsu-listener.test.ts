@@ -6,6 +6,7 @@ import {
   adminClient,
   type Client,
   createBot,
+  createShotWithTask,
   createStudio,
   createTeamBot,
   listenLikeGazu,
@@ -34,15 +35,7 @@ async function listeningToNewTask(sequence: string, transport: 'polling' | 'webs
   const bot = await createTeamBot(server, studio.project.id);
   const listener = listen(bot.token, transport);
   await listener.connected;
-  const shot = await admin.shots.create.mutate({
-    projectId: studio.project.id,
-    sequence,
-    name: 'SH1',
-  });
-  const task = await admin.tasks.create.mutate({
-    entityId: shot.id,
-    taskTypeId: studio.animate.id,
-  });
+  const { shot, task } = await createShotWithTask(studio, sequence);
   return { bot, listener, shot, task };
 }
 

@@ -9,6 +9,7 @@ import {
   adminClient,
   type Client,
   createBot,
+  createShotWithTask,
   createStudio,
   createTeamBot,
   createUser,
@@ -51,20 +52,8 @@ async function gazu(
 }
 const get = (path: string, token?: string) => gazu('GET', path, { token, status: 200 });
 
-/** A shot named SH1 in `sequence` of the studio project, and its Animate task. */
-async function shotWithTask(sequence: string, assigneeIds: string[] = []) {
-  const shot = await admin.shots.create.mutate({
-    projectId: studio.project.id,
-    sequence,
-    name: 'SH1',
-  });
-  const task = await admin.tasks.create.mutate({
-    entityId: shot.id,
-    taskTypeId: studio.animate.id,
-    assigneeIds,
-  });
-  return { shot, task };
-}
+const shotWithTask = (sequence: string, assigneeIds?: string[]) =>
+  createShotWithTask(studio, sequence, assigneeIds);
 
 /** gazu's `sort_by_name`: the order a script sees; every element must be a dict with a name. */
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);

@@ -445,6 +445,25 @@ export async function createStudio(server: TestServer, { botCollaboration = true
   };
 }
 
+/** A shot named SH1 in `sequence` of a studio's project, and its Animate task. */
+export async function createShotWithTask(
+  studio: Awaited<ReturnType<typeof createStudio>>,
+  sequence: string,
+  assigneeIds: string[] = [],
+) {
+  const shot = await studio.admin.shots.create.mutate({
+    projectId: studio.project.id,
+    sequence,
+    name: 'SH1',
+  });
+  const task = await studio.admin.tasks.create.mutate({
+    entityId: shot.id,
+    taskTypeId: studio.animate.id,
+    assigneeIds,
+  });
+  return { shot, task };
+}
+
 /** An event as a test subscriber receives it. */
 export interface ReceivedEvent {
   id: string;

@@ -14,7 +14,7 @@ import { updateShot } from './shots';
 type Kind = 'shots' | 'assets';
 
 /** The shot or asset with this id, as far as the caller may read it; NOT_FOUND if neither. */
-async function entityById(r: KitsuRequest, id: string) {
+export async function entityById(r: KitsuRequest, id: string) {
   const shot = await orNull(r.call<ClapperShot>('shots.get', { id }));
   if (shot) return { kind: 'shots' as const, shot };
   return { kind: 'assets' as const, asset: await r.call<ClapperAsset>('assets.get', { id }) };

@@ -35,6 +35,7 @@ import {
   zouDateTime,
 } from '../views';
 import { projectById } from './projects';
+import { entityById } from './subjects';
 
 type Status = ClapperTask['status'];
 
@@ -48,14 +49,6 @@ const entityOf = (r: KitsuRequest, task: ClapperTask) =>
   task.entity.kind === 'shot'
     ? r.call<ClapperShot>('shots.get', { id: task.entity.id })
     : r.call<ClapperAsset>('assets.get', { id: task.entity.id });
-
-/** The shot or asset with this id, by its kind's procedure; NOT_FOUND if neither. */
-async function entityById(r: KitsuRequest, id: string) {
-  return (
-    (await orNull(r.call<ClapperShot>('shots.get', { id }))) ??
-    (await r.call<ClapperAsset>('assets.get', { id }))
-  );
-}
 
 /** A list of tasks as zou's `/data/<kind>s/<id>/tasks` writes it; `relations` adds assignees. */
 const entityTasksAnswer = frozenJson(
@@ -142,7 +135,10 @@ export function taskRoutes(k: KitsuSurface) {
     const entityId = r.queryId('entity_id');
     const name = r.query('name');
     let projectId = r.queryId('project_id');
-    if (entityId) projectId ??= (await entityById(r, entityId)).projectId;
+    if (entityId) {
+      const entity = await entityById(r, entityId);
+      projectId ??= (entity.kind === 'shots' ? entity.shot : entity.asset).projectId;
+    }
     if (projectId === undefined) throw badParameter('project_id', 'give the project or entity');
     if (name !== undefined && name.toLowerCase() !== TASK_NAME) return [];
     const tasks = await r.pages<ClapperTask>('tasks.list', {
