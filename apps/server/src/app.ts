@@ -198,11 +198,10 @@ export async function buildServer({
   const listener = attachKitsuListener(app.server, {
     services,
     onError: (err) => app.log.warn({ err }, 'Kitsu listener trouble'),
+    onInfo: (details, message) => app.log.info(details, message),
   });
-  app.addHook('preClose', (done) => {
-    listener.close();
-    done();
-  });
+  // Before the database closes (onClose): the listeners' places are written last.
+  app.addHook('preClose', () => listener.close());
 
   await registerAdmin(app, adminDir);
   return app;

@@ -10,6 +10,8 @@ import {
   createStudio,
   createTeamBot,
   listenLikeGazu,
+  login,
+  startFreezableRelay,
   startTestServer,
   type TestServer,
   until,
@@ -20,15 +22,25 @@ let server: TestServer;
 let admin: Client;
 let studio: Awaited<ReturnType<typeof createStudio>>;
 
+/** A listener this far behind in its acknowledgements is waited for this long, then let go. */
+const MAX_UNACKNOWLEDGED = 10;
+const PATIENCE_MS = 1000;
+
 beforeAll(async () => {
-  server = await startTestServer({ config: { eventPollMs: 20 } });
+  server = await startTestServer({
+    config: {
+      eventPollMs: 20,
+      listenerMaxUnacknowledged: MAX_UNACKNOWLEDGED,
+      listenerPatienceMs: PATIENCE_MS,
+    },
+  });
   admin = await adminClient(server);
   studio = await createStudio(server);
 });
 afterAll(() => server?.close());
 
 const listen = (token: string, transport: 'polling' | 'websocket') =>
-  listenLikeGazu(server, token, transport);
+  listenLikeGazu(server, token, { transport });
 
 /** A manager bot of the studio's team listening, then a shot in `sequence` and its task made. */
 async function listeningToNewTask(sequence: string, transport: 'polling' | 'websocket') {
@@ -156,6 +168,87 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
     const ended = new Promise<string>((resolve) => listener.socket.once('disconnect', resolve));
     await admin.bots.regenerateToken.mutate({ id: bot.bot.id });
     expect(await ended).toBe('io server disconnect');
+  });
+
+  it('gives a listener whose connection died unnoticed what it had not acknowledged, and nothing it had', async () => {
+    const relay = await startFreezableRelay(server);
+    const bot = await createTeamBot(server, studio.project.id);
+    const first = listenLikeGazu(server, bot.token, { transport, url: relay.url });
+    await first.connected;
+    const { task } = await createShotWithTask(studio, `U${transport}`);
+    await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
+    // Its acknowledgements reach the server; then the link goes silent, and the server, which
+    // has not noticed (a ping timeout away), goes on sending into it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    relay.freeze();
+    const written: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      written.push((await admin.comments.add.mutate({ taskId: task.id, text: `lost ${i}` })).id);
+    }
+    const second = listen(bot.token, transport);
+    try {
+      await second.connected;
+      const comments = () => second.heard.filter((h) => h.name === 'comment:new');
+      await until(() => (comments().length >= 5 ? true : undefined), 3000);
+      const live = await admin.comments.add.mutate({ taskId: task.id, text: 'back' });
+      await until(() => (comments().length >= 6 ? true : undefined), 3000);
+      expect(comments().map((h) => h.payload.comment_id)).toEqual([...written, live.id]);
+      expect(first.heard.filter((h) => h.name === 'comment:new')).toEqual([]);
+      expect(second.heard.filter((h) => h.name !== 'comment:new')).toEqual([]);
+    } finally {
+      first.socket.close();
+      second.socket.close();
+      await relay.close();
+    }
+  });
+
+  it('waits for a listener that falls behind, then lets it go without a goodbye; it returns for the rest', async () => {
+    const bot = await createTeamBot(server, studio.project.id);
+    let stalled = false;
+    const listener = listenLikeGazu(server, bot.token, {
+      transport,
+      reconnection: true,
+      acknowledge: () => !stalled,
+    });
+    await listener.connected;
+    const { task } = await createShotWithTask(studio, `S${transport}`);
+    await until(() => (listener.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
+    stalled = true;
+    const droppedAt = new Promise<[string, number]>((resolve) =>
+      listener.socket.once('disconnect', (reason) => {
+        // It takes up acknowledging again, as a client that was busy would.
+        stalled = false;
+        resolve([reason, listener.heard.length]);
+      }),
+    );
+    const written: string[] = [];
+    for (let i = 0; i < MAX_UNACKNOWLEDGED + 5; i++) {
+      written.push((await admin.comments.add.mutate({ taskId: task.id, text: `slow ${i}` })).id);
+    }
+    const [reason, before] = await droppedAt;
+    expect(reason).not.toBe('io server disconnect');
+    // Nothing past the limit was sent before it was let go.
+    expect(listener.heard.slice(0, before).filter((h) => h.name === 'comment:new').length).toBe(
+      MAX_UNACKNOWLEDGED + 1,
+    );
+    const again = () => listener.heard.slice(before).filter((h) => h.name === 'comment:new');
+    await until(() => (again().length >= written.length ? true : undefined), 5000);
+    // Back, it is sent everything it had not acknowledged, in order, once.
+    expect(again().map((h) => h.payload.comment_id)).toEqual(written);
+    listener.socket.close();
+  });
+
+  it('drops its listeners without a goodbye when the server stops, so their clients come back', async () => {
+    const stopping = await startTestServer();
+    const listener = listenLikeGazu(stopping, await login(stopping), { transport });
+    await listener.connected;
+    // Long enough for a polling client's next request to be waiting for its answer.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reason = new Promise((resolve) => listener.socket.once('disconnect', resolve));
+    await stopping.close();
+    // Not Socket.IO's `disconnect` packet nor engine.io's `close` packet ('transport close' over
+    // polling), after either of which python-socketio gives up for good.
+    expect(await reason).toBe(transport === 'websocket' ? 'transport close' : 'transport error');
   });
 
   it('gives a listener that dropped the 20 events written while it was away, in order, once', async () => {

@@ -1,10 +1,13 @@
 import {
   adminClient,
   createBot,
+  createShotWithTask,
   createStudio,
+  createTeamBot,
   createTestClient,
   listenLikeGazu,
   login,
+  startFreezableRelay,
   startTestServer,
   subscribeEvents,
   type TestServer,
@@ -154,6 +157,71 @@ describe('two replicas on one database', () => {
       expect(heard).toMatchObject({ name: 'comment:new', payload: { task_id: task.id } });
     } finally {
       listener.socket.close();
+    }
+  });
+
+  /** Comments made through A, and what a listener on B hears of them once it has them all. */
+  async function heardOnB(token: string, taskId: string, count: number) {
+    const written: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const comment = await studioOnA!.admin.comments.add.mutate({ taskId, text: `away ${i}` });
+      written.push(comment.id);
+    }
+    const onB = listenLikeGazu(b, token);
+    try {
+      await onB.connected;
+      const comments = () => onB.heard.filter((h) => h.name === 'comment:new');
+      await until(() => (comments().length >= count ? true : undefined), 3000);
+      // One more, live, and nothing twice.
+      const live = await studioOnA!.admin.comments.add.mutate({ taskId, text: 'back' });
+      await until(() => (comments().length > count ? true : undefined), 3000);
+      return { written: [...written, live.id], heard: comments().map((h) => h.payload.comment_id) };
+    } finally {
+      onB.socket.close();
+    }
+  }
+  let studioOnA: Awaited<ReturnType<typeof createStudio>> | undefined;
+
+  it('a gazu listener whose server stops is not told goodbye, and on B hears what was written meanwhile', async () => {
+    studioOnA ??= await createStudio(a);
+    const c = await startTestServer({ db: a.db, secret: a.secret });
+    const bot = await createTeamBot(a, studioOnA.project.id);
+    const onC = listenLikeGazu(c, bot.token);
+    await onC.connected;
+    const { task } = await createShotWithTask(studioOnA, 'RESTART');
+    await until(() => (onC.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
+    const reason = new Promise((resolve) => onC.socket.once('disconnect', resolve));
+    await c.close();
+    // python-socketio reconnects after a dropped transport, and gives up for good on a goodbye.
+    expect(await reason).toBe('transport close');
+    const { written, heard } = await heardOnB(bot.token, task.id, 20);
+    expect(heard).toEqual(written);
+  });
+
+  it('a gazu listener whose link to one server died unnoticed hears on B what it had not acknowledged', async () => {
+    studioOnA ??= await createStudio(a);
+    const c = await startTestServer({
+      db: a.db,
+      secret: a.secret,
+      config: { listenerSaveEveryMs: 50 },
+    });
+    const relay = await startFreezableRelay(c);
+    const bot = await createTeamBot(a, studioOnA.project.id);
+    const onC = listenLikeGazu(c, bot.token, { url: relay.url });
+    try {
+      await onC.connected;
+      const { task } = await createShotWithTask(studioOnA, 'UNNOTICED');
+      await until(() => (onC.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
+      // C writes where its listener got to, then the link goes silent; C has not noticed when the
+      // listener turns up on B (as after a crash of C, where nothing notices).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      relay.freeze();
+      const { written, heard } = await heardOnB(bot.token, task.id, 5);
+      expect(heard).toEqual(written);
+    } finally {
+      onC.socket.close();
+      await relay.close();
+      await c.close();
     }
   });
 

@@ -33,6 +33,20 @@ export interface ApiConfig {
   eventsRetainDays: number;
   /** How often the server prunes the event log when `eventsRetainDays` is set (the first time a minute after it starts). */
   eventsPruneEveryMs: number;
+  /**
+   * How long a Kitsu listener's place is kept after it drops (`kitsu/listener.ts`): one that
+   * comes back within it is sent what it missed.
+   */
+  listenerResumeMs: number;
+  /** How often Kitsu listeners' places are written, for a crash or a return to another server. */
+  listenerSaveEveryMs: number;
+  /**
+   * Events a Kitsu listener may leave unacknowledged: past it, nothing more is sent until it
+   * catches up; one that has not within `listenerPatienceMs` is let go (it reconnects, and is
+   * sent the rest from the log).
+   */
+  listenerMaxUnacknowledged: number;
+  listenerPatienceMs: number;
 }
 
 export const defaultApiConfig: ApiConfig = {
@@ -46,4 +60,8 @@ export const defaultApiConfig: ApiConfig = {
   loginAttemptsPerMinute: 30,
   eventsRetainDays: 0,
   eventsPruneEveryMs: 6 * 3_600_000,
+  listenerResumeMs: 2 * 60 * 1000,
+  listenerSaveEveryMs: 2000,
+  listenerMaxUnacknowledged: 1000,
+  listenerPatienceMs: 5000,
 };

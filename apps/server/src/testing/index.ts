@@ -40,8 +40,9 @@ import { prepareDatabase } from '../start';
 import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
+export { startFreezableRelay } from './frozen-network';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
-export { type HeardEvent, listenLikeGazu } from './listener';
+export { type HeardEvent, type ListenOptions, listenLikeGazu } from './listener';
 export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
 export {
   CHECKOUT,

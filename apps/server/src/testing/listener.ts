@@ -6,25 +6,48 @@ export interface HeardEvent {
   payload: Record<string, unknown>;
 }
 
+export interface ListenOptions {
+  transport?: 'polling' | 'websocket';
+  /**
+   * Acknowledge each event that asks, once it is kept, as python-socketio does once its
+   * handlers have run (true); false: a client that never does; a function: while it says so.
+   */
+  acknowledge?: boolean | (() => boolean);
+  /** Reconnect on its own, as python-socketio does after a drop (false: the test decides). */
+  reconnection?: boolean;
+  /** Where to connect, when not the server itself (a proxy in front of it). */
+  url?: string;
+}
+
 /**
  * A listener as gazu's `events.init()` opens one (socket.io-client speaks python-socketio's
  * protocol): namespace `/events`, the token as an `Authorization` header (none when empty),
- * over one transport, without reconnecting on its own. Everything it hears is kept in order.
+ * over one transport. Everything it hears is kept in order.
  */
 export function listenLikeGazu(
   server: { url: string },
   token: string,
-  transport: 'polling' | 'websocket' = 'websocket',
+  {
+    transport = 'websocket',
+    acknowledge = true,
+    reconnection = false,
+    url = server.url,
+  }: ListenOptions = {},
 ) {
-  const socket: Socket = io(`${server.url}/events`, {
+  const socket: Socket = io(`${url}/events`, {
     path: '/socket.io',
     transports: [transport],
     extraHeaders: token ? { Authorization: `Bearer ${token}` } : {},
-    reconnection: false,
+    reconnection,
+    reconnectionDelay: 50,
     forceNew: true,
   });
   const heard: HeardEvent[] = [];
-  socket.onAny((name: string, payload: Record<string, unknown>) => heard.push({ name, payload }));
+  socket.onAny((name: string, payload: Record<string, unknown>, ack?: unknown) => {
+    heard.push({ name, payload });
+    const acknowledging = typeof acknowledge === 'function' ? acknowledge() : acknowledge;
+    if (acknowledging && typeof ack === 'function') ack();
+  });
   const connected = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

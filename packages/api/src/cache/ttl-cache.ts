@@ -56,6 +56,11 @@ export class TtlCache<V extends {}> {
     this.lru.delete(key);
   }
 
+  /** The keys of the entries still alive. */
+  keys(): IterableIterator<string> {
+    return this.lru.keys();
+  }
+
   /** Drops every entry whose value matches. */
   deleteWhere(matches: (value: V) => boolean) {
     for (const [key, value] of this.lru.entries()) if (matches(value)) this.lru.delete(key);

@@ -97,6 +97,11 @@ export function eventFeed(
     signal,
   }: { services: ApiServices; transport: RequestTransport; signal?: AbortSignal },
   input: z.infer<typeof ZSubscribeInput>,
+  /**
+   * Told the last event of each batch read, once what it yielded of that batch has been taken
+   * (the consumer asked for more): everything up to it was sent or was not for this caller.
+   */
+  { onPassed }: { onPassed?(eventId: number): void } = {},
 ): Batched<SharedItem> {
   return batched(async function* () {
     const queue: (readonly EventRow[])[] = [];
@@ -151,6 +156,7 @@ export function eventFeed(
           const items = await pick(rows, true);
           if (items.length > 0) yield items;
           from = rows[rows.length - 1]!.id;
+          onPassed?.(from);
         }
       }
       while (!signal?.aborted) {
@@ -164,6 +170,8 @@ export function eventFeed(
         for (const batch of queue.splice(0)) {
           const items = await pick(batch, false);
           if (items.length > 0) yield items;
+          const last = batch[batch.length - 1];
+          if (last) onPassed?.(last.id);
         }
       }
     } finally {

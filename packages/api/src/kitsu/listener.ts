@@ -4,40 +4,35 @@
  * the same code as every request (the handshake's `Authorization: Bearer`, or Socket.IO's
  * `auth: { token }`), and hears Clapper's live feed (`eventFeed`, as `events.subscribe`): the
  * same visibility, the same batches, a revoked token ended at the next batch (its own revoke is
- * one). Beyond Kitsu, a listener that drops is given what it missed on its return: the last
- * event each principal's listener was sent is kept for `resumeMs`, and a new connection by the
- * same principal within that time replays from it, in order, once.
+ * one). Beyond Kitsu, a listener that drops is given what it missed on its return: every event
+ * asks for an acknowledgement (python-socketio sends one once its handlers have run), and the
+ * last acknowledged is its principal's place (listener-places.ts), kept `resumeMs`.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
-import { TtlCache } from '../cache/ttl-cache';
 import { noTransport } from '../context';
 import { DomainError } from '../errors';
 import { batchesOf } from '../events/batched';
 import { eventFeed } from '../events/feed';
 import type { eventView } from '../events/visibility';
+import type { ApiServices } from '../services';
+import { kitsuEventsOf } from './events';
+import { type ConnectionPlace, ListenerPlaces } from './listener-places';
 
 type EventView = ReturnType<typeof eventView>;
 
-import type { ApiServices } from '../services';
-import { kitsuEventsOf } from './events';
-
-/** How long a dropped listener's place is kept: a laptop lid, a network blip, a restart. */
-export const RESUME_MS = 2 * 60 * 1000;
-
 export interface KitsuListenerOptions {
   services: ApiServices;
-  /** How long a dropped listener's place is kept (`RESUME_MS`). */
-  resumeMs?: number;
   onError?(error: unknown): void;
+  onInfo?(details: Record<string, unknown>, message: string): void;
 }
 
 interface ListenerData {
   principal: Principal;
   credential: string;
-  /** The event after which this listener hears: where it left off, or the log's head. */
+  /** The event after which this listener hears: where its principal left off, or the log's head. */
   from?: number;
 }
 
@@ -61,14 +56,41 @@ function refusal(error: unknown) {
   return refused;
 }
 
+/** The refusal of a connection while the server stops: its client tries again, elsewhere or later. */
+function stopping() {
+  return Object.assign(new Error('The server is stopping'), {
+    data: { code: 'SERVICE_UNAVAILABLE', reason: null },
+  });
+}
+
+/**
+ * Ends a connection without Socket.IO's goodbye, so its client reconnects (python-socketio
+ * gives up for good on a `disconnect` packet, and on engine.io's `close` packet): a WebSocket is
+ * closed, a long-poll waiting for its answer is cut.
+ */
+function dropConnection(socket: Socket) {
+  const transport = socket.conn.transport as unknown as {
+    name: string;
+    req?: { destroy(): void } | null;
+  };
+  if (transport.name === 'polling') transport.req?.destroy();
+  socket.conn.close(true);
+}
+
 export function attachKitsuListener(http: HttpServer, options: KitsuListenerOptions) {
-  const { services, resumeMs = RESUME_MS, onError } = options;
+  const { services, onError = () => {}, onInfo = () => {} } = options;
   const io = new Server(http, { path: '/socket.io', serveClient: false });
-  /** Per principal, the last event its listeners were sent, kept `resumeMs` after it. */
-  const lastSent = new TtlCache<number>({ ttlMs: resumeMs, max: 100_000 });
+  const config = services.config;
+  const places = new ListenerPlaces(services, {
+    resumeMs: config.listenerResumeMs,
+    saveEveryMs: config.listenerSaveEveryMs,
+    onError,
+  });
+  let closing = false;
 
   for (const namespace of [io.of('/'), io.of('/events')]) {
     namespace.use(async (socket, next) => {
+      if (closing) return next(stopping());
       const credential = credentialOf(socket);
       try {
         const principal = await authenticate(services, credential);
@@ -85,7 +107,7 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
   io.of('/events').use(async (socket, next) => {
     const data = socket.data as ListenerData;
     try {
-      data.from = lastSent.get(data.principal.id) ?? (await services.events.head());
+      data.from = await places.startOf(data.principal.id);
       next();
     } catch (error) {
       next(refusal(error));
@@ -95,41 +117,67 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
   io.of('/events').on('connection', async (socket) => {
     const { principal, credential, from = 0 } = socket.data as ListenerData;
     const abort = new AbortController();
-    // Where it left off is taken: it is replayed once.
-    if (lastSent.get(principal.id) === from) lastSent.delete(principal.id);
-    let seen = from;
+    const place = places.join(principal.id, from);
     socket.on('disconnect', () => {
       abort.abort();
-      // Two listeners of one principal that both drop: the one further behind decides.
-      const kept = lastSent.get(principal.id);
-      lastSent.set(principal.id, kept === undefined ? seen : Math.min(kept, seen));
+      places.leave(principal.id, place);
     });
     if (socket.disconnected) abort.abort();
     const feed = eventFeed(
       { services, transport: { ...noTransport, credential }, signal: abort.signal },
       { lastEventId: String(from) },
+      { onPassed: (eventId) => place.passedTo(eventId) },
     );
     const batches = batchesOf(feed)!;
     try {
       for (let step = await batches.next(); !step.done; step = await batches.next()) {
+        // A listener behind is waited for, as a stream's reader is; one that stays behind is
+        // let go, as a slow SSE subscriber is: the server holds no more for it.
+        if (!(await place.caughtUp(config.listenerMaxUnacknowledged, config.listenerPatienceMs))) {
+          onInfo({ principal: principal.id, behind: place.unacknowledged }, 'slow listener let go');
+          dropConnection(socket);
+          break;
+        }
         for (const [id, view] of step.value as readonly [string, EventView][]) {
-          for (const event of kitsuEventsOf(view)) socket.emit(event.name, event.payload);
-          seen = Number(id);
+          emit(socket, place, Number(id), kitsuEventsOf(view));
         }
       }
     } catch (error) {
-      // A credential refused mid-stream (revoked, deactivated, expired) ends the connection.
-      if (!(error instanceof Error && 'code' in error)) onError?.(error);
+      // A credential refused mid-stream (revoked, deactivated, expired) ends the connection,
+      // with Socket.IO's goodbye: its client is not to come back with it.
+      if (!(error instanceof Error && 'code' in error)) onError(error);
       socket.disconnect(true);
     }
   });
 
   return {
     io,
-    /** Ends every connection; the HTTP server is the caller's to close. */
-    close() {
-      io.disconnectSockets(true);
+    /**
+     * Refuses new connections, ends every one without a goodbye (their clients come back to the
+     * server that replaces this one) and writes their places; the HTTP server is the caller's.
+     */
+    async close() {
+      closing = true;
+      for (const socket of io.of('/events').sockets.values()) dropConnection(socket);
       io.engine.close();
+      await places.close();
     },
   };
+}
+
+/** An event's Kitsu events, the last asking for the acknowledgement that moves the place on. */
+function emit(
+  socket: Socket,
+  place: ConnectionPlace,
+  eventId: number,
+  events: readonly { name: string; payload: unknown }[],
+) {
+  if (events.length === 0) return;
+  const last = events.length - 1;
+  for (let i = 0; i < last; i++) socket.emit(events[i]!.name, events[i]!.payload);
+  if (place.sending(eventId)) {
+    socket.emit(events[last]!.name, events[last]!.payload, () => place.acknowledged(eventId));
+  } else {
+    socket.emit(events[last]!.name, events[last]!.payload);
+  }
 }

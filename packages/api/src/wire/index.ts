@@ -5,7 +5,7 @@
  */
 
 export { registerKitsu } from '../kitsu';
-export { attachKitsuListener, RESUME_MS } from '../kitsu/listener';
+export { attachKitsuListener } from '../kitsu/listener';
 export { deepFreeze, oncePerFrozen } from './frozen';
 export { registerHttpErrors } from './http-errors';
 export { leanSseHook } from './lean-sse';

@@ -4,6 +4,7 @@ export * from './comment';
 export * from './department';
 export * from './event';
 export * from './idempotency-key';
+export * from './listener-place';
 export * from './parked-event';
 export * from './person';
 export * from './project';
@@ -22,6 +23,7 @@ import { Comment } from './comment';
 import { Department } from './department';
 import { Event } from './event';
 import { IdempotencyKey } from './idempotency-key';
+import { ListenerPlace } from './listener-place';
 import { ParkedEvent } from './parked-event';
 import { Person } from './person';
 import { Project } from './project';
@@ -42,6 +44,7 @@ export const entities = [
   Subject,
   Event,
   IdempotencyKey,
+  ListenerPlace,
   ParkedEvent,
   Person,
   Project,

@@ -4,6 +4,7 @@ import { departmentReads } from './departments';
 import { eventReads } from './events';
 import { idempotencyReads } from './idempotency';
 import { labelReads } from './labels';
+import { listenerPlaceReads } from './listener-places';
 import { peopleReads } from './people';
 import { projectReads } from './projects';
 import { subjectReads } from './subjects';
@@ -15,6 +16,7 @@ export { type EventFilter, type EventRow, type EventVisibility, eventPageQuery }
 export * from './from-entities';
 export type { IdempotencyKeyRow } from './idempotency';
 export type { LabelTarget } from './labels';
+export type { ListenerPlaceRow } from './listener-places';
 export type { PersonRow, SessionRow } from './people';
 export { PEOPLE_SORTS, type PeopleFilter, type PeopleOrder, type PeopleSort } from './people-list';
 export type { ProjectRow, TeamMemberRow } from './projects';
@@ -37,6 +39,7 @@ export function createHotReads(connection: ReadConnection) {
     events: eventReads(connection),
     labels: labelReads(connection),
     idempotency: idempotencyReads(connection),
+    listenerPlaces: listenerPlaceReads(connection),
     close: () => connection.close(),
   };
 }

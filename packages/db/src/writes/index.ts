@@ -64,6 +64,21 @@ export const writes = {
     params: [k.personId, k.key, k.path, k.inputHash, result, k.createdAt],
   }),
 
+  /**
+   * Where principals' Socket.IO listeners have got, as one statement: `places` are
+   * `[principalId, eventId]` pairs, each principal once.
+   */
+  saveListenerPlaces: (
+    places: readonly (readonly [string, number])[],
+    savedAt: Date,
+  ): Statement => ({
+    sql: `insert into listener_places (principal_id, event_id, saved_at) values ${places
+      .map(() => '(?, ?, ?)')
+      .join(', ')}
+      on conflict (principal_id) do update set event_id = excluded.event_id, saved_at = excluded.saved_at`,
+    params: places.flatMap(([principalId, eventId]) => [principalId, eventId, savedAt]),
+  }),
+
   /** Forgets keys older than `before`: a repeat after that runs again. */
   pruneIdempotencyKeys: (before: Date): Statement => ({
     sql: 'delete from idempotency_keys where created_at < ?',

@@ -11,6 +11,7 @@ import { Migration20261129084358_idempotency_keys } from './Migration20261129084
 import { Migration20261129085015_triggers } from './Migration20261129085015_triggers';
 import { Migration20261129173620_task_assignee_person_and_event_task_walks } from './Migration20261129173620_task_assignee_person_and_event_task_walks';
 import { Migration20261207053214_sequences_and_asset_types } from './Migration20261207053214_sequences_and_asset_types';
+import { Migration20261207084725_listener_places } from './Migration20261207084725_listener_places';
 
 export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261128122719_initial', class: Migration20261128122719_initial },
@@ -24,4 +25,5 @@ export const postgresMigrations: MigrationObject[] = [
   { name: 'Migration20261129085015_triggers', class: Migration20261129085015_triggers },
   { name: 'Migration20261129173620_task_assignee_person_and_event_task_walks', class: Migration20261129173620_task_assignee_person_and_event_task_walks },
   { name: 'Migration20261207053214_sequences_and_asset_types', class: Migration20261207053214_sequences_and_asset_types },
+  { name: 'Migration20261207084725_listener_places', class: Migration20261207084725_listener_places },
 ];

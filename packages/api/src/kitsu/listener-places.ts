@@ -1,0 +1,212 @@
+/**
+ * Where gazu's listeners have got in the event log, so that one that drops is sent what it
+ * missed when it comes back: to this server or another, after a restart too. gazu's client says
+ * nothing of where it was (python-socketio sends no offsets), so the server keeps a place per
+ * principal, as it keeps a trigger's cursor: the last event the client acknowledged
+ * (python-socketio acknowledges every event that asks, once its handlers have run).
+ */
+import { runStatements, writes } from '@clapper/db';
+import { TtlCache } from '../cache/ttl-cache';
+import type { ApiServices } from '../services';
+
+/** A client that acknowledged none of its first this many events does not acknowledge. */
+const ACKS_EXPECTED_WITHIN = 100;
+/** Places written per statement. */
+const SAVE_CHUNK = 200;
+
+/**
+ * One connection's place: what it was sent and what its client acknowledged. Acknowledgements
+ * may come out of order (python-socketio runs each handler in a thread of its own), so the place
+ * is just before the first event still unacknowledged.
+ */
+export class ConnectionPlace {
+  /** The last event of the log read for this connection: sent, or not for it. */
+  private passed: number;
+  /** Events sent and not yet acknowledged, oldest first, from `first`. */
+  private readonly unacked: number[] = [];
+  private first = 0;
+  private readonly ackedEarly = new Set<number>();
+  private sentCount = 0;
+  private ackCount = 0;
+  /** False for a client seen not to acknowledge: its place is then what it was sent. */
+  acking = true;
+  /** The place when a newer connection of the same principal started: unchanged, it was replaced. */
+  replacedAt: number | undefined;
+
+  constructor(from: number) {
+    this.passed = from;
+  }
+
+  /** Whether the event now being sent should ask for an acknowledgement. */
+  sending(eventId: number): boolean {
+    if (!this.acking) return false;
+    this.sentCount++;
+    if (this.ackCount === 0 && this.sentCount > ACKS_EXPECTED_WITHIN) {
+      this.acking = false;
+      return false;
+    }
+    this.unacked.push(eventId);
+    return true;
+  }
+
+  /**
+   * Whether at most `max` events are unacknowledged, now or within `patienceMs` (once half of
+   * them are): the client's acknowledgements are its reads.
+   */
+  caughtUp(max: number, patienceMs: number): boolean | Promise<boolean> {
+    if (this.unacknowledged <= max) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.onCatchUp = undefined;
+        resolve(false);
+      }, patienceMs);
+      this.onCatchUp = {
+        below: Math.floor(max / 2),
+        resolve: () => {
+          clearTimeout(timer);
+          this.onCatchUp = undefined;
+          resolve(true);
+        },
+      };
+    });
+  }
+
+  private onCatchUp: { below: number; resolve(): void } | undefined;
+
+  acknowledged(eventId: number) {
+    this.ackCount++;
+    this.ackedEarly.add(eventId);
+    while (this.first < this.unacked.length && this.ackedEarly.delete(this.unacked[this.first]!)) {
+      this.first++;
+    }
+    if (this.first > 1024 && this.first * 2 > this.unacked.length) {
+      this.unacked.splice(0, this.first);
+      this.first = 0;
+    }
+    if (this.onCatchUp && this.unacknowledged <= this.onCatchUp.below) this.onCatchUp.resolve();
+  }
+
+  passedTo(eventId: number) {
+    if (eventId > this.passed) this.passed = eventId;
+  }
+
+  get unacknowledged(): number {
+    return this.acking ? this.unacked.length - this.first : 0;
+  }
+
+  /** The event after which this connection's client is to be sent what follows. */
+  get place(): number {
+    const oldest = this.acking ? this.unacked[this.first] : undefined;
+    return oldest === undefined ? this.passed : Math.min(this.passed, oldest - 1);
+  }
+}
+
+interface Saved {
+  eventId: number;
+  at: number;
+}
+
+export class ListenerPlaces {
+  /** Each principal's connections to this server. */
+  private readonly live = new Map<string, Set<ConnectionPlace>>();
+  /** Places of connections that ended, kept `resumeMs` for their return. */
+  private readonly left: TtlCache<number>;
+  /** What this server last wrote for each principal, and when. */
+  private readonly saved = new Map<string, Saved>();
+  private readonly timer: NodeJS.Timeout;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly services: ApiServices,
+    private readonly options: { resumeMs: number; saveEveryMs: number; onError(e: unknown): void },
+  ) {
+    this.clock = () => services.now().getTime();
+    this.left = new TtlCache<number>({ ttlMs: options.resumeMs, max: 100_000, clock: this.clock });
+    this.timer = setInterval(() => void this.save(), options.saveEveryMs).unref();
+  }
+
+  /**
+   * Where a new connection of `principalId` starts: the furthest behind of its connections here
+   * (one of them may be dead and not yet noticed), where its last one left, what another server
+   * (or this one before a restart) wrote within `resumeMs`; else the log's head.
+   */
+  async startOf(principalId: string): Promise<number> {
+    const here = this.placeOf(principalId);
+    if (here !== undefined) return here;
+    const row = await this.services.reads.listenerPlaces.of(principalId);
+    if (row && row.savedAt.getTime() >= this.clock() - this.options.resumeMs) return row.eventId;
+    return this.services.events.head();
+  }
+
+  /** A connection that starts at `start`, where what its principal left is taken up. */
+  join(principalId: string, start: number): ConnectionPlace {
+    const place = new ConnectionPlace(start);
+    let connections = this.live.get(principalId);
+    if (!connections) {
+      connections = new Set();
+      this.live.set(principalId, connections);
+    }
+    for (const other of connections) other.replacedAt ??= other.place;
+    connections.add(place);
+    this.left.delete(principalId);
+    return place;
+  }
+
+  leave(principalId: string, place: ConnectionPlace) {
+    const connections = this.live.get(principalId);
+    connections?.delete(place);
+    if (connections?.size === 0) this.live.delete(principalId);
+    // A connection a newer one replaced, and that got nowhere since, was dead: the newer one
+    // started no later than it, so keeping its place would only send things twice.
+    if (place.replacedAt !== undefined && place.place <= place.replacedAt) return;
+    const kept = this.left.get(principalId);
+    this.left.set(principalId, kept === undefined ? place.place : Math.min(kept, place.place));
+    void this.save();
+  }
+
+  private placeOf(principalId: string): number | undefined {
+    let min = this.left.get(principalId);
+    for (const connection of this.live.get(principalId) ?? []) {
+      min = min === undefined ? connection.place : Math.min(min, connection.place);
+    }
+    return min;
+  }
+
+  /**
+   * Writes the places that moved, and refreshes the others every quarter of `resumeMs` (a place
+   * older than that is not resumed from). Saves run one after another.
+   */
+  save(): Promise<void> {
+    this.saving = this.saving.then(() => this.write()).catch(this.options.onError);
+    return this.saving;
+  }
+
+  private async write() {
+    const now = this.clock();
+    const due: [string, number][] = [];
+    const principals = new Set([...this.live.keys(), ...this.left.keys()]);
+    for (const principalId of principals) {
+      const eventId = this.placeOf(principalId);
+      if (eventId === undefined) continue;
+      const saved = this.saved.get(principalId);
+      if (saved?.eventId === eventId && now - saved.at < this.options.resumeMs / 4) continue;
+      due.push([principalId, eventId]);
+      this.saved.set(principalId, { eventId, at: now });
+    }
+    for (const principalId of this.saved.keys()) {
+      if (!principals.has(principalId)) this.saved.delete(principalId);
+    }
+    for (let start = 0; start < due.length; start += SAVE_CHUNK) {
+      await runStatements(this.services.orm, [
+        writes.saveListenerPlaces(due.slice(start, start + SAVE_CHUNK), new Date(now)),
+      ]);
+    }
+  }
+
+  /** Stops saving on a timer and writes what is left. */
+  close(): Promise<void> {
+    clearInterval(this.timer);
+    return this.save();
+  }
+}
