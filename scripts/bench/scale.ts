@@ -8,7 +8,8 @@
  * are a hundredth and a tenth of it), BENCH_SCALE_TASKS (100,000), BENCH_SCALE_SUBSCRIBERS
  * (the most live subscribers, 1,000), BENCH_SCALE_COUNTS (the subscriber counts measured,
  * 100,500,1000), BENCH_SCALE_SECONDS (of live load, 10),
- * BENCH_SCALE_SAMPLES (requests per latency row, 100), BENCH_SCALE_DIALECTS (sqlite,postgres).
+ * BENCH_SCALE_SAMPLES (requests per latency row, 100), BENCH_SCALE_DIALECTS (sqlite,postgres),
+ * BENCH_SCALE_LIVE (the live listeners measured: sse, socketio, or both, the default).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,14 @@ const WARM_UPS = 10;
 const DIALECTS = (process.env.BENCH_SCALE_DIALECTS ?? 'sqlite,postgres')
   .split(',')
   .map((d) => d.trim()) as Dialect[];
+/** The live listeners measured: SSE subscribers, gazu's Socket.IO listeners (issue #31). */
+type Protocol = 'sse' | 'socketio';
+const PROTOCOLS = (process.env.BENCH_SCALE_LIVE ?? 'sse,socketio')
+  .split(',')
+  .map((p) => p.trim()) as Protocol[];
+if (PROTOCOLS.some((p) => p !== 'sse' && p !== 'socketio')) {
+  throw new Error('BENCH_SCALE_LIVE lists sse and socketio');
+}
 /** The log's sizes when the lists are measured. */
 const STEPS = [FINAL_EVENTS / 100, FINAL_EVENTS / 10, FINAL_EVENTS].map(Math.round);
 const SUBSCRIBER_COUNTS = (process.env.BENCH_SCALE_COUNTS ?? '100,500,1000')
@@ -258,10 +267,10 @@ function listRows(dialect: Dialect, all: Probe[], measured: Map<number, Latency[
 
 type Reply = Record<string, unknown> & { op: string };
 
-/** The SSE subscribers' worker thread, asked one thing at a time. */
-function startSubscribers(url: string) {
-  const worker = new Worker(new URL('../lib/sse-fanout-worker.mjs', import.meta.url), {
-    workerData: { url },
+/** The live listeners' worker thread, asked one thing at a time. */
+function startSubscribers(url: string, protocol: Protocol) {
+  const worker = new Worker(new URL('../lib/fanout-worker.mjs', import.meta.url), {
+    workerData: { url, protocol },
   });
   let failure: Error | undefined;
   let pending: { op: unknown; resolve: (reply: Reply) => void; reject: (e: Error) => void } | null =
@@ -321,6 +330,7 @@ async function addComment(url: string, token: string, taskId: string, text: stri
 }
 
 interface LiveResult {
+  protocol: Protocol;
   subscribers: number;
   comments: number;
   expected: number;
@@ -365,14 +375,18 @@ async function liveDelivery(
 ): Promise<LiveResult[]> {
   const taskIds = studio.taskIds.filter((_, t) => studio.taskProject[t] === 0).slice(0, 200);
   const results: LiveResult[] = [];
-  for (const target of SUBSCRIBER_COUNTS) {
-    // Each count on a server of its own (the same database): no count inherits another's heap.
-    const server = await fresh();
-    const subscribers = startSubscribers(server.url);
-    try {
-      results.push(await liveCount(server, subscribers, target, taskIds, principals, reports));
-    } finally {
-      await subscribers.stop();
+  for (const protocol of PROTOCOLS) {
+    for (const target of SUBSCRIBER_COUNTS) {
+      // Each count on a server of its own (the same database): no count inherits another's heap.
+      const server = await fresh();
+      const subscribers = startSubscribers(server.url, protocol);
+      try {
+        results.push(
+          await liveCount(server, subscribers, protocol, target, taskIds, principals, reports),
+        );
+      } finally {
+        await subscribers.stop();
+      }
     }
   }
   return results;
@@ -413,6 +427,7 @@ async function makeComments(
 async function liveCount(
   server: ServerProcess,
   subscribers: ReturnType<typeof startSubscribers>,
+  protocol: Protocol,
   target: number,
   taskIds: string[],
   principals: Principals,
@@ -509,7 +524,7 @@ async function liveCount(
   if (got.closed.length) {
     problems.push(`${got.closed.length} streams given up: ${got.closed.slice(0, 3).join('; ')}`);
   }
-  if (got.otherCount) problems.push(`other SSE events: ${got.others.slice(0, 3).join(' | ')}`);
+  if (got.otherCount) problems.push(`other events: ${got.others.slice(0, 3).join(' | ')}`);
   const took = [...answered.values()].map((t) => t.at - t.sent);
   const p = (values: number[], at: number) =>
     values.length
@@ -519,6 +534,7 @@ async function liveCount(
         )
       : Number.NaN;
   const result: LiveResult = {
+    protocol,
     subscribers: target,
     comments: answered.size,
     expected,
@@ -544,16 +560,33 @@ async function liveCount(
     rssMb: alive(server.pid) ? peakRssMb(server.pid) : Number.NaN,
   };
   console.log(
-    `  live ${target}: p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms, ${fmt(seen.size)}/${fmt(expected)} delivered, server ${fmt(result.serverCores, 2)} cores${died ? `; ${died}` : ''}`,
+    `  live ${protocol} ${target}: p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms, ${fmt(seen.size)}/${fmt(expected)} delivered, server ${fmt(result.serverCores, 2)} cores${died ? `; ${died}` : ''}`,
   );
   return result;
 }
 
+/** Who listens, as a row names them. */
+const LISTENERS: Record<Protocol, string> = {
+  sse: 'SSE subscribers',
+  socketio: "gazu's Socket.IO listeners",
+};
+
 function liveRows(dialect: Dialect, results: LiveResult[]): Row[] {
   const target = `p99 ≤ ${LIVE_P99_MS} ms, every event once per subscriber, server ≤ ${LIVE_CORES} core`;
+  return PROTOCOLS.flatMap((protocol) => liveProtocolRows(dialect, protocol, results, target));
+}
+
+function liveProtocolRows(
+  dialect: Dialect,
+  protocol: Protocol,
+  all: LiveResult[],
+  target: string,
+): Row[] {
+  const results = all.filter((r) => r.protocol === protocol);
   return SUBSCRIBER_COUNTS.map((subscribers) => {
-    const judged = subscribers === 1000;
-    const name = `${dialect}: live delivery to ${fmt(subscribers)} subscribers (distinct bots), ${RATE} events/s`;
+    // Issue #18 judged SSE at 1,000; issue #31 the Socket.IO listeners at 500 and 1,000.
+    const judged = protocol === 'sse' ? subscribers === 1000 : subscribers >= 500;
+    const name = `${dialect}: live delivery to ${fmt(subscribers)} ${LISTENERS[protocol]} (distinct bots), ${RATE} events/s`;
     const r = results.find((result) => result.subscribers === subscribers);
     if (!r) {
       const died = results.find((result) => result.died);
@@ -668,7 +701,7 @@ async function measureDialect(dialect: Dialect, notes: string[]): Promise<Row[]>
     );
     for (const r of live) {
       notes.push(
-        `${dialect}, ${fmt(r.subscribers)} subscribers: ${fmt(r.comments)} comments sent in ${fmt(r.sendSeconds, 1)} s (comments.add p50 ${ms(r.mutationP50)} ms, p99 ${ms(r.mutationP99)} ms); window ${fmt(r.seconds, 1)} s to the last delivery; bench process (subscribers and load) ${fmt(r.benchCores, 2)} cores; server peak RSS so far ${fmt(r.rssMb)} MB${r.foreign ? `; ${fmt(r.foreign)} deliveries of other events` : ''}${r.problems.length ? `; problems: ${r.problems.join('; ')}` : ''}.`,
+        `${dialect}, ${fmt(r.subscribers)} ${LISTENERS[r.protocol]}: ${fmt(r.comments)} comments sent in ${fmt(r.sendSeconds, 1)} s (comments.add p50 ${ms(r.mutationP50)} ms, p99 ${ms(r.mutationP99)} ms); window ${fmt(r.seconds, 1)} s to the last delivery; bench process (subscribers and load) ${fmt(r.benchCores, 2)} cores; server peak RSS so far ${fmt(r.rssMb)} MB${r.foreign ? `; ${fmt(r.foreign)} deliveries of other events` : ''}${r.problems.length ? `; problems: ${r.problems.join('; ')}` : ''}.`,
       );
     }
     for (const note of notes.slice(firstNote)) console.log(`  note: ${note}`);

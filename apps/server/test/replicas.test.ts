@@ -198,7 +198,7 @@ describe('two replicas on one database', () => {
     expect(heard).toEqual(written);
   });
 
-  it('a gazu listener whose link to one server died unnoticed hears on B what it had not acknowledged', async () => {
+  it('a gazu listener whose link to one server died unnoticed hears on B what it had not received', async () => {
     studioOnA ??= await createStudio(a);
     const c = await startTestServer({
       db: a.db,

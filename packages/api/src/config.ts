@@ -41,11 +41,11 @@ export interface ApiConfig {
   /** How often Kitsu listeners' places are written, for a crash or a return to another server. */
   listenerSaveEveryMs: number;
   /**
-   * Events a Kitsu listener may leave unacknowledged: past it, nothing more is sent until it
-   * catches up; one that has not within `listenerPatienceMs` is let go (it reconnects, and is
-   * sent the rest from the log).
+   * Events a Kitsu listener may have been sent and not yet received: past it, nothing more is
+   * sent until it catches up; one that has not within `listenerPatienceMs` is let go (it
+   * reconnects, and is sent the rest from the log).
    */
-  listenerMaxUnacknowledged: number;
+  listenerMaxBehind: number;
   listenerPatienceMs: number;
 }
 
@@ -62,6 +62,6 @@ export const defaultApiConfig: ApiConfig = {
   eventsPruneEveryMs: 6 * 3_600_000,
   listenerResumeMs: 2 * 60 * 1000,
   listenerSaveEveryMs: 2000,
-  listenerMaxUnacknowledged: 1000,
+  listenerMaxBehind: 1000,
   listenerPatienceMs: 5000,
 };

@@ -8,11 +8,6 @@ export interface HeardEvent {
 
 export interface ListenOptions {
   transport?: 'polling' | 'websocket';
-  /**
-   * Acknowledge each event that asks, once it is kept, as python-socketio does once its
-   * handlers have run (true); false: a client that never does; a function: while it says so.
-   */
-  acknowledge?: boolean | (() => boolean);
   /** Reconnect on its own, as python-socketio does after a drop (false: the test decides). */
   reconnection?: boolean;
   /** Where to connect, when not the server itself (a proxy in front of it). */
@@ -27,12 +22,7 @@ export interface ListenOptions {
 export function listenLikeGazu(
   server: { url: string },
   token: string,
-  {
-    transport = 'websocket',
-    acknowledge = true,
-    reconnection = false,
-    url = server.url,
-  }: ListenOptions = {},
+  { transport = 'websocket', reconnection = false, url = server.url }: ListenOptions = {},
 ) {
   const socket: Socket = io(`${url}/events`, {
     path: '/socket.io',
@@ -43,11 +33,7 @@ export function listenLikeGazu(
     forceNew: true,
   });
   const heard: HeardEvent[] = [];
-  socket.onAny((name: string, payload: Record<string, unknown>, ack?: unknown) => {
-    heard.push({ name, payload });
-    const acknowledging = typeof acknowledge === 'function' ? acknowledge() : acknowledge;
-    if (acknowledging && typeof ack === 'function') ack();
-  });
+  socket.onAny((name: string, payload: Record<string, unknown>) => heard.push({ name, payload }));
   const connected = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

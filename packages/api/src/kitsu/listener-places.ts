@@ -2,101 +2,111 @@
  * Where gazu's listeners have got in the event log, so that one that drops is sent what it
  * missed when it comes back: to this server or another, after a restart too. gazu's client says
  * nothing of where it was (python-socketio sends no offsets), so the server keeps a place per
- * principal, as it keeps a trigger's cursor: the last event the client acknowledged
- * (python-socketio acknowledges every event that asks, once its handlers have run).
+ * principal, as it keeps a trigger's cursor: just before the oldest event its client is not
+ * known to have received.
  */
 import { runStatements, writes } from '@clapper/db';
 import { TtlCache } from '../cache/ttl-cache';
 import type { ApiServices } from '../services';
 
-/** A client that acknowledged none of its first this many events does not acknowledge. */
-const ACKS_EXPECTED_WITHIN = 100;
 /** Places written per statement. */
 const SAVE_CHUNK = 200;
 
 /**
- * One connection's place: what it was sent and what its client acknowledged. Acknowledgements
- * may come out of order (python-socketio runs each handler in a thread of its own), so the place
- * is just before the first event still unacknowledged.
+ * One connection's place: what it was sent, and what its client is known to have received.
+ * engine.io's heartbeat says which: its client answers every ping with a pong, in order, on the
+ * same connection as the events, so a pong means everything sent before its ping arrived. The
+ * server's own pings count, and the listener sends more after what it writes (outbox.ts).
  */
 export class ConnectionPlace {
   /** The last event of the log read for this connection: sent, or not for it. */
   private passed: number;
-  /** Events sent and not yet acknowledged, oldest first, from `first`. */
-  private readonly unacked: number[] = [];
+  /** Events to send or sent, not yet known received, oldest first, from `first`. */
+  private readonly unconfirmed: number[] = [];
   private first = 0;
-  private readonly ackedEarly = new Set<number>();
-  private sentCount = 0;
-  private ackCount = 0;
-  /** False for a client seen not to acknowledge: its place is then what it was sent. */
-  acking = true;
+  /** For each ping not yet answered, oldest first: the last event sent before it. */
+  private readonly pings: number[] = [];
+  /** The newest event written to the connection. */
+  private lastWritten = 0;
   /** The place when a newer connection of the same principal started: unchanged, it was replaced. */
   replacedAt: number | undefined;
+  private onCatchUp: { below: number; resolve(): void } | undefined;
 
   constructor(from: number) {
     this.passed = from;
   }
 
-  /** Whether the event now being sent should ask for an acknowledgement. */
-  sending(eventId: number): boolean {
-    if (!this.acking) return false;
-    this.sentCount++;
-    if (this.ackCount === 0 && this.sentCount > ACKS_EXPECTED_WITHIN) {
-      this.acking = false;
-      return false;
-    }
-    this.unacked.push(eventId);
-    return true;
+  /** An event to send: until its client has it, the place stays before it. */
+  queued(eventId: number) {
+    this.unconfirmed.push(eventId);
   }
 
-  /**
-   * Whether at most `max` events are unacknowledged, now or within `patienceMs` (once half of
-   * them are): the client's acknowledgements are its reads.
-   */
-  caughtUp(max: number, patienceMs: number): boolean | Promise<boolean> {
-    if (this.unacknowledged <= max) return true;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.onCatchUp = undefined;
-        resolve(false);
-      }, patienceMs);
-      this.onCatchUp = {
-        below: Math.floor(max / 2),
-        resolve: () => {
-          clearTimeout(timer);
-          this.onCatchUp = undefined;
-          resolve(true);
-        },
-      };
-    });
+  /** Everything queued up to `eventId` was written to the connection. */
+  written(eventId: number) {
+    this.lastWritten = eventId;
   }
 
-  private onCatchUp: { below: number; resolve(): void } | undefined;
+  pinged() {
+    this.pings.push(this.lastWritten);
+  }
 
-  acknowledged(eventId: number) {
-    this.ackCount++;
-    this.ackedEarly.add(eventId);
-    while (this.first < this.unacked.length && this.ackedEarly.delete(this.unacked[this.first]!)) {
+  /** A pong: everything sent before the oldest ping unanswered has arrived. */
+  ponged() {
+    const upTo = this.pings.shift();
+    if (upTo === undefined) return;
+    while (this.first < this.unconfirmed.length && this.unconfirmed[this.first]! <= upTo) {
       this.first++;
     }
-    if (this.first > 1024 && this.first * 2 > this.unacked.length) {
-      this.unacked.splice(0, this.first);
+    if (this.first > 1024 && this.first * 2 > this.unconfirmed.length) {
+      this.unconfirmed.splice(0, this.first);
       this.first = 0;
     }
-    if (this.onCatchUp && this.unacknowledged <= this.onCatchUp.below) this.onCatchUp.resolve();
+    if (this.onCatchUp && this.behind <= this.onCatchUp.below) this.onCatchUp.resolve();
+  }
+
+  /** Whether a ping is unanswered. */
+  get pinging(): boolean {
+    return this.pings.length > 0;
+  }
+
+  /** Whether something sent is not yet covered by a ping. */
+  get unprobed(): boolean {
+    return this.lastWritten > (this.pings.at(-1) ?? 0) && this.behind > 0;
   }
 
   passedTo(eventId: number) {
     if (eventId > this.passed) this.passed = eventId;
   }
 
-  get unacknowledged(): number {
-    return this.acking ? this.unacked.length - this.first : 0;
+  /** Events to send or sent, not yet known received. */
+  get behind(): number {
+    return this.unconfirmed.length - this.first;
   }
+
+  /**
+   * Whether at most `max` events are unconfirmed, now or within `patienceMs` (once half of them
+   * are): its pongs are its reads. One wait at a time, shared by whoever asks.
+   */
+  caughtUp(max: number, patienceMs: number): boolean | Promise<boolean> {
+    if (this.behind <= max) return true;
+    this.waiting ??= new Promise<boolean>((resolve) => {
+      const done = (caughtUp: boolean) => {
+        clearTimeout(timer);
+        this.onCatchUp = undefined;
+        this.waiting = undefined;
+        resolve(caughtUp);
+      };
+      const timer = setTimeout(() => done(false), patienceMs);
+      this.onCatchUp = { below: Math.floor(max / 2), resolve: () => done(true) };
+    });
+    return this.waiting;
+  }
+
+  private waiting: Promise<boolean> | undefined;
 
   /** The event after which this connection's client is to be sent what follows. */
   get place(): number {
-    const oldest = this.acking ? this.unacked[this.first] : undefined;
+    const oldest = this.unconfirmed[this.first];
     return oldest === undefined ? this.passed : Math.min(this.passed, oldest - 1);
   }
 }

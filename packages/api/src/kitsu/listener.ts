@@ -4,9 +4,10 @@
  * the same code as every request (the handshake's `Authorization: Bearer`, or Socket.IO's
  * `auth: { token }`), and hears Clapper's live feed (`eventFeed`, as `events.subscribe`): the
  * same visibility, the same batches, a revoked token ended at the next batch (its own revoke is
- * one). Beyond Kitsu, a listener that drops is given what it missed on its return: every event
- * asks for an acknowledgement (python-socketio sends one once its handlers have run), and the
- * last acknowledged is its principal's place (listener-places.ts), kept `resumeMs`.
+ * one). Beyond Kitsu, a listener that drops is given what it missed on its return: what its
+ * client is known to have received (engine.io's pings and pongs, listener-places.ts) is its
+ * principal's place, kept `listenerResumeMs`. Each event's packets are made once for every
+ * listener (packets.ts).
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -18,8 +19,9 @@ import { batchesOf } from '../events/batched';
 import { eventFeed } from '../events/feed';
 import type { eventView } from '../events/visibility';
 import type { ApiServices } from '../services';
-import { kitsuEventsOf } from './events';
-import { type ConnectionPlace, ListenerPlaces } from './listener-places';
+import { ListenerPlaces } from './listener-places';
+import { Outbox, Outboxes } from './outbox';
+import { kitsuPacketsOf } from './packets';
 
 type EventView = ReturnType<typeof eventView>;
 
@@ -87,6 +89,7 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     onError,
   });
   let closing = false;
+  const outboxes = new Outboxes();
 
   for (const namespace of [io.of('/'), io.of('/events')]) {
     namespace.use(async (socket, next) => {
@@ -118,8 +121,33 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     const { principal, credential, from = 0 } = socket.data as ListenerData;
     const abort = new AbortController();
     const place = places.join(principal.id, from);
+    // A listener behind is waited for, as a stream's reader is; one that stays behind is let
+    // go, as a slow SSE subscriber is: the server holds no more for it.
+    let letGo = false;
+    const keepsUp = async () => {
+      const caughtUp = await place.caughtUp(config.listenerMaxBehind, config.listenerPatienceMs);
+      if (!caughtUp && !letGo) {
+        letGo = true;
+        onInfo({ principal: principal.id, behind: place.behind }, 'slow listener let go');
+        dropConnection(socket);
+      }
+      return caughtUp;
+    };
+    const outbox = new Outbox(socket, place, () => {
+      if (place.behind > config.listenerMaxBehind) void keepsUp();
+    });
+    // Every ping engine.io makes (its heartbeat's, the outbox's over long-polling), and every
+    // pong: what has arrived.
+    socket.conn.on('packetCreate', (packet: { type: string }) => {
+      if (packet.type === 'ping') place.pinged();
+    });
+    socket.conn.on('heartbeat', () => {
+      place.ponged();
+      if (outbox.due) outboxes.mark(outbox);
+    });
     socket.on('disconnect', () => {
       abort.abort();
+      outboxes.forget(outbox);
       places.leave(principal.id, place);
     });
     if (socket.disconnected) abort.abort();
@@ -131,16 +159,12 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     const batches = batchesOf(feed)!;
     try {
       for (let step = await batches.next(); !step.done; step = await batches.next()) {
-        // A listener behind is waited for, as a stream's reader is; one that stays behind is
-        // let go, as a slow SSE subscriber is: the server holds no more for it.
-        if (!(await place.caughtUp(config.listenerMaxUnacknowledged, config.listenerPatienceMs))) {
-          onInfo({ principal: principal.id, behind: place.unacknowledged }, 'slow listener let go');
-          dropConnection(socket);
-          break;
-        }
+        if (!(await keepsUp())) break;
         for (const [id, view] of step.value as readonly [string, EventView][]) {
-          emit(socket, place, Number(id), kitsuEventsOf(view));
+          const packets = kitsuPacketsOf(view);
+          if (packets.length > 0) outbox.add(Number(id), packets);
         }
+        if (outbox.due) outboxes.mark(outbox);
       }
     } catch (error) {
       // A credential refused mid-stream (revoked, deactivated, expired) ends the connection,
@@ -158,26 +182,12 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
      */
     async close() {
       closing = true;
+      // What is waiting goes first, as far as it can.
+      outboxes.flush();
+      outboxes.close();
       for (const socket of io.of('/events').sockets.values()) dropConnection(socket);
       io.engine.close();
       await places.close();
     },
   };
-}
-
-/** An event's Kitsu events, the last asking for the acknowledgement that moves the place on. */
-function emit(
-  socket: Socket,
-  place: ConnectionPlace,
-  eventId: number,
-  events: readonly { name: string; payload: unknown }[],
-) {
-  if (events.length === 0) return;
-  const last = events.length - 1;
-  for (let i = 0; i < last; i++) socket.emit(events[i]!.name, events[i]!.payload);
-  if (place.sending(eventId)) {
-    socket.emit(events[last]!.name, events[last]!.payload, () => place.acknowledged(eventId));
-  } else {
-    socket.emit(events[last]!.name, events[last]!.payload);
-  }
 }

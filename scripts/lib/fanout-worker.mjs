@@ -1,14 +1,20 @@
 // @ts-check
 /**
- * Many `events.subscribe` streams at once, in a worker thread of the bench process so their
- * reading never delays the thread that makes the events (and times their answers). Raw SSE
- * over node:http, one connection per subscriber, parsed as little as needed: each event's id
- * (the `id:` line) and, once per event, its `targetId`. Every delivery is kept: subscriber,
- * event id, arrival time (performance.timeOrigin + performance.now(), comparable across
- * threads of one process).
- *
- * A stream the server ends (a subscriber let go for being behind, say) is opened again at once
- * with the last event id it received, as tRPC's client resumes; the reconnections are counted.
+ * Many live listeners at once, in a worker thread of the bench process so their reading never
+ * delays the thread that makes the events (and times their answers). One connection per
+ * listener, of one of two kinds (`protocol`):
+ * - `sse`: raw SSE over node:http to `events.subscribe`, parsed as little as needed: each
+ *   event's id (the `id:` line) and, once per event, its `targetId`. A stream the server ends (a
+ *   subscriber let go for being behind, say) is opened again at once with the last event id it
+ *   received, as tRPC's client resumes.
+ * - `socketio`: gazu's listener (`gazu.events.init()`) as python-socketio speaks it once its
+ *   connection is a WebSocket, raw over ws and parsed as little as needed, as the SSE streams
+ *   are: engine.io's handshake with the token as an `Authorization` header, namespace `/events`
+ *   joined, every ping answered, each `comment:new`'s `comment_id` read; a connection the
+ *   server drops is opened again at once, as python-socketio reconnects (without its delay).
+ *   Kitsu's events carry no event id: each comment's id stands for its event.
+ * Every delivery is kept: listener, event, arrival time (performance.timeOrigin +
+ * performance.now(), comparable across threads of one process). Reconnections are counted.
  *
  * Messages in: {op:'open', tokens, input}, {op:'reset'}, {op:'progress'},
  * {op:'await', targetId, timeoutMs}, {op:'collect'}, {op:'close'}. Each is answered with a
@@ -16,8 +22,11 @@
  */
 import { request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
 
-const { url } = /** @type {{ url: string }} */ (workerData);
+const { url, protocol = 'sse' } = /** @type {{ url: string, protocol?: 'sse' | 'socketio' }} */ (
+  workerData
+);
 /** The subscription's input (types, project), the same for every stream. */
 let baseInput = {};
 /** Set by `close`: streams that end then are not opened again. */
@@ -34,7 +43,7 @@ const now = () => performance.timeOrigin + performance.now();
  *   connected: boolean,
  *   closed: boolean,
  *   failure: string | null,
- *   request: import('node:http').ClientRequest | null,
+ *   stop: (() => void) | null,
  *   seen: Set<string>,
  *   lastId: number,
  *   reconnects: number,
@@ -74,24 +83,28 @@ function onBlock(sub, block, at) {
   }
   const id = Number(block.slice(idAt + 5).trim());
   sub.lastId = id;
+  let target = targets.get(id);
+  if (target === undefined) {
+    const t = block.indexOf(TARGET);
+    target = t < 0 ? null : block.slice(t + TARGET.length, block.indexOf('"', t + TARGET.length));
+  }
+  deliver(sub, id, target, at);
+  return false;
+}
+
+/**
+ * One delivery kept: `id` numbers the event, `target` is what it is about (the comment).
+ * @param {Subscriber} sub @param {number} id @param {string | null} target @param {number} at
+ */
+function deliver(sub, id, target, at) {
   subs.push(sub.index);
   ids.push(id);
   times.push(at);
-  if (!targets.has(id)) {
-    const t = block.indexOf(TARGET);
-    targets.set(
-      id,
-      t < 0 ? null : block.slice(t + TARGET.length, block.indexOf('"', t + TARGET.length)),
-    );
+  if (!targets.has(id)) targets.set(id, target);
+  if (waiting && target === waiting.targetId && !sub.seen.has(target)) {
+    sub.seen.add(target);
+    if (++waiting.count >= subscribers.length) finishWait();
   }
-  if (waiting) {
-    const target = targets.get(id);
-    if (target === waiting.targetId && !sub.seen.has(target)) {
-      sub.seen.add(target);
-      if (++waiting.count >= subscribers.length) finishWait();
-    }
-  }
-  return false;
 }
 
 /** @type {{ targetId: string, count: number, timer: NodeJS.Timeout } | null} */
@@ -117,7 +130,7 @@ function open(token) {
       connected: false,
       closed: false,
       failure: null,
-      request: null,
+      stop: null,
       seen: new Set(),
       lastId: 0,
       reconnects: 0,
@@ -132,7 +145,8 @@ function open(token) {
       clearTimeout(timer);
       resolve();
     };
-    connect(sub, ready);
+    if (protocol === 'socketio') listen(sub, ready);
+    else connect(sub, ready);
   });
 }
 
@@ -146,7 +160,7 @@ function connect(sub, ready) {
       headers: { authorization: `Bearer ${sub.token}`, accept: 'text/event-stream' },
     },
   );
-  sub.request = req;
+  sub.stop = () => req.destroy();
   let buffer = '';
   let connectedHere = false;
   let over = false;
@@ -198,6 +212,79 @@ function connect(sub, ready) {
   });
   req.on('error', (error) => ended(error.message));
   req.end();
+}
+
+/** Kitsu's events are numbered here by the comment they are about, in the order first heard. */
+const commentNumbers = new Map();
+
+/** Socket.IO over engine.io, as the server sends it to `/events`. */
+const EVENT = '42/events,';
+const CONNECTED = '40/events,';
+const REFUSED = '44/events,';
+const GOODBYE = '41/events,';
+const COMMENT = '"comment:new"';
+const COMMENT_ID = '"comment_id":"';
+
+/**
+ * One gazu-like listener; resolves once it is first connected, or is given up.
+ * @param {Subscriber} sub @param {() => void} ready
+ */
+function listen(sub, ready) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+    headers: { authorization: `Bearer ${sub.token}` },
+    perMessageDeflate: false,
+  });
+  sub.stop = () => ws.terminate();
+  let connectedHere = false;
+  let over = false;
+  const ended = (/** @type {string} */ why) => {
+    if (over) return;
+    over = true;
+    ws.terminate();
+    if (closing || sub.closed) return;
+    if (!connectedHere) sub.failuresInARow++;
+    if (sub.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      sub.failure = why;
+      sub.closed = true;
+      ready();
+      return;
+    }
+    sub.reconnects++;
+    listen(sub, ready);
+  };
+  ws.on('message', (/** @type {Buffer} */ data) => {
+    const at = now();
+    const text = data.toString();
+    if (text === '2') ws.send('3');
+    else if (text.startsWith(EVENT)) {
+      if (!text.startsWith(COMMENT, EVENT.length + 1)) {
+        others.push(`${sub.index}: ${text.slice(0, 300)}`);
+        return;
+      }
+      const from = text.indexOf(COMMENT_ID) + COMMENT_ID.length;
+      const commentId = text.slice(from, text.indexOf('"', from));
+      let id = commentNumbers.get(commentId);
+      if (id === undefined) {
+        id = commentNumbers.size + 1;
+        commentNumbers.set(commentId, id);
+      }
+      deliver(sub, id, commentId, at);
+    } else if (text.startsWith('0')) ws.send(CONNECTED);
+    else if (text.startsWith(CONNECTED)) {
+      connectedHere = true;
+      sub.connected = true;
+      sub.failuresInARow = 0;
+      ready();
+    } else if (text.startsWith(REFUSED)) ended(`refused: ${text.slice(REFUSED.length)}`);
+    else if (text.startsWith(GOODBYE)) {
+      // python-socketio gives up for good after the server's goodbye.
+      sub.failure = 'the server said goodbye';
+      sub.closed = true;
+      ended('goodbye');
+    } else others.push(`${sub.index}: ${text.slice(0, 300)}`);
+  });
+  ws.on('close', () => ended('the connection closed'));
+  ws.on('error', (error) => ended(error.message));
 }
 
 port.on('message', async (/** @type {any} */ message) => {
@@ -278,7 +365,7 @@ port.on('message', async (/** @type {any} */ message) => {
     }
     case 'close':
       closing = true;
-      for (const sub of subscribers) sub.request?.destroy();
+      for (const sub of subscribers) sub.stop?.();
       port.postMessage({ op: 'close' });
       break;
   }
