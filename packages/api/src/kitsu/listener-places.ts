@@ -26,8 +26,9 @@ export class ConnectionPlace {
   private first = 0;
   /** For each ping not yet answered, oldest first: the last event sent before it. */
   private readonly pings: number[] = [];
-  /** The newest event written to the connection. */
+  /** The newest event written to the connection, and the newest a ping went after. */
   private lastWritten = 0;
+  private lastPinged = 0;
   /** The place when a newer connection of the same principal started: unchanged, it was replaced. */
   replacedAt: number | undefined;
   private onCatchUp: { below: number; resolve(): void } | undefined;
@@ -48,6 +49,7 @@ export class ConnectionPlace {
 
   pinged() {
     this.pings.push(this.lastWritten);
+    this.lastPinged = this.lastWritten;
   }
 
   /** A pong: everything sent before the oldest ping unanswered has arrived. */
@@ -71,7 +73,7 @@ export class ConnectionPlace {
 
   /** Whether something sent is not yet covered by a ping. */
   get unprobed(): boolean {
-    return this.lastWritten > (this.pings.at(-1) ?? 0) && this.behind > 0;
+    return this.lastWritten > this.lastPinged;
   }
 
   passedTo(eventId: number) {

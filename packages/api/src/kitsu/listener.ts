@@ -89,7 +89,7 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     onError,
   });
   let closing = false;
-  const outboxes = new Outboxes();
+  const outboxes = new Outboxes(onError);
 
   for (const namespace of [io.of('/'), io.of('/events')]) {
     namespace.use(async (socket, next) => {
@@ -145,10 +145,15 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
       place.ponged();
       if (outbox.due) outboxes.mark(outbox);
     });
-    socket.on('disconnect', () => {
+    onInfo(
+      { principal: principal.id, transport: socket.conn.transport.name, from },
+      'listener connected',
+    );
+    socket.on('disconnect', (reason) => {
       abort.abort();
       outboxes.forget(outbox);
       places.leave(principal.id, place);
+      onInfo({ principal: principal.id, reason, place: place.place }, 'listener left');
     });
     if (socket.disconnected) abort.abort();
     const feed = eventFeed(

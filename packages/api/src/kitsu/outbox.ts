@@ -98,7 +98,7 @@ export class Outboxes {
   private readonly due = new Set<Outbox>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly onError: (error: unknown) => void) {
     this.timer = setInterval(() => this.flush(), FLUSH_MS).unref();
   }
 
@@ -111,7 +111,14 @@ export class Outboxes {
   }
 
   flush() {
-    for (const outbox of this.due) outbox.flush();
+    for (const outbox of this.due) {
+      // One listener's trouble is not every listener's (nor the server's: this runs on a timer).
+      try {
+        outbox.flush();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
     this.due.clear();
   }
 
