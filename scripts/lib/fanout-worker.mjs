@@ -150,6 +150,32 @@ function open(token) {
   });
 }
 
+/**
+ * What happens once a subscriber's connection ends (said once per connection): nothing while
+ * the worker closes or once it was given up; else it is opened again at once, and counted,
+ * unless it failed `MAX_FAILURES_IN_A_ROW` times in a row without connecting.
+ * @param {Subscriber} sub @param {() => void} ready
+ * @param {() => boolean} connectedHere @param {() => void} reopen
+ */
+function whenEnded(sub, ready, connectedHere, reopen) {
+  let over = false;
+  return (/** @type {string} */ why) => {
+    if (over) return;
+    over = true;
+    if (closing) sub.closed = true;
+    if (sub.closed) return;
+    if (!connectedHere()) sub.failuresInARow++;
+    if (sub.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      sub.failure = why;
+      sub.closed = true;
+      ready();
+      return;
+    }
+    sub.reconnects++;
+    reopen();
+  };
+}
+
 /** @param {Subscriber} sub @param {() => void} ready */
 function connect(sub, ready) {
   const input = sub.lastId ? { ...baseInput, lastEventId: String(sub.lastId) } : baseInput;
@@ -163,24 +189,12 @@ function connect(sub, ready) {
   sub.stop = () => req.destroy();
   let buffer = '';
   let connectedHere = false;
-  let over = false;
-  const ended = (/** @type {string} */ why) => {
-    if (over) return;
-    over = true;
-    if (closing) {
-      sub.closed = true;
-      return;
-    }
-    if (!connectedHere) sub.failuresInARow++;
-    if (sub.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
-      sub.failure = why;
-      sub.closed = true;
-      ready();
-      return;
-    }
-    sub.reconnects++;
-    connect(sub, ready);
-  };
+  const ended = whenEnded(
+    sub,
+    ready,
+    () => connectedHere,
+    () => connect(sub, ready),
+  );
   req.on('response', (res) => {
     if (res.statusCode !== 200) {
       res.resume();
@@ -236,21 +250,15 @@ function listen(sub, ready) {
   });
   sub.stop = () => ws.terminate();
   let connectedHere = false;
-  let over = false;
+  const end = whenEnded(
+    sub,
+    ready,
+    () => connectedHere,
+    () => listen(sub, ready),
+  );
   const ended = (/** @type {string} */ why) => {
-    if (over) return;
-    over = true;
     ws.terminate();
-    if (closing || sub.closed) return;
-    if (!connectedHere) sub.failuresInARow++;
-    if (sub.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
-      sub.failure = why;
-      sub.closed = true;
-      ready();
-      return;
-    }
-    sub.reconnects++;
-    listen(sub, ready);
+    end(why);
   };
   ws.on('message', (/** @type {Buffer} */ data) => {
     const at = now();

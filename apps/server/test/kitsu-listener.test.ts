@@ -170,17 +170,25 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
     expect(await ended).toBe('io server disconnect');
   });
 
-  it('gives a listener whose connection died unnoticed what it had not received, and nothing it had', async () => {
+  /**
+   * A team bot listening through a relay, a new shot's task heard; then the link goes silent,
+   * and the server, which has not noticed (a ping timeout away), goes on sending into it.
+   */
+  async function listeningThenFrozen(sequence: string) {
     const relay = await startFreezableRelay(server);
     const bot = await createTeamBot(server, studio.project.id);
     const first = listenLikeGazu(server, bot.token, { transport, url: relay.url });
     await first.connected;
-    const { task } = await createShotWithTask(studio, `U${transport}`);
+    const { task } = await createShotWithTask(studio, sequence);
     await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
-    // Its pongs tell the server it has that; then the link goes silent, and the server, which
-    // has not noticed (a ping timeout away), goes on sending into it.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Its pong for that reaches the server first (a busy listener is pinged every 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 500));
     relay.freeze();
+    return { relay, bot, first, task };
+  }
+
+  it('gives a listener whose connection died unnoticed what it had not received, and nothing it had', async () => {
+    const { relay, bot, first, task } = await listeningThenFrozen(`U${transport}`);
     const written: string[] = [];
     for (let i = 0; i < 5; i++) {
       written.push((await admin.comments.add.mutate({ taskId: task.id, text: `lost ${i}` })).id);
@@ -203,15 +211,8 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
   });
 
   it('waits for a listener that stops reading, then lets it go; it is sent the rest on its return', async () => {
-    const relay = await startFreezableRelay(server);
-    const bot = await createTeamBot(server, studio.project.id);
-    const first = listenLikeGazu(server, bot.token, { transport, url: relay.url });
+    const { relay, bot, first, task } = await listeningThenFrozen(`S${transport}`);
     try {
-      await first.connected;
-      const { task } = await createShotWithTask(studio, `S${transport}`);
-      await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      relay.freeze();
       const written: string[] = [];
       for (let i = 0; i < MAX_BEHIND + 5; i++) {
         written.push((await admin.comments.add.mutate({ taskId: task.id, text: `slow ${i}` })).id);
@@ -251,12 +252,12 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
   it('gives a listener that dropped the 20 events written while it was away, in order, once', async () => {
     const { bot, listener: first, task } = await listeningToNewTask(`R${transport}`, transport);
     await until(() => (first.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
-    // What it heard is known to the server once the pong after it arrives (within a flush and
-    // a round trip); what a listener heard just before it dropped may come again.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What it heard is known to the server once the pong after it arrives (a busy listener is
+    // pinged every 200 ms); what a listener heard just before it dropped may come again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     first.socket.close();
     // A clean close reaches the server at once over a WebSocket, and with the next request over
-    // polling; a drop it has not noticed yet (until its ping timeout) is not covered.
+    // polling (a drop it has not noticed is the test above).
     await new Promise((resolve) => setTimeout(resolve, 300));
     const written: string[] = [];
     for (let i = 0; i < 20; i++) {

@@ -214,7 +214,7 @@ describe('two replicas on one database', () => {
       await until(() => (onC.heard.some((h) => h.name === 'task:new') ? true : undefined), 3000);
       // C writes where its listener got to, then the link goes silent; C has not noticed when the
       // listener turns up on B (as after a crash of C, where nothing notices).
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       relay.freeze();
       const { written, heard } = await heardOnB(bot.token, task.id, 5);
       expect(heard).toEqual(written);

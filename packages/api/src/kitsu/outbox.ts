@@ -6,8 +6,8 @@
  * server's time. Over long-polling (and while a connection upgrades) it goes through engine.io.
  *
  * The ping goes with what it covers: its pong says everything before it arrived (the place,
- * listener-places.ts). One is sent when none is unanswered, so a listener's pongs come at most
- * once a flush.
+ * listener-places.ts). One is sent when none is unanswered, with the first write after a quiet
+ * spell and then at most every `PING_EVERY_MS`.
  */
 import type { Socket as TcpSocket } from 'node:net';
 import type { Socket } from 'socket.io';
@@ -18,6 +18,12 @@ import { frameOf } from './packets';
 
 /** How long what a listener is sent may wait to go in one write with what follows it. */
 export const FLUSH_MS = 25;
+
+/**
+ * How often a busy listener is pinged: its pongs are reads the server pays for. After a quiet
+ * spell, the ping goes with the first write.
+ */
+export const PING_EVERY_MS = 200;
 
 /** engine.io's ping packet ("2") as a WebSocket frame. */
 const PING = frameOf('2');
@@ -44,6 +50,7 @@ function directSocket(engine: EngineSocket): TcpSocket | undefined {
 }
 
 export class Outbox {
+  private pingedAt = -Infinity;
   private packets: KitsuPacket[] = [];
   /** The newest event among `packets`. */
   private last = 0;
@@ -66,6 +73,16 @@ export class Outbox {
     return this.packets.length > 0 || (this.place.unprobed && !this.place.pinging);
   }
 
+  /** Whether a ping goes now: something written is not covered, none is unanswered, and it is time. */
+  private pingNow(): boolean {
+    const { place } = this;
+    if (!place.unprobed || place.pinging) return false;
+    const now = performance.now();
+    if (now - this.pingedAt < PING_EVERY_MS) return false;
+    this.pingedAt = now;
+    return true;
+  }
+
   flush() {
     if (this.socket.disconnected) return;
     const engine = this.socket.conn as unknown as EngineSocket;
@@ -78,7 +95,7 @@ export class Outbox {
         for (const part of packet.options.wsPreEncodedFrame) tcp.write(part);
       }
       if (packets.length > 0) place.written(last);
-      if (place.unprobed && !place.pinging) {
+      if (this.pingNow()) {
         for (const part of PING) tcp.write(part);
         place.pinged();
       }
@@ -87,7 +104,7 @@ export class Outbox {
       for (const packet of packets) engine.write(packet.text, packet.options);
       if (packets.length > 0) place.written(last);
       // Counted as the server's own pings are, when engine.io makes it.
-      if (place.unprobed && !place.pinging) engine.sendPacket('ping');
+      if (this.pingNow()) engine.sendPacket('ping');
     }
     this.onFlushed();
   }
@@ -118,8 +135,9 @@ export class Outboxes {
       } catch (error) {
         this.onError(error);
       }
+      // A ping not yet sent keeps it for the next round.
+      if (!outbox.due) this.due.delete(outbox);
     }
-    this.due.clear();
   }
 
   close() {
