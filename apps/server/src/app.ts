@@ -10,6 +10,7 @@ import {
   leanTrpcHook,
   openApiDocument,
   REST_BASE,
+  RETRY_AFTER_SECONDS,
   registerHttpErrors,
   registerKitsu,
   registerRest,
@@ -114,6 +115,16 @@ export async function buildServer({
     done();
   });
 
+  // Every outage's answer says when to try again: 503 (tRPC, /api/v1, /healthz), and 502 on
+  // Kitsu's routes (surface.ts says why).
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    const status = reply.statusCode;
+    if ((status === 503 || status === 502) && !reply.hasHeader('retry-after')) {
+      reply.header('retry-after', RETRY_AFTER_SECONDS);
+    }
+    done(null, payload);
+  });
+
   await app.register(fastifyCookie);
   registerHttpErrors(app, appRouter);
   await registerRateLimit(app, rateLimitPerMinute, services.tokens);
@@ -147,6 +158,8 @@ export async function buildServer({
   }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    } else if (error.code === 'SERVICE_UNAVAILABLE') {
+      req.log.warn({ path, reason: error.message }, 'procedure refused: database outage');
     } else {
       req.log.debug({ code: error.code, path, reason: error.message }, 'procedure refused');
     }

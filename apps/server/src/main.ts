@@ -19,7 +19,9 @@ const logger = createLogger({
   format: logFormatFor(env.LOG_FORMAT, process.stdout.isTTY === true),
 });
 
-const orm = await openDatabase(env.DATABASE_URL);
+const orm = await openDatabase(env.DATABASE_URL, {
+  onDriverWarning: (message) => logger.warn({ driver: message }, 'database connection trouble'),
+});
 const { migrations, secret, firstAdmin } = await prepareDatabase(orm, {
   secret: env.CLAPPER_SECRET,
   adminEmail: env.CLAPPER_ADMIN_EMAIL,

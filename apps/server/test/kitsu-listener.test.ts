@@ -11,7 +11,7 @@ import {
   createTeamBot,
   listenLikeGazu,
   login,
-  startFreezableRelay,
+  startTcpRelay,
   startTestServer,
   type TestServer,
   until,
@@ -175,7 +175,7 @@ describe.each(['polling', 'websocket'] as const)('over %s', (transport) => {
    * and the server, which has not noticed (a ping timeout away), goes on sending into it.
    */
   async function listeningThenFrozen(sequence: string) {
-    const relay = await startFreezableRelay(server);
+    const relay = await startTcpRelay(server);
     const bot = await createTeamBot(server, studio.project.id);
     const first = listenLikeGazu(server, bot.token, { transport, url: relay.url });
     await first.connected;

@@ -7,7 +7,7 @@ import {
   createTestClient,
   listenLikeGazu,
   login,
-  startFreezableRelay,
+  startTcpRelay,
   startTestServer,
   subscribeEvents,
   type TestServer,
@@ -205,7 +205,7 @@ describe('two replicas on one database', () => {
       secret: a.secret,
       config: { listenerSaveEveryMs: 50 },
     });
-    const relay = await startFreezableRelay(c);
+    const relay = await startTcpRelay(c);
     const bot = await createTeamBot(a, studioOnA.project.id);
     const onC = listenLikeGazu(c, bot.token, { url: relay.url });
     try {

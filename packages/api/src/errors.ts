@@ -1,3 +1,4 @@
+import { databaseOutageOf } from '@clapper/db';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { TRPCError } from '@trpc/server';
 
@@ -7,12 +8,14 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'BAD_REQUEST'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
 
 /**
  * Why a caller was refused (`error.data.reason`), for clients to act on without
  * reading the message: authentication's refusals (`UNAUTHORIZED`) and the
- * user-only and role guards (`FORBIDDEN`). Every other error has none (`null`).
+ * user-only and role guards (`FORBIDDEN`). An outage has its own reasons (below);
+ * every other error has none (`null`).
  */
 export const REFUSAL_REASONS = [
   /** No `Authorization` header and no session cookie. */
@@ -46,6 +49,23 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
+/**
+ * Why a call answered SERVICE_UNAVAILABLE: its database could not serve it. The call may be
+ * tried again after the answer's `Retry-After` (a mutation with an idempotency key included).
+ */
+export const OUTAGE_REASONS = [
+  /** Refused, dropped, shutting down, recovering, busy past its timeout, or its pool exhausted. */
+  'database_unavailable',
+  /** The database's disk is full. */
+  'database_full',
+  /** The database is read-only (a standby, or a file that cannot be written). */
+  'database_read_only',
+] as const;
+export type OutageReason = (typeof OUTAGE_REASONS)[number];
+
+/** `error.data.reason`: a refusal's or an outage's, null for every other error. */
+export type ErrorReason = RefusalReason | OutageReason;
+
 /** The one error type of the domain; `toTRPCError` maps it for the wire. */
 export class DomainError extends Error {
   constructor(
@@ -53,8 +73,8 @@ export class DomainError extends Error {
     message: string,
     /** The input field at fault, for forms to show the message in place. */
     readonly field?: string,
-    /** Why the caller was refused (`error.data.reason`). */
-    readonly reason?: RefusalReason,
+    /** Why the caller was refused, or the outage (`error.data.reason`). */
+    readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -98,5 +118,29 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
       cause: new DomainError('CONFLICT', message, field),
     });
   }
+  const outage = databaseOutageOf(error);
+  if (outage) {
+    const cause = databaseUnavailable(outage);
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
+  }
   return undefined;
 }
+
+const OUTAGE_MESSAGES = {
+  unavailable: 'The database is unavailable: try again shortly',
+  full: "The database's disk is full: try again once space is freed",
+  read_only: 'The database is read-only: try again shortly',
+} as const;
+
+/** A call refused because the database could not serve it (reason `database_…`). */
+export function databaseUnavailable(outage: keyof typeof OUTAGE_MESSAGES): DomainError {
+  return new DomainError(
+    'SERVICE_UNAVAILABLE',
+    OUTAGE_MESSAGES[outage],
+    undefined,
+    `database_${outage}`,
+  );
+}
+
+/** Seconds a client should wait before trying a call refused with SERVICE_UNAVAILABLE again. */
+export const RETRY_AFTER_SECONDS = 2;

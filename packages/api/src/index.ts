@@ -26,7 +26,15 @@ export { endOfDayUtc } from './domain/time';
 export * as triggers from './domain/triggers';
 export * as users from './domain/users';
 export { ZCreateUserInput } from './domain/users';
-export { DomainError, REFUSAL_REASONS, type RefusalReason } from './errors';
+export {
+  DomainError,
+  type ErrorReason,
+  OUTAGE_REASONS,
+  type OutageReason,
+  REFUSAL_REASONS,
+  RETRY_AFTER_SECONDS,
+  type RefusalReason,
+} from './errors';
 export { EventAudience } from './events/audience';
 export { type Batched, batchesOf } from './events/batched';
 export {

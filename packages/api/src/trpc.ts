@@ -19,7 +19,7 @@ import {
   replay,
   saveResult,
 } from './domain/idempotency';
-import { conflict, DomainError, forbidden, type RefusalReason, toTRPCError } from './errors';
+import { conflict, DomainError, type ErrorReason, forbidden, toTRPCError } from './errors';
 import { ChangeTracker } from './events/changes';
 import type { StudioAction } from './permissions';
 import type { ClapperMeta } from './rest/meta';
@@ -45,7 +45,7 @@ const t = initTRPC
     // every error has `field` and `reason`, each null when it has none.
     errorFormatter({ shape, error }) {
       const { cause } = error;
-      const reason: RefusalReason | null =
+      const reason: ErrorReason | null =
         cause instanceof DomainError ? (cause.reason ?? null) : null;
       if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
         const issues = cause.issues.map((issue) => ({

@@ -14,9 +14,23 @@ export type Em = SqlEntityManager;
 export interface OpenDatabaseOptions {
   /** Log SQL through this function (tests count statements with it). */
   onQuery?: (sql: string) => void;
+  /**
+   * The driver's warnings (knex's "Connection Error: …" when PostgreSQL drops a connection),
+   * which it would otherwise print to the console; dropped when not given.
+   */
+  onDriverWarning?: (message: string) => void;
 }
 
-export function ormOptions(target: DatabaseTarget, { onQuery }: OpenDatabaseOptions = {}): Options {
+/**
+ * How long a statement waits for the database before its call is refused as an outage (503):
+ * SQLite's busy timeout, and PostgreSQL's wait for a pooled connection or a new one.
+ */
+export const DATABASE_WAIT_MS = 5000;
+
+export function ormOptions(
+  target: DatabaseTarget,
+  { onQuery, onDriverWarning = () => {} }: OpenDatabaseOptions = {},
+): Options {
   const common = {
     entities,
     extensions: [Migrator],
@@ -54,7 +68,7 @@ export function ormOptions(target: DatabaseTarget, { onQuery }: OpenDatabaseOpti
           // WAL lets readers run beside the writer; the timeout queues writers instead of failing.
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${DATABASE_WAIT_MS}`);
           conn.pragma('foreign_keys = ON');
           done(null, conn);
         },
@@ -66,6 +80,13 @@ export function ormOptions(target: DatabaseTarget, { onQuery }: OpenDatabaseOpti
     driver: PostgreSqlDriver,
     clientUrl: target.url,
     dbName: target.dbName,
+    // Bounded waits: a pool exhausted, or a server that does not answer a connect, is an outage
+    // after DATABASE_WAIT_MS (knex's default wait is 60 s, pg's connect has none).
+    pool: { acquireTimeoutMillis: DATABASE_WAIT_MS },
+    driverOptions: {
+      connection: { connectionTimeoutMillis: DATABASE_WAIT_MS },
+      log: { warn: onDriverWarning },
+    },
   } as Options;
 }
 

@@ -9,8 +9,8 @@ import {
   type ApiServices,
   type AppRouter,
   createApiServices,
+  type ErrorReason,
   hashPassword,
-  type RefusalReason,
   type RouterInputs,
   type RouterOutputs,
 } from '@clapper/api';
@@ -40,9 +40,9 @@ import { prepareDatabase } from '../start';
 import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
-export { startFreezableRelay } from './frozen-network';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
 export { type HeardEvent, type ListenOptions, listenLikeGazu } from './listener';
+export { databaseWithOutages } from './outage';
 export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
 export {
   CHECKOUT,
@@ -62,6 +62,7 @@ export {
   type RestRequest,
   restCall,
 } from './rest';
+export { startTcpRelay } from './tcp-relay';
 
 export const TEST_ADMIN = { email: 'admin@clapper.test', password: 'admin-password-1' } as const;
 
@@ -107,7 +108,7 @@ const prepared = new Map<string, Promise<TestDatabase>>();
  * so a server's start applies no migration and hashes no password. Its own start still runs
  * `prepareDatabase`, which then finds everything in place.
  */
-async function createPreparedDatabase(): Promise<TestDatabase> {
+export async function createPreparedDatabase(): Promise<TestDatabase> {
   const dialect = testDialect();
   let template = prepared.get(dialect);
   if (!template) {
@@ -365,7 +366,7 @@ export interface CaughtTrpcError {
   message: string;
   field: string | null | undefined;
   /** Why a credential or route refused the caller (`error.data.reason`), null for other errors. */
-  reason: RefusalReason | null | undefined;
+  reason: ErrorReason | null | undefined;
 }
 
 /** Awaits a call that must fail and returns its tRPC code, HTTP status, message, field and reason. */
@@ -375,7 +376,7 @@ export async function trpcError(call: Promise<unknown>): Promise<CaughtTrpcError
   } catch (error) {
     if (!(error instanceof TRPCClientError)) throw error;
     const data = error.data as
-      | { code?: string; httpStatus?: number; field?: string | null; reason?: RefusalReason | null }
+      | { code?: string; httpStatus?: number; field?: string | null; reason?: ErrorReason | null }
       | undefined;
     return {
       code: data?.code,

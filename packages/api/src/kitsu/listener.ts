@@ -14,7 +14,7 @@ import { Server, type Socket } from 'socket.io';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import { noTransport } from '../context';
-import { DomainError } from '../errors';
+import { DomainError, toTRPCError } from '../errors';
 import { batchesOf } from '../events/batched';
 import { eventFeed } from '../events/feed';
 import type { eventView } from '../events/visibility';
@@ -46,15 +46,19 @@ function credentialOf(socket: Socket): string | null {
   return typeof token === 'string' ? token : null;
 }
 
-/** A refusal as Socket.IO's `connect_error` carries it: the message, with Clapper's reason. */
+/**
+ * A refusal as Socket.IO's `connect_error` carries it: the message, with Clapper's code and
+ * reason (a database outage is SERVICE_UNAVAILABLE); anything unknown says no more than that.
+ */
 function refusal(error: unknown) {
-  const refused = new Error(error instanceof Error ? error.message : 'Refused') as Error & {
+  const known = error instanceof DomainError ? error : toTRPCError(error)?.cause;
+  const cause = known instanceof DomainError ? known : undefined;
+  const refused = new Error(cause?.message ?? 'Internal server error') as Error & {
     data?: unknown;
   };
-  refused.data =
-    error instanceof DomainError
-      ? { code: error.code, reason: error.reason ?? null }
-      : { code: 'INTERNAL_SERVER_ERROR', reason: null };
+  refused.data = cause
+    ? { code: cause.code, reason: cause.reason ?? null }
+    : { code: 'INTERNAL_SERVER_ERROR', reason: null };
   return refused;
 }
 

@@ -92,10 +92,15 @@ export function zouBoolean(field: string, value: unknown): boolean {
  * gazu raises an exception only for the statuses its `check_status` knows (400, 401, 403, 404,
  * 405, 413, 422, 500, 502); any other counts as success and the error body would be taken for
  * the answer. A conflict (a duplicate name, a task already made) is therefore 400, as zou
- * answers it; the body's `code` keeps Clapper's.
+ * answers it, and a database outage 502, what a proxy in front of a stopped zou answers
+ * (gazu raises `ServerErrorException` and logs the message); the body's `code` keeps Clapper's.
  */
 const statusFor = (error: TRPCError) =>
-  error.code === 'CONFLICT' ? 400 : getHTTPStatusCodeFromError(error);
+  error.code === 'CONFLICT'
+    ? 400
+    : error.code === 'SERVICE_UNAVAILABLE'
+      ? 502
+      : getHTTPStatusCodeFromError(error);
 
 export function createSurface<TContext>(
   api: FastifyInstance,

@@ -1,5 +1,7 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toTRPCError } from '../errors';
 import { getErrorShape } from './trpc-internals';
 
 /** Fastify's own refusals (before any procedure runs) and the tRPC code each one is. */
@@ -14,9 +16,12 @@ const CODES: Record<number, TRPCError['code']> = {
 
 /**
  * A refusal Fastify made (bad JSON, a body over the limit, a content type it cannot read, the
- * rate limit) as the tRPC error it is; null for a server fault, which stays Fastify's 500.
+ * rate limit) or a hook's database outage as the tRPC error it is; null for a server fault,
+ * which stays Fastify's 500.
  */
 export function refusalOf(error: Pick<FastifyError, 'statusCode' | 'message'>): TRPCError | null {
+  const mapped = toTRPCError(error);
+  if (mapped?.code === 'SERVICE_UNAVAILABLE') return mapped;
   const code = CODES[error.statusCode ?? 500];
   if (!code) return null;
   const message =
@@ -51,7 +56,7 @@ export function registerHttpErrors(app: FastifyInstance, router: AnyTRPCRouter) 
       ),
     });
     const body = url.searchParams.get('batch') === '1' ? paths.map(one) : one(paths[0] ?? '');
-    return reply.code(error.statusCode!).send(body);
+    return reply.code(getHTTPStatusCodeFromError(refusal)).send(body);
   });
 }
 

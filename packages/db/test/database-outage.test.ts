@@ -1,0 +1,93 @@
+// Which database errors are an outage (the call may succeed later: 503) and which are not (a
+// refused statement, a bug: never 503), from the drivers' own errors.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseOutageOf, openDatabase } from '../src';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clapper-outage-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const thrown = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+};
+
+describe('databaseOutageOf', () => {
+  it('names SQLite busy past its timeout, read-only and full as outages', () => {
+    const path = join(dir, 'a.db');
+    const writer = new Database(path);
+    writer.exec('create table t (id integer primary key, v text unique)');
+    const other = new Database(path, { timeout: 50 });
+    writer.exec('begin immediate');
+    expect(databaseOutageOf(thrown(() => other.exec("insert into t (v) values ('x')")))).toBe(
+      'unavailable',
+    );
+    writer.exec('commit');
+    const readOnly = new Database(path, { readonly: true });
+    expect(databaseOutageOf(thrown(() => readOnly.exec("insert into t (v) values ('y')")))).toBe(
+      'read_only',
+    );
+    // A file capped at its current size fills up on the next page.
+    const pages = writer.pragma('page_count', { simple: true }) as number;
+    writer.pragma(`max_page_count = ${pages}`);
+    expect(
+      databaseOutageOf(
+        thrown(() => writer.exec(`insert into t (v) values ('${'z'.repeat(100_000)}')`)),
+      ),
+    ).toBe('full');
+    for (const db of [writer, other, readOnly]) db.close();
+  });
+
+  it('leaves refused statements and bugs alone', () => {
+    const db = new Database(join(dir, 'b.db'));
+    db.exec("create table t (v text unique); insert into t values ('x')");
+    expect(databaseOutageOf(thrown(() => db.exec("insert into t values ('x')")))).toBeUndefined();
+    expect(databaseOutageOf(thrown(() => db.exec('selec 1')))).toBeUndefined();
+    expect(
+      databaseOutageOf(new TypeError("Cannot read properties of undefined (reading 'id')")),
+    ).toBe(undefined);
+    db.close();
+  });
+
+  it('names a PostgreSQL server that refuses or drops connections as an outage', async () => {
+    // A port that accepts and at once resets: the pg client's "Connection terminated".
+    const resetting = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const { port } = resetting.address() as { port: number };
+    const error = await openDatabase(`postgres://postgres@127.0.0.1:${port}/test`)
+      .then(
+        (orm) =>
+          orm.em
+            .getConnection()
+            .execute('select 1')
+            .finally(() => orm.close(true)),
+        (e: unknown) => e,
+      )
+      .catch((e: unknown) => e);
+    resetting.close();
+    expect(databaseOutageOf(error)).toBe('unavailable');
+    // Nothing listening at all.
+    const refused = await openDatabase(`postgres://postgres@127.0.0.1:${port}/test`)
+      .then(
+        (orm) =>
+          orm.em
+            .getConnection()
+            .execute('select 1')
+            .finally(() => orm.close(true)),
+        (e: unknown) => e,
+      )
+      .catch((e: unknown) => e);
+    expect(databaseOutageOf(refused)).toBe('unavailable');
+  });
+});
