@@ -80,16 +80,39 @@ async function main(): Promise<number> {
   }
   const malformed = explainMalformedToken(token);
   if (malformed) return fail(malformed);
+  const headers: Record<string, string> = args.dryRun ? { 'x-clapper-dry-run': '1' } : {};
+  const connection = { url, token, headers };
+  // Through an outage the script's calls wait (one line when they start, one when they go on).
   const client = clientModule.createClapperClient({
-    url,
-    token,
-    headers: args.dryRun ? { 'x-clapper-dry-run': '1' } : {},
+    ...connection,
+    retry: {
+      // CLAPPER_MAX_WAIT_MS: how long one call waits out an outage (the client's 120 s by default).
+      maxWaitMs: Number(process.env.CLAPPER_MAX_WAIT_MS) || undefined,
+      onWait: ({ status, reason }) =>
+        process.stderr.write(
+          `clapper: ${url} cannot serve calls for now (${status === null ? 'unreachable' : `HTTP ${status}`}${reason ? `, ${reason}` : ''}); waiting and trying again\n`,
+        ),
+      onResume: (ms) =>
+        process.stderr.write(
+          `clapper: ${url} is back after ${(ms / 1000).toFixed(1)} s; going on\n`,
+        ),
+    },
   });
-  // Asked before tsx's loader starts, so the answer travels while the loader's thread starts.
-  const signedIn = client.auth.me.query().then(
-    (me) => ({ me }),
-    (error: unknown) => ({ error }),
-  );
+  // The first call says at once when the URL or the token is wrong; an outage is waited out. It
+  // is asked before tsx's loader starts, so the answer travels while the loader's thread starts.
+  const signedIn = clientModule
+    .createClapperClient({ ...connection, retry: false })
+    .auth.me.query()
+    .catch((error: unknown) => {
+      const { code } = clientModule.ClapperError.from(error);
+      if (code === 'SERVICE_UNAVAILABLE' || code === 'TOO_MANY_REQUESTS')
+        return client.auth.me.query();
+      throw error;
+    })
+    .then(
+      (me) => ({ me }),
+      (error: unknown) => ({ error }),
+    );
   const load = await scriptLoader();
   const answer = await signedIn;
   if ('error' in answer) return fail(explainAuthFailure(answer.error, url));

@@ -57,6 +57,10 @@ export function explainAuthFailure(error: unknown, url: string): string {
     case 'user_inactive':
     case 'user_deleted':
       return `the token's user can no longer sign in (${reason}): use a bot token (create one in the admin, Bots)`;
+    case 'database_unavailable':
+    case 'database_full':
+    case 'database_read_only':
+      return `${url} cannot reach its database (${reason}): ${e.message}`;
     case 'invalid_credentials':
     case 'user_only_route':
     case 'role_forbidden':

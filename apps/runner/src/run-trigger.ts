@@ -2,9 +2,10 @@
  * Runs a trigger until stopped: the server's cursor for it, then every event after it in
  * order (replayed, then live), each handled with retries and backoff and acknowledged, or
  * parked after its last try. At least once per event; the handler's mutations carry
- * idempotency keys, so their effects happen once.
+ * idempotency keys, so their effects happen once. An outage (the server or its database away,
+ * the rate limit) is no try: the run waits for it to end and goes on with the same event.
  */
-import { type ClapperClient, ClapperError } from '@clapper/client';
+import { type ClapperClient, ClapperError, isOutage } from '@clapper/client';
 import type { ScriptLogger } from './index';
 import type { ClapperEvent, ClapperTrigger } from './trigger';
 
@@ -47,12 +48,14 @@ export async function runTrigger(
   const name = trigger.name;
   const maxTries = trigger.maxTries ?? DEFAULT_TRIES;
   const types = trigger.on ? [...trigger.on] : undefined;
-  const { cursor } = await client.triggers.start.mutate({
-    name,
-    types: types ?? [],
-    projectId: trigger.projectId ?? null,
-    from: run.from,
-  });
+  const { cursor } = await untilDone(run, () =>
+    client.triggers.start.mutate({
+      name,
+      types: types ?? [],
+      projectId: trigger.projectId ?? null,
+      from: run.from,
+    }),
+  );
   log.info(`trigger ${name}: after event ${cursor}`);
 
   const queue: ClapperEvent[] = [];
@@ -153,11 +156,14 @@ async function untilDone<T>(run: TriggerRun, call: () => Promise<T>): Promise<T>
     try {
       return await call();
     } catch (error) {
-      if (ClapperError.from(error).code !== 'NETWORK' || run.abort.aborted) throw error;
+      if (!isOutage(error) || run.abort.aborted) throw error;
       await pause(RECONNECT_MS, run.abort);
     }
   }
 }
+
+/** How long an outage is waited out between two goes at the same event. */
+const OUTAGE_PAUSE_MS = 2000;
 
 /** Tries an event up to `maxTries` times; undefined once handled, else the last error. */
 async function handleWithRetries(
@@ -167,6 +173,7 @@ async function handleWithRetries(
   maxTries: number,
 ): Promise<unknown> {
   let last: unknown;
+  let waitingSince: number | undefined;
   for (let attempt = 1; attempt <= maxTries; attempt++) {
     let calls = 0;
     const eventKey = `trigger:${trigger.name}:${event.id}`;
@@ -180,9 +187,28 @@ async function handleWithRetries(
         attempt,
         eventKey,
       });
+      if (waitingSince !== undefined) {
+        const waited = ((Date.now() - waitingSince) / 1000).toFixed(1);
+        run.log.info(
+          `trigger ${trigger.name}: event ${event.id} handled after ${waited} s of outage`,
+        );
+      }
       return undefined;
     } catch (error) {
-      if (ClapperError.from(error).code === 'UNAUTHORIZED') throw error;
+      const failure = ClapperError.from(error);
+      if (failure.code === 'UNAUTHORIZED') throw error;
+      if (isOutage(error) && !run.abort.aborted) {
+        // Not the handler's fault: the same try again once the server can serve it.
+        if (waitingSince === undefined) {
+          waitingSince = Date.now();
+          run.log.warn(
+            `trigger ${trigger.name}: event ${event.id} waits out an outage (${failure.code}: ${failure.message})`,
+          );
+        }
+        attempt -= 1;
+        await pause(OUTAGE_PAUSE_MS, run.abort);
+        continue;
+      }
       last = error;
       run.log.warn(
         `trigger ${trigger.name}: event ${event.id}, try ${attempt} of ${maxTries}: ${describe(error)}`,
@@ -251,13 +277,12 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      // Removed either way: an outage waited out pauses many times on one signal.
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
   });

@@ -3,7 +3,6 @@
  * however the runner stops (SIGTERM, or kill -9 at random moments), resumed from the server's
  * cursor, failing events retried then parked, and a refused token ending the run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import {
   type TestServer,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBot, until } from './run-bot';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const commentOnWfa = join(repo, 'scripts/examples/triggers/comment-on-wfa.ts');
@@ -32,50 +32,6 @@ beforeAll(async () => {
   studio = await createStudio(server);
 });
 afterAll(() => server?.close());
-
-interface Running {
-  child: ChildProcess;
-  stderr: () => string;
-  /** Resolves once stderr matches. */
-  said: (pattern: RegExp) => Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-/** `node apps/runner/bin/bot.mjs <file>`, what `pnpm bot` runs, so a signal reaches the runner itself. */
-function runTrigger(file: string, env: Record<string, string>, args: string[] = []): Running {
-  const child = spawn(process.execPath, [join(repo, 'apps/runner/bin/bot.mjs'), file, ...args], {
-    cwd: repo,
-    env: { ...process.env, CLAPPER_URL: server.url, CLAPPER_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const waiters: (() => void)[] = [];
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-    for (const w of waiters.splice(0)) w();
-  });
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const said = (pattern: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`never said ${pattern}:\n${stderr}`)),
-        30_000,
-      );
-      const check = () => {
-        const match = stderr.match(pattern);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match);
-        } else waiters.push(check);
-      };
-      check();
-      exited.then(() => {
-        if (!stderr.match(pattern)) reject(new Error(`exited without ${pattern}:\n${stderr}`));
-      });
-    });
-  return { child, stderr: () => stderr, said, exited };
-}
 
 const managerBot = () => createTeamBot(server, studio.project.id);
 
@@ -107,19 +63,11 @@ async function commentsBy(botId: string, taskIds: string[]) {
   return counts;
 }
 
-const until = async (probe: () => Promise<boolean>, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 describe('triggers with pnpm bot', () => {
   it('reacts once per event, stops on SIGTERM, and resumes after the last event it handled', async () => {
     const { bot, token } = await managerBot();
     const tasks = await newTasks(4);
-    const first = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    const first = runBot(server, commentOnWfa, { CLAPPER_TOKEN: token });
     await first.said(/trigger comment-on-wfa: after event \d+/);
     for (const id of tasks.slice(0, 3)) await toWfa(id);
     await until(async () => (await commentsBy(bot.id, tasks.slice(0, 3))).every((n) => n === 1));
@@ -129,7 +77,7 @@ describe('triggers with pnpm bot', () => {
 
     // Made while it was stopped: handled when it comes back, and nothing twice.
     await toWfa(tasks[3]!);
-    const second = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    const second = runBot(server, commentOnWfa, { CLAPPER_TOKEN: token });
     await until(async () => (await commentsBy(bot.id, [tasks[3]!]))[0] === 1);
     expect(await commentsBy(bot.id, tasks)).toEqual([1, 1, 1, 1]);
     second.child.kill('SIGTERM');
@@ -165,7 +113,7 @@ export default defineTrigger({
   },
 });`,
       );
-      const running = runTrigger(join(dir, 'flaky.ts'), {
+      const running = runBot(server, join(dir, 'flaky.ts'), {
         CLAPPER_TOKEN: token,
         CLAPPER_TRIGGER_RETRY_POLL_MS: '300',
       });
@@ -220,7 +168,7 @@ export default defineTrigger({
         );
       }
       await writeFile(join(dir, 'helpers.ts'), 'export const notATrigger = 1;\n');
-      const running = runTrigger('serve', { CLAPPER_TOKEN: token }, [dir]);
+      const running = runBot(server, 'serve', { CLAPPER_TOKEN: token }, [dir]);
       await running.said(/trigger comments: after event/);
       await running.said(/trigger statuses: after event/);
       expect(running.stderr()).toContain('helpers.ts: no defineTrigger() default export; skipped');
@@ -259,7 +207,7 @@ export default defineTrigger({
     const { port } = hook.address() as { port: number };
     try {
       const [taskId] = await newTasks(1);
-      const running = runTrigger(join(repo, 'scripts/examples/triggers/mirror-comments.ts'), {
+      const running = runBot(server, join(repo, 'scripts/examples/triggers/mirror-comments.ts'), {
         CLAPPER_TOKEN: token,
         MIRROR_URL: `http://127.0.0.1:${port}/hook`,
       });
@@ -284,7 +232,7 @@ export default defineTrigger({
   it('stops with the reason, exit 2, once its token is revoked', async () => {
     const { bot, token } = await managerBot();
     const [taskId] = await newTasks(1);
-    const running = runTrigger(commentOnWfa, { CLAPPER_TOKEN: token });
+    const running = runBot(server, commentOnWfa, { CLAPPER_TOKEN: token });
     await running.said(/after event \d+/);
     await admin.bots.regenerateToken.mutate({ id: bot.id });
     await toWfa(taskId!);

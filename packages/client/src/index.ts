@@ -5,7 +5,9 @@
 import type {
   AppRouter,
   CatalogedEventType,
+  ErrorReason,
   EventDataByType,
+  OutageReason,
   RefusalReason,
   RouterInputs,
   RouterOutputs,
@@ -22,13 +24,17 @@ import {
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
+import { type RetryOptions, retryingFetch } from './retry';
 
 export { IDEMPOTENCY_HEADER, MAX_BATCH_ITEMS } from './limits';
+export { DEFAULT_MAX_WAIT_MS, type OutageWait, type RetryOptions, retryingFetch } from './retry';
 
 export type {
   AppRouter,
   CatalogedEventType,
+  ErrorReason,
   EventDataByType,
+  OutageReason,
   RefusalReason,
   RouterInputs,
   RouterOutputs,
@@ -44,22 +50,31 @@ export interface ClapperClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Extra headers on every request, e.g. `x-clapper-dry-run: 1`. */
   headers?: Record<string, string>;
+  /**
+   * Waiting out an outage (on by default): queries, and mutations with an idempotency key, are
+   * sent again after a 503, 429, 502 or 504 or a network error, honouring `Retry-After`, for up
+   * to `maxWaitMs` (120 s); `false` sends each once.
+   */
+  retry?: RetryOptions | false;
 }
 
 /**
  * Batched HTTP for queries and mutations, server-sent events for subscriptions, superjson. A
  * mutation called with `{ context: { idempotencyKey } }` is sent alone with that key: sent again
- * with the same key and input, the server answers the first result without running it again.
+ * with the same key and input, the server answers the first result without running it again,
+ * which is also what lets the client send it again through an outage (`retry`).
  */
 export function createClapperClient({
   url,
   token,
   fetch: fetchImpl,
   headers = {},
+  retry = {},
 }: ClapperClientOptions): ClapperClient {
   const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
   const allHeaders = { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-  const doFetch = fetchImpl ?? globalThis.fetch;
+  const baseFetch = fetchImpl ?? globalThis.fetch;
+  const doFetch = retry === false ? baseFetch : retryingFetch(baseFetch, retry);
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -112,10 +127,22 @@ export class ClapperError extends Error {
     message: string,
     readonly field: string | null = null,
     readonly httpStatus: number | null = null,
-    readonly reason: RefusalReason | null = null,
+    readonly reason: ErrorReason | null = null,
   ) {
     super(message);
     this.name = 'ClapperError';
+  }
+
+  /**
+   * The server could not serve the call for now (a database outage, the rate limit, the server
+   * out of reach): the same call may succeed later, unlike a refusal or a bad input.
+   */
+  get isOutage(): boolean {
+    return (
+      this.code === 'SERVICE_UNAVAILABLE' ||
+      this.code === 'TOO_MANY_REQUESTS' ||
+      this.code === 'NETWORK'
+    );
   }
 
   /** Wraps what a client call threw; anything that is not a tRPC error (a network failure) is code `NETWORK`. */
@@ -133,6 +160,18 @@ export class ClapperError extends Error {
     }
     return new ClapperError('NETWORK', error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * Whether a call's failure is an outage (`ClapperError.isOutage`) rather than a refusal, a bad
+ * input or an error of the caller's own code (which `ClapperError.from` would call `NETWORK`).
+ */
+export function isOutage(error: unknown): boolean {
+  const fromClient =
+    error instanceof ClapperError ||
+    error instanceof TRPCClientError ||
+    (error as { name?: unknown } | null)?.name === 'TRPCClientError';
+  return fromClient && ClapperError.from(error).isOutage;
 }
 
 /** Runs a call and rethrows its failure as a `ClapperError`. */
