@@ -12,6 +12,7 @@
  *   pnpm cli triggers:retry --id <parked id>    triggers:drop --id <parked id>
  *   pnpm cli events:prune --before <YYYY-MM-DD | ISO instant> [--dry-run] [--force]
  *   pnpm cli demo
+ *   pnpm cli backup <file> [--force]      pnpm cli restore <file>      (SQLite; see backup.ts)
  * Tokens go alone to stdout, for piping into a secret store (`pnpm -s cli …`, so
  * pnpm prints no banner there), or with `--out` to a new file of mode 0600;
  * everything else goes to stderr.
@@ -39,7 +40,15 @@ import {
   ZProjectMemberInput,
   ZRegenerateTokenInput,
 } from '@clapper/api';
-import { type Em, inTransaction, openDatabase } from '@clapper/db';
+import {
+  BackupRefusal,
+  backupSqlite,
+  type Em,
+  inTransaction,
+  openDatabase,
+  parseDatabaseUrl,
+  restoreSqlite,
+} from '@clapper/db';
 import type { z } from 'zod';
 import { apiConfigFromEnv, loadEnv } from './env';
 import { prepareDatabase } from './start';
@@ -61,6 +70,10 @@ const USAGE = `usage: pnpm cli <command> [options]
                    trigger has not acknowledged and those parked events point at are kept (and
                    the triggers named) unless --force; --dry-run only counts
   demo             seed the demo production MyProduction
+  backup  <file> [--force]  a consistent copy of the SQLite database, taken while the server
+                   runs and writes (PostgreSQL: pg_dump, README "Backups")
+  restore <file>   put a backup in place of the SQLite database, with the server stopped; the
+                   database it replaces is kept beside it as <database>.replaced-<time>
 A token goes alone to stdout (use \`pnpm -s cli\` when redirecting it: no pnpm banner),
 or with --out to a new file of mode 0600 (--force replaces an existing one).`;
 
@@ -391,8 +404,40 @@ async function botIdByName(deps: ActorDeps, name: string | undefined): Promise<s
   return bot.id;
 }
 
+/** Commands on the database's file itself, run without opening it through the ORM. */
+const fileCommands: Record<string, (databasePath: string, file: string) => Promise<void>> = {
+  async backup(path, file) {
+    const { bytes } = await backupSqlite(path, file, { force: values.force });
+    process.stderr.write(`Backed up ${path} to ${file} (${(bytes / 2 ** 20).toFixed(1)} MB)\n`);
+  },
+  async restore(path, file) {
+    const { replaced } = await restoreSqlite(file, path);
+    process.stderr.write(
+      `Restored ${file} to ${path}${replaced ? `; the database it replaced is ${replaced}` : ''}\n`,
+    );
+  },
+};
+
+async function runFileCommand(name: string, file: string | undefined): Promise<number> {
+  if (!file) throw new UsageError(`${name} needs a file: pnpm cli ${name} <file>`);
+  const target = parseDatabaseUrl(loadEnv().DATABASE_URL);
+  if (target.dialect !== 'sqlite') {
+    throw new UsageError(
+      `${name} is for the embedded SQLite database; on PostgreSQL use pg_dump and pg_restore (README "Backups")`,
+    );
+  }
+  try {
+    await fileCommands[name]!(target.path, resolve(process.env.INIT_CWD || process.cwd(), file));
+  } catch (error) {
+    if (error instanceof BackupRefusal) throw new UsageError(error.message);
+    throw error;
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
-  const [name] = positionals;
+  const [name, file] = positionals;
+  if (name && name in fileCommands && !values.help) return runFileCommand(name, file);
   const command = name ? commands[name] : undefined;
   if (values.help || !command) {
     process.stderr.write(`${name && !command ? `unknown command: ${name}\n` : ''}${USAGE}\n`);

@@ -8,5 +8,6 @@ export * from './name-key';
 export * from './notifications';
 export * from './orm';
 export * from './reads';
+export * from './sqlite-backup';
 export * from './transaction';
 export * from './writes';
