@@ -45,6 +45,7 @@ export {
 export { ChangeTracker } from './events/changes';
 // The live feed without HTTP, for tests of its own bookkeeping.
 export { eventFeed } from './events/feed';
+export { EventHub, GAP_HOLD_MS } from './events/hub';
 export * as eventRetention from './events/retention';
 export { openApiDocument, REST_BASE, type RestRoute, restRoutes } from './rest/document';
 export type { ClapperMeta } from './rest/meta';

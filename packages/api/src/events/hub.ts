@@ -2,7 +2,16 @@ import type { EventRow, HotReads } from '@clapper/db';
 
 type Listener = (events: EventRow[]) => void;
 
-// How long an id skipped by the sequence is re-read, in case a slower transaction commits it late.
+/**
+ * An id the sequence skipped holds back the events after it for this long, so that a slower
+ * transaction committing it reaches subscribers in order: PostgreSQL hands out ids at insert,
+ * and transactions commit in any order (SQLite's single writer commits them in order). A hole
+ * still empty after this is taken for a rolled-back id, and the events after it go on.
+ */
+export const GAP_HOLD_MS = 500;
+/** How often the log is read again while a hole holds events back. */
+const HOLD_RETRY_MS = 10;
+// How long an id given up on is still re-read, in case its transaction commits even later.
 const GAP_WINDOW_MS = 10_000;
 const BATCH = 500;
 /**
@@ -25,6 +34,14 @@ export class EventHub {
   private readonly listeners = new Set<Listener>();
   private lastId: number | undefined;
   private readonly gaps = new Map<number, number>();
+  /** Holes in the ids, each by the id of the event after it: when it was first seen. */
+  private readonly holes = new Map<number, number>();
+  private held: NodeJS.Timeout | undefined;
+  /**
+   * Counts the times the hub went idle and forgot its position: a read begun before that has
+   * nothing to say to the subscribers after it (they start from the head as it was then).
+   */
+  private epoch = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -69,6 +86,10 @@ export class EventHub {
         // not from where this one left it (what lies between would reach it as new).
         this.lastId = undefined;
         this.gaps.clear();
+        this.holes.clear();
+        clearTimeout(this.held);
+        this.held = undefined;
+        this.epoch += 1;
       }
     };
   }
@@ -117,27 +138,62 @@ export class EventHub {
     this.timer = undefined;
     clearTimeout(this.spaced);
     this.spaced = undefined;
+    clearTimeout(this.held);
+    this.held = undefined;
   }
 
   private async poll() {
+    const epoch = this.epoch;
     const from = await this.head();
     const now = Date.now();
     for (const [id, seen] of this.gaps) if (now - seen > GAP_WINDOW_MS) this.gaps.delete(id);
     const rows = await this.reads.events.since(from, [...this.gaps.keys()], BATCH);
-    // Everyone left during the read: keep no position (see `subscribe`).
-    if (rows.length === 0 || this.listeners.size === 0) return;
-    let expected = from + 1;
-    for (const row of rows) {
-      this.gaps.delete(row.id);
-      if (row.id < expected) continue;
-      for (let missing = expected; missing < row.id && this.gaps.size < 1000; missing++)
-        this.gaps.set(missing, now);
-      expected = row.id + 1;
-    }
-    this.lastId = Math.max(from, rows[rows.length - 1]!.id);
+    // Everyone left during the read, and maybe others came since: keep no position from it.
+    if (epoch !== this.epoch || this.listeners.size === 0) return;
+    const ready = this.inOrder(rows, from, now);
+    if (ready.length === 0) return;
+    this.lastId = Math.max(this.lastId ?? from, ready[ready.length - 1]!.id);
     this.lastFanOut = performance.now();
-    for (const listener of this.listeners) listener(rows);
-    this.catchingUp = rows.length === BATCH;
+    for (const listener of this.listeners) listener(ready);
+    this.catchingUp = rows.length === BATCH && ready.length === rows.length;
     if (this.catchingUp) this.again = true;
+  }
+
+  /**
+   * The rows to send now, in id order: ids given up on that came late (at or below `from`)
+   * first, then the new ones up to the first hole still within GAP_HOLD_MS; the rest wait for
+   * the next read, which comes in HOLD_RETRY_MS.
+   */
+  private inOrder(rows: readonly EventRow[], from: number, now: number): EventRow[] {
+    const ready: EventRow[] = [];
+    let upTo = from;
+    let holding = false;
+    for (const row of rows) {
+      if (row.id <= from) {
+        this.gaps.delete(row.id);
+        ready.push(row);
+        continue;
+      }
+      if (row.id > upTo + 1) {
+        // A hole before this row, known by the row after it.
+        let seen = this.holes.get(row.id);
+        if (seen === undefined) this.holes.set(row.id, (seen = now));
+        holding = now - seen < GAP_HOLD_MS;
+        if (holding) break;
+        for (let missing = upTo + 1; missing < row.id && this.gaps.size < 1000; missing++)
+          this.gaps.set(missing, now);
+      }
+      this.holes.delete(row.id);
+      ready.push(row);
+      upTo = row.id;
+    }
+    if (holding) {
+      clearTimeout(this.held);
+      this.held = setTimeout(() => {
+        this.held = undefined;
+        this.nudge();
+      }, HOLD_RETRY_MS).unref();
+    }
+    return ready;
   }
 }
