@@ -39,7 +39,9 @@ export function ormOptions(
       migrationsList: migrationsFor(target.dialect),
       snapshot: false,
       transactional: true,
-      allOrNothing: true,
+      // Each migration in its own transaction on PostgreSQL, where some must run outside one
+      // (an index built concurrently: migrations/concurrently.ts); SQLite's all or nothing.
+      allOrNothing: target.dialect === 'sqlite',
       silent: true,
     },
     // Entities come from defineEntity; there is nothing to discover on disk.

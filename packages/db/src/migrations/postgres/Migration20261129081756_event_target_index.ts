@@ -1,13 +1,17 @@
 import { Migration } from '@mikro-orm/migrations';
+import { createIndexConcurrently } from '../concurrently';
 
 export class Migration20261129081756_event_target_index extends Migration {
+  // Built without blocking writes to a large event log: concurrently, outside a transaction.
+  override isTransactional(): boolean {
+    return false;
+  }
 
   override async up(): Promise<void> {
-    this.addSql(`create index "events_target_id_id_index" on "events" ("target_id", "id");`);
+    await createIndexConcurrently(this, 'events_target_id_id_index', `"events" ("target_id", "id")`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop index "events_target_id_id_index";`);
+    this.addSql(`drop index concurrently if exists "events_target_id_id_index";`);
   }
-
 }
