@@ -176,8 +176,8 @@ export class EventHub {
       }
       if (row.id > upTo + 1) {
         // A hole before this row, known by the row after it.
-        let seen = this.holes.get(row.id);
-        if (seen === undefined) this.holes.set(row.id, (seen = now));
+        const seen = this.holes.get(row.id) ?? now;
+        this.holes.set(row.id, seen);
         holding = now - seen < GAP_HOLD_MS;
         if (holding) break;
         for (let missing = upTo + 1; missing < row.id && this.gaps.size < 1000; missing++)
