@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { fmt, printSection, type Row, type Section, writeSections } from '../lib/report';
 import { attacksRun } from './attacks';
 import { crashRun } from './crash';
+import {
+  BACK_WITHIN_MS,
+  backupUnderLoad,
+  OUTAGE_MS,
+  postgresFaults,
+  SLOWEST_MS,
+  sqliteFullDisk,
+  TRIGGER_EVENTS,
+  WRITERS,
+} from './faults';
 import { CONNECTIONS, loadRun, PAST_LIMIT, PROCEDURES, RATE_LIMIT, REQUESTS } from './load';
 import { BUDGET_MS, PROBE_EVERY_MS, REPLICA_CONFIG, ROUNDS, replicasRun } from './replicas';
 
@@ -30,6 +40,12 @@ const RUNS: Record<string, () => Promise<Section>> = {
     method:
       '32 connections post comments; the server is killed with SIGKILL after 3 s and started again on the same database. Every comment acknowledged before the kill must be there, every comment must have its `comment.added` event (they commit together), and SQLite must pass `pragma integrity_check`.',
     rows: [...(await crashRun('sqlite')), ...(await crashRun('postgres'))],
+  }),
+  faults: async () => ({
+    id: 'faults',
+    title: 'Faults',
+    method: `The bundle \`pnpm start\` runs, in its own process. ${fmt(WRITERS)} writers post comments through \`@clapper/client\` (its retries on, each call with an idempotency key, as a script's would), and every answer the server gives beneath the client's retries is recorded: each must be a 2xx or a 503 with its \`database_*\` reason, none slower than ${fmt(SLOWEST_MS)} ms, and writes must succeed again within ${fmt(BACK_WITHIN_MS)} ms of the database's return; afterwards every acknowledged comment is looked for in the database, with its event. PostgreSQL is the machine's own cluster (\`pg_ctlcluster … restart\`, then \`stop\` for ${fmt(OUTAGE_MS / 1000)} s and \`start\`); during the stop, a trigger run by \`pnpm bot\` is working through ${fmt(TRIGGER_EVENTS)} status changes, commenting on each (its handler's calls keyed by the runner), and must handle each once with nothing parked. SQLite's full disk is a small tmpfs holding the database and a 12 MB file, deleted once writes answer \`database_full\`; a read is sent while full, and the file passes \`integrity_check\` after. The backup is \`pnpm cli backup\` (the built CLI) taken while the writers go on, restored with \`pnpm cli restore\` into a fresh path, and served by a fresh server. Stopping PostgreSQL and mounting the tmpfs need root.`,
+    rows: [...(await postgresFaults()), await sqliteFullDisk(), await backupUnderLoad()],
   }),
   replicas: async () => ({
     id: 'replicas',
