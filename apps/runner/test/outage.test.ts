@@ -8,33 +8,26 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestDatabase } from '@clapper/db/testing';
 import {
-  createPreparedDatabase,
   createStudio,
   createTeamBot,
-  databaseWithOutages,
-  startTestServer,
+  startServerWithOutages,
   type TestServer,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBot, until } from './run-bot';
 
-let db: TestDatabase;
-let outage: Awaited<ReturnType<typeof databaseWithOutages>>;
+let outage: Awaited<ReturnType<typeof startServerWithOutages>>;
 let server: TestServer;
 let dir: string;
 
 beforeAll(async () => {
-  db = await createPreparedDatabase();
-  outage = await databaseWithOutages(db);
-  server = await startTestServer({ db: outage.served });
+  outage = await startServerWithOutages();
+  server = outage.server;
   dir = await mkdtemp(join(tmpdir(), 'clapper-outage-'));
 });
 afterAll(async () => {
-  await server?.close();
   await outage?.close();
-  await db?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -51,6 +51,19 @@ function keepWriting(client: Awaited<ReturnType<typeof createTeamBot>>['client']
   };
 }
 
+/** A studio, a task, and a bot writing comments on it, once it has 20 acknowledged (`before`). */
+async function writingBot(server: TestServer) {
+  const studio = await createStudio(server);
+  const { client } = await createTeamBot(server, studio.project.id);
+  const task = await studio.admin.tasks.create.mutate({
+    entityId: studio.shot.id,
+    taskTypeId: studio.animate.id,
+  });
+  const writer = keepWriting(client, task.id);
+  while (writer.acknowledged.length < 20) await new Promise((r) => setTimeout(r, 10));
+  return { studio, task, writer, before: [...writer.acknowledged] };
+}
+
 /** The ids of the task's comments, read from the server's database. */
 async function commentIds(server: TestServer, taskId: string) {
   const rows = await server.orm.em
@@ -65,15 +78,7 @@ if (dialect === 'sqlite') {
       const db = await createPreparedDatabase();
       let server = await startTestServer({ db });
       try {
-        const studio = await createStudio(server);
-        const { client } = await createTeamBot(server, studio.project.id);
-        const task = await studio.admin.tasks.create.mutate({
-          entityId: studio.shot.id,
-          taskTypeId: studio.animate.id,
-        });
-        const writer = keepWriting(client, task.id);
-        while (writer.acknowledged.length < 20) await new Promise((r) => setTimeout(r, 10));
-        const before = [...writer.acknowledged];
+        const { task, writer, before } = await writingBot(server);
         const file = join(dir, 'clapper-backup.db');
         const backup = await cli(db, 'backup', file);
         const during = writer.acknowledged.length - before.length;
@@ -153,15 +158,7 @@ if (dialect === 'postgres') {
         expect(refused).toMatchObject({ code: 2 });
         expect(refused.stderr).toContain('use pg_dump and pg_restore');
 
-        const studio = await createStudio(server);
-        const { client } = await createTeamBot(server, studio.project.id);
-        const task = await studio.admin.tasks.create.mutate({
-          entityId: studio.shot.id,
-          taskTypeId: studio.animate.id,
-        });
-        const writer = keepWriting(client, task.id);
-        while (writer.acknowledged.length < 20) await new Promise((r) => setTimeout(r, 10));
-        const before = [...writer.acknowledged];
+        const { studio, task, writer, before } = await writingBot(server);
         // The README's commands, with its placeholders filled in.
         const [dump, restore] = shellLines(readmeSection('Backups')).filter((line) =>
           /^pg_(dump|restore) /.test(line),

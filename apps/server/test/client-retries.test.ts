@@ -3,28 +3,23 @@
 // without a key is never sent twice; the wait is bounded; one line's worth of callbacks per
 // outage. Against a real server whose database is taken away (testing/outage.ts).
 import { ClapperError, createClapperClient, type OutageWait } from '@clapper/client';
-import type { TestDatabase } from '@clapper/db/testing';
 import {
-  createPreparedDatabase,
   createStudio,
   createTeamBot,
-  databaseWithOutages,
-  startTestServer,
+  startServerWithOutages,
   type TestServer,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let db: TestDatabase;
-let outage: Awaited<ReturnType<typeof databaseWithOutages>>;
+let outage: Awaited<ReturnType<typeof startServerWithOutages>>;
 let server: TestServer;
 let studio: Awaited<ReturnType<typeof createStudio>>;
 let token: string;
 let taskId: string;
 
 beforeAll(async () => {
-  db = await createPreparedDatabase();
-  outage = await databaseWithOutages(db);
-  server = await startTestServer({ db: outage.served });
+  outage = await startServerWithOutages();
+  server = outage.server;
   studio = await createStudio(server);
   ({ token } = await createTeamBot(server, studio.project.id));
   taskId = (
@@ -35,9 +30,7 @@ beforeAll(async () => {
   ).id;
 });
 afterAll(async () => {
-  await server?.close();
   await outage?.close();
-  await db?.dispose();
 });
 
 /** A client that counts the requests it sends and records its outage callbacks. */

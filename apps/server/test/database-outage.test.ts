@@ -4,35 +4,31 @@
 // relay that resets its connections and refuses new ones; SQLite is held busy by another
 // connection's write lock past its busy timeout.
 import { DATABASE_WAIT_MS } from '@clapper/db';
-import { type TestDatabase, testDialect } from '@clapper/db/testing';
+import { testDialect } from '@clapper/db/testing';
 import {
   type Client,
   createBot,
-  createPreparedDatabase,
   createStudio,
   createTestClient,
-  databaseWithOutages,
   gazuCall,
   rawTrpc,
   restCall,
-  startTestServer,
+  startServerWithOutages,
   type TestServer,
   trpcError,
 } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const dialect = testDialect();
-let db: TestDatabase;
-let outage: Awaited<ReturnType<typeof databaseWithOutages>>;
+let outage: Awaited<ReturnType<typeof startServerWithOutages>>;
 let server: TestServer;
 let studio: Awaited<ReturnType<typeof createStudio>>;
 let bot: Awaited<ReturnType<typeof createBot>>;
 let client: Client;
 
 beforeAll(async () => {
-  db = await createPreparedDatabase();
-  outage = await databaseWithOutages(db);
-  server = await startTestServer({ db: outage.served });
+  outage = await startServerWithOutages();
+  server = outage.server;
   studio = await createStudio(server);
   bot = await createBot(server, { role: 'manager' });
   client = createTestClient(server, bot.token);
@@ -42,9 +38,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await server?.close();
   await outage?.close();
-  await db?.dispose();
 });
 
 /** SQLite's other writer: a connection of its own holding the write lock. */

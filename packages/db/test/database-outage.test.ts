@@ -61,33 +61,26 @@ describe('databaseOutageOf', () => {
   });
 
   it('names a PostgreSQL server that refuses or drops connections as an outage', async () => {
+    /** What a first statement to PostgreSQL at `port` fails with. */
+    const firstStatementAt = (port: number) =>
+      openDatabase(`postgres://postgres@127.0.0.1:${port}/test`)
+        .then((orm) =>
+          orm.em
+            .getConnection()
+            .execute('select 1')
+            .finally(() => orm.close(true)),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
     // A port that accepts and at once resets: the pg client's "Connection terminated".
     const resetting = createServer((socket) => socket.resetAndDestroy());
     await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
     const { port } = resetting.address() as { port: number };
-    const error = await openDatabase(`postgres://postgres@127.0.0.1:${port}/test`)
-      .then(
-        (orm) =>
-          orm.em
-            .getConnection()
-            .execute('select 1')
-            .finally(() => orm.close(true)),
-        (e: unknown) => e,
-      )
-      .catch((e: unknown) => e);
+    expect(databaseOutageOf(await firstStatementAt(port))).toBe('unavailable');
     resetting.close();
-    expect(databaseOutageOf(error)).toBe('unavailable');
     // Nothing listening at all.
-    const refused = await openDatabase(`postgres://postgres@127.0.0.1:${port}/test`)
-      .then(
-        (orm) =>
-          orm.em
-            .getConnection()
-            .execute('select 1')
-            .finally(() => orm.close(true)),
-        (e: unknown) => e,
-      )
-      .catch((e: unknown) => e);
-    expect(databaseOutageOf(refused)).toBe('unavailable');
+    expect(databaseOutageOf(await firstStatementAt(port))).toBe('unavailable');
   });
 });

@@ -37,12 +37,12 @@ import superjson from 'superjson';
 import { buildServer } from '../app';
 import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
+import { databaseWithOutages } from './outage';
 import { jsonOrUndefined } from './rest';
 
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
 export { type HeardEvent, type ListenOptions, listenLikeGazu } from './listener';
-export { databaseWithOutages } from './outage';
 export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
 export {
   CHECKOUT,
@@ -180,6 +180,27 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
       await app.close();
       await orm.close(true);
       if (!options.db) await db.dispose();
+    },
+  };
+}
+
+/**
+ * A test server whose database can be taken away and brought back (`goAway`, `comeBack`:
+ * testing/outage.ts says how, per dialect), on a prepared database of its own.
+ */
+export async function startServerWithOutages(options: Omit<StartTestServerOptions, 'db'> = {}) {
+  const db = await createPreparedDatabase();
+  const outage = await databaseWithOutages(db);
+  const server = await startTestServer({ ...options, db: outage.served });
+  return {
+    server,
+    db,
+    goAway: () => outage.goAway(),
+    comeBack: () => outage.comeBack(),
+    async close() {
+      await server.close();
+      await outage.close();
+      await db.dispose();
     },
   };
 }
