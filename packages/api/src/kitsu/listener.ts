@@ -10,6 +10,7 @@
  * listener (packets.ts).
  */
 import type { Server as HttpServer } from 'node:http';
+import { TRPCError } from '@trpc/server';
 import { Server, type Socket } from 'socket.io';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
@@ -176,6 +177,12 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
         if (outbox.due) outboxes.mark(outbox);
       }
     } catch (error) {
+      // The database away while a batch was decided: no goodbye, so the client comes back
+      // (and is sent the rest) once the database answers again.
+      if (error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE') {
+        dropConnection(socket);
+        return;
+      }
       // A credential refused mid-stream (revoked, deactivated, expired) ends the connection,
       // with Socket.IO's goodbye: its client is not to come back with it.
       if (!(error instanceof Error && 'code' in error)) onError(error);
