@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseOutageOf, openDatabase } from '../src';
+import { DATABASE_WAIT_MS, databaseOutageOf, openDatabase } from '../src';
+import { testDialect, testPostgresUrl } from '../src/testing';
 
 let dir: string;
 beforeAll(async () => {
@@ -83,4 +84,31 @@ describe('databaseOutageOf', () => {
     // Nothing listening at all.
     expect(databaseOutageOf(await firstStatementAt(port))).toBe('unavailable');
   });
+
+  if (testDialect() === 'postgres') {
+    it('names a pool with no connection free after DATABASE_WAIT_MS an outage', async () => {
+      const orm = await openDatabase(testPostgresUrl());
+      const { client } = orm.em.getConnection().getKnex();
+      const held: unknown[] = [];
+      try {
+        // knex's pool for PostgreSQL holds ten connections: all taken.
+        for (let i = 0; i < 10; i++) held.push(await client.acquireConnection());
+        const started = performance.now();
+        const error = await orm.em
+          .getConnection()
+          .execute('select 1')
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        const waited = performance.now() - started;
+        expect(databaseOutageOf(error)).toBe('unavailable');
+        expect(waited).toBeGreaterThanOrEqual(DATABASE_WAIT_MS - 100);
+        expect(waited).toBeLessThan(DATABASE_WAIT_MS + 2000);
+      } finally {
+        for (const connection of held) await client.releaseConnection(connection);
+        await orm.close(true);
+      }
+    });
+  }
 });
