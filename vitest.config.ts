@@ -46,6 +46,12 @@ const withDatabase = (
  */
 const serverTooling = ['test/start-build.test.ts', 'test/logger.test.ts', 'test/provision.test.ts'];
 
+/**
+ * The lean wire paths against tRPC's own, two servers on one database: what they compare is
+ * bytes, whichever database both read, so once, with the SQLite files.
+ */
+const wireComparisons = ['test/lean-trpc.test.ts', 'test/lean-sse.test.ts'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -68,7 +74,7 @@ export default defineConfig({
       // The client's retries are the same whichever database is away: PostgreSQL's outage (a
       // relay cut) answers at once, where SQLite's holds each write for its busy timeout.
       ...withDatabase('server', './apps/server', {
-        sqliteOnly: serverTooling,
+        sqliteOnly: [...serverTooling, ...wireComparisons],
         postgresOnly: ['test/client-retries.test.ts'],
       }),
       // The runner is an HTTP client, like the admin: its scripts and the README's path run on

@@ -17,7 +17,11 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const RUNS = 20;
+/**
+ * Inputs per procedure: a few in `pnpm test`, which keeps the loop short; `pnpm test:stress`
+ * asks for more (CLAPPER_FUZZ_RUNS, scripts/stress/attacks.ts) on both dialects.
+ */
+const RUNS = Number(process.env.CLAPPER_FUZZ_RUNS) || 6;
 /** Inputs a procedure gets in the reach check. */
 const SAMPLES = 5;
 
