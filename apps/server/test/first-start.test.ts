@@ -1,11 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
-import { createTestClient } from '@clapper/server/testing';
+import { createTestClient, ensureBuilt } from '@clapper/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+/** What `pnpm start` runs: the server's bundle. */
+const main = fileURLToPath(new URL('../dist/main.mjs', import.meta.url));
+
+/** The server as `pnpm start` starts it, its bundle brought up to date first. */
+async function spawnMain(env: NodeJS.ProcessEnv, args: string[] = []) {
+  await ensureBuilt('server');
+  return spawn(process.execPath, [main, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
 
 interface Running {
   child: ChildProcess;
@@ -14,12 +23,12 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as `pnpm start` does, on a free port, and waits until it listens. */
+/** Starts the server as `pnpm start` does, on a free port, and waits until it listens. */
 async function startMain(env: Record<string, string>, args: string[] = []): Promise<Running> {
-  const child = spawn(tsx, [main, ...args], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = await spawnMain(
+    { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    args,
+  );
   let output = '';
   child.stdout!.on('data', (d) => {
     output += d;
@@ -43,7 +52,7 @@ async function startMain(env: Record<string, string>, args: string[] = []): Prom
   return { child, output: () => output, url, exited };
 }
 
-describe('first start of the real server (src/main.ts)', () => {
+describe('first start of the real server (the bundle `pnpm start` runs)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -120,10 +129,7 @@ describe('first start of the real server (src/main.ts)', () => {
   }, 60_000);
 
   it('refuses to start on an invalid configuration, naming the variable', async () => {
-    const child = spawn(tsx, [main], {
-      env: { ...process.env, PORT: 'not-a-port', CLAPPER_SECRET: 'short' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = await spawnMain({ ...process.env, PORT: 'not-a-port', CLAPPER_SECRET: 'short' });
     let output = '';
     child.stderr.on('data', (d) => {
       output += d;
