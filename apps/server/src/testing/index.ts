@@ -43,7 +43,7 @@ import { jsonOrUndefined } from './rest';
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';
 export { type HeardEvent, type ListenOptions, listenLikeGazu } from './listener';
-export { ensureBuilt, type ProcessRun, runCli, runProcess } from './processes';
+export { ensureBuilt, type ProcessRun, runCli, runProcess, spawnCli } from './processes';
 export {
   CHECKOUT,
   type CodeBlock,

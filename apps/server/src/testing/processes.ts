@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCli as runCliCommand } from '../cli-commands';
 
 export interface ProcessRun {
   code: number | null;
@@ -64,9 +66,45 @@ export function ensureBuilt(target: 'admin' | 'server' | 'runner'): Promise<void
 /**
  * The CLI as `pnpm cli` runs it (the bundle beside the server's, built first if its sources
  * changed), with `env` as its whole environment: a run costs a node start, not tsx compiling
- * the sources again.
+ * the sources again. For what only a process shows: its exit code, what reaches its stdout.
  */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+export async function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
   await ensureBuilt('server');
   return runProcess(process.execPath, [CLI, ...args], { env });
+}
+
+/** A stream that keeps what is written to it. */
+function collected() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/**
+ * The CLI's commands run in this process (cli-commands.ts, what the bundle runs), with `env` as
+ * their whole environment and their output collected: as `spawnCli` answers, without a node
+ * start per run. Each run opens and closes its own database connections, as the process does.
+ * On SQLite, two runs at once that both write can refuse each other (LockWaitTimeoutException:
+ * one thread, a write lock held across awaits), so only runs refused before they write go side
+ * by side.
+ */
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { cwd }: { cwd?: string } = {},
+): Promise<ProcessRun> {
+  const stdout = collected();
+  const stderr = collected();
+  const code = await runCliCommand(args, {
+    env,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    cwd,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
