@@ -18,6 +18,7 @@ import {
   readmeSection,
   runCli,
   shellLines,
+  spawnCli,
   startTestServer,
   type TestServer,
 } from '@clapper/server/testing';
@@ -30,8 +31,13 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** The CLI's commands, run in this process. */
 const cli = (db: TestDatabase, ...args: string[]) =>
   runCli(args, { ...process.env, DATABASE_URL: db.url });
+
+/** The CLI's bundle in a process of its own, as a backup beside a running server is taken. */
+const spawnedCli = (db: TestDatabase, ...args: string[]) =>
+  spawnCli(args, { ...process.env, DATABASE_URL: db.url });
 
 /** A bot writing comments one after another until stopped; each acknowledged id is kept. */
 function keepWriting(client: Awaited<ReturnType<typeof createTeamBot>>['client'], taskId: string) {
@@ -80,7 +86,8 @@ if (dialect === 'sqlite') {
       try {
         const { task, writer, before } = await writingBot(server);
         const file = join(dir, 'clapper-backup.db');
-        const backup = await cli(db, 'backup', file);
+        // Another process, as in production: the server goes on answering while it copies.
+        const backup = await spawnedCli(db, 'backup', file);
         const during = writer.acknowledged.length - before.length;
         await writer.stop();
         expect(backup, backup.stderr).toMatchObject({ code: 0 });

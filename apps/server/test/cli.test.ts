@@ -13,6 +13,7 @@ import {
   runCli,
   shell,
   shellLines,
+  spawnCli,
   startTestServer,
   type TestServer,
   testClock,
@@ -40,12 +41,26 @@ function outliveServerCaches() {
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+/** The CLI's environment: this one's, on the database at `url`, with `env` added. */
+const cliEnv = (url: string, env: Record<string, string> = {}) => ({
+  ...process.env,
+  DATABASE_URL: url,
+  CLAPPER_SECRET: secret,
+  ...env,
+});
+
 const run = (...args: string[]) => runOn(db.url, args);
 
-/** The CLI on the database at `url`; `env` adds to the environment (INIT_CWD, as pnpm sets it). */
+/**
+ * The CLI's commands on the database at `url`, run in this process; `env` adds to the
+ * environment (INIT_CWD, as pnpm sets it).
+ */
 function runOn(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return runCli(args, { ...process.env, DATABASE_URL: url, CLAPPER_SECRET: secret, ...env });
+  return runCli(args, cliEnv(url, env));
 }
+
+/** The CLI's bundle in a process of its own, for what only a process shows. */
+const spawn = (...args: string[]) => spawnCli(args, cliEnv(db.url));
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -76,8 +91,9 @@ describe('pnpm cli', () => {
     expect(await createTestClient(server, token).auth.me.query()).toMatchObject({ role: 'admin' });
   });
 
+  // In a process of its own: a token is all its stdout holds, what a pipe to a secret store reads.
   it('bots:create prints the token alone on stdout, and it works against the server', async () => {
-    const result = await run(
+    const result = await spawn(
       'bots:create',
       '--name',
       'Publisher',
@@ -151,7 +167,7 @@ describe('pnpm cli', () => {
       ],
       [['nonsense'], /^unknown command: nonsense/],
     ];
-    // Independent processes: run them side by side.
+    // Independent runs, none of which gets as far as writing: side by side.
     const results = await Promise.all(cases.map(([args]) => run(...args)));
     results.forEach((result, i) => {
       const [args, message] = cases[i]!;
@@ -161,7 +177,7 @@ describe('pnpm cli', () => {
     });
   });
 
-  // Three CLI runs, each starting tsx and the ORM: slow on a loaded machine.
+  // A seeded studio, read back through the API: slow on a loaded machine.
   it('demo seeds MyProduction once: 3 assets, 2 sequences of 5 shots, their tasks, 3 artists', async () => {
     const first = await run('demo');
     expect(first.code, first.stderr).toBe(0);
@@ -206,6 +222,15 @@ describe('pnpm cli', () => {
     const reader = createTestClient(server, bot.stdout.trim());
     expect((await reader.projects.byName.query({ name: 'MyProduction' })).id).toBe(project.id);
   }, 90_000);
+
+  it('the process exits 2 with the usage on stderr for a command it does not know', async () => {
+    const result = await spawn('nonsense', '--name', 'x');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(
+      /^unknown command: nonsense\nusage: pnpm cli <command> \[options\]\n/,
+    );
+    expect(result.stderr).toContain('\n  bots:create ');
+  });
 
   it('refuses a second bot of the same name', async () => {
     const result = await run('bots:create', '--name', 'Publisher');

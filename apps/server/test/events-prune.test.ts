@@ -273,6 +273,7 @@ describe('pruning the event log', () => {
 });
 
 describe('pnpm cli events:prune', () => {
+  // In this process; of two runs side by side, one writes (the other is refused before it would).
   const run = (...args: string[]) =>
     runCli(['events:prune', ...args], {
       ...process.env,
