@@ -493,8 +493,22 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The command line read, or a usage error naming what it could not read (`--bogus`, say). */
+function readCommandLine(args: string[]) {
+  try {
+    return parseCommandLine(args);
+  } catch (error) {
+    // node's own parse errors (ERR_PARSE_ARGS_*) say which option, and how to fix it.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
 async function dispatch(args: string[], io: CliIo): Promise<number> {
-  const { positionals, values } = parseCommandLine(args);
+  const { positionals, values } = readCommandLine(args);
   const { stdout, stderr } = io;
   const output = new Console({ stdout, stderr });
   const run: Run = {

@@ -166,12 +166,16 @@ describe('pnpm cli', () => {
         /^error: graceMinutes: must be 0 to 60/,
       ],
       [['nonsense'], /^unknown command: nonsense/],
+      [['bots:list', '--bogus'], /^error: Unknown option '--bogus'/],
+      [['bots:create', '--name'], /^error: Option '--name <value>' argument missing\n$/],
     ];
     // Independent runs, none of which gets as far as writing: side by side.
     const results = await Promise.all(cases.map(([args]) => run(...args)));
     results.forEach((result, i) => {
       const [args, message] = cases[i]!;
-      expect(result.code, args.join(' ')).not.toBe(0);
+      // A usage error (exit 2) or a refusal (1), never a crash with a stack.
+      expect([1, 2], args.join(' ')).toContain(result.code);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n +at /);
       expect(result.stdout, args.join(' ')).toBe('');
       expect(result.stderr, args.join(' ')).toMatch(message);
     });
