@@ -8,16 +8,19 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * short file started last kept one worker busy alone at the project's end.
  */
 const LONG_FILES = [
-  'cli.test.ts',
   'scale.test.ts',
-  'permissions.test.ts',
-  'fuzz.test.ts',
   'runner.test.ts',
+  'permissions.test.ts',
   'admin.test.ts',
-  'first-start.test.ts',
-  'trigger-crash.test.ts',
   'lean-trpc.test.ts',
   'start-build.test.ts',
+  'fuzz.test.ts',
+  'cli.test.ts',
+  'outage.test.ts',
+  'trigger-crash.test.ts',
+  'kitsu-listener.test.ts',
+  'production.test.ts',
+  'first-start.test.ts',
 ];
 
 /** Vitest's order, but with each project's long files (LONG_FILES) first. */
