@@ -148,7 +148,7 @@ export function attachKitsuListener(http: HttpServer, options: KitsuListenerOpti
     });
     socket.conn.on('heartbeat', () => {
       place.ponged();
-      if (outbox.due) outboxes.mark(outbox);
+      if (outbox.due) outboxes.watch(outbox);
     });
     onInfo(
       { principal: principal.id, transport: socket.conn.transport.name, from },

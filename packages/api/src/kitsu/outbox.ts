@@ -1,13 +1,17 @@
 /**
- * What a listener is sent, gathered and written every `FLUSH_MS`: over a WebSocket, in one write
- * to its TCP socket (the events' frames, made once for all listeners, then a ping), so a
- * thousand listeners at a hundred events a second cost a few writes per listener a second, not
- * one per event. A write of one frame per event, as engine.io makes them, was most of the
- * server's time. Over long-polling (and while a connection upgrades) it goes through engine.io.
+ * What a listener is sent, written as soon as the fan-out that gave it has reached every
+ * listener: over a WebSocket, in one write to its TCP socket (the events' frames, made once for
+ * all listeners, then a ping when one is due), directly. The hub already spaces fan-outs by the
+ * number of listeners (events/hub.ts), so a listener gets at most one write per fan-out: a
+ * thousand listeners cost ten thousand writes a second however fast events come. A write of one
+ * frame per event, as engine.io makes them, was most of the server's time. Over long-polling (and
+ * while a connection upgrades) it goes through engine.io.
  *
  * The ping goes with what it covers: its pong says everything before it arrived (the place,
- * listener-places.ts). One is sent when none is unanswered, with the first write after a quiet
- * spell and then at most every `PING_EVERY_MS`.
+ * listener-places.ts). One goes with a write when none is unanswered and the last was at least
+ * `PING_EVERY_MS` ago; a listener whose last write stays unconfirmed that long (a quiet spell)
+ * is sent one alone. A ping of its own per write, or a lone ping between writes, is a write and
+ * a pong more per listener.
  */
 import type { Socket as TcpSocket } from 'node:net';
 import type { Socket } from 'socket.io';
@@ -16,14 +20,14 @@ import type { ConnectionPlace } from './listener-places';
 import type { KitsuPacket } from './packets';
 import { frameOf } from './packets';
 
-/** How long what a listener is sent may wait to go in one write with what follows it. */
-export const FLUSH_MS = 25;
-
 /**
- * How often a busy listener is pinged: its pongs are reads the server pays for. After a quiet
- * spell, the ping goes with the first write.
+ * How often a busy listener is pinged, and how long a quiet one's last write waits for a ping
+ * of its own: its pongs are reads the server pays for. After a quiet spell, the ping goes with
+ * the first write.
  */
 export const PING_EVERY_MS = 200;
+/** How often listeners waiting for a ping of their own are looked at. */
+const LONE_PING_CHECK_MS = PING_EVERY_MS / 4;
 
 /** engine.io's ping packet ("2") as a WebSocket frame. */
 const PING = frameOf('2');
@@ -50,7 +54,8 @@ function directSocket(engine: EngineSocket): TcpSocket | undefined {
 }
 
 export class Outbox {
-  private pingedAt = -Infinity;
+  private pingedAt = Number.NEGATIVE_INFINITY;
+  private wroteAt = Number.NEGATIVE_INFINITY;
   private packets: KitsuPacket[] = [];
   /** The newest event among `packets`. */
   private last = 0;
@@ -73,12 +78,16 @@ export class Outbox {
     return this.packets.length > 0 || (this.place.unprobed && !this.place.pinging);
   }
 
-  /** Whether a ping goes now: something written is not covered, none is unanswered, and it is time. */
-  private pingNow(): boolean {
+  /**
+   * Whether a ping goes now: something written is not covered and none is unanswered; with a
+   * write, once `PING_EVERY_MS` since the last ping; alone, once the last write waited as long.
+   */
+  private pingNow(writing: boolean): boolean {
     const { place } = this;
     if (!place.unprobed || place.pinging) return false;
     const now = performance.now();
     if (now - this.pingedAt < PING_EVERY_MS) return false;
+    if (!writing && now - this.wroteAt < PING_EVERY_MS) return false;
     this.pingedAt = now;
     return true;
   }
@@ -87,6 +96,11 @@ export class Outbox {
     if (this.socket.disconnected) return;
     const engine = this.socket.conn as unknown as EngineSocket;
     const { packets, last, place } = this;
+    const writing = packets.length > 0;
+    // Counted as written first, so that a ping going with them covers them.
+    if (writing) place.written(last);
+    const ping = this.pingNow(writing);
+    if (!writing && !ping) return;
     this.packets = [];
     const tcp = directSocket(engine);
     if (tcp) {
@@ -94,32 +108,46 @@ export class Outbox {
       for (const packet of packets) {
         for (const part of packet.options.wsPreEncodedFrame) tcp.write(part);
       }
-      if (packets.length > 0) place.written(last);
-      if (this.pingNow()) {
+      if (ping) {
         for (const part of PING) tcp.write(part);
         place.pinged();
       }
       tcp.uncork();
     } else {
       for (const packet of packets) engine.write(packet.text, packet.options);
-      if (packets.length > 0) place.written(last);
       // Counted as the server's own pings are, when engine.io makes it.
-      if (this.pingNow()) engine.sendPacket('ping');
+      if (ping) engine.sendPacket('ping');
     }
+    if (writing) this.wroteAt = performance.now();
     this.onFlushed();
   }
 }
 
-/** The listeners with something to write, flushed every `FLUSH_MS`. */
+/**
+ * The listeners with something to write: written once the fan-out that gave it has reached
+ * every listener (the check phase after it, when the listeners' feeds have taken their batch),
+ * and those waiting for a ping of their own every `LONE_PING_CHECK_MS`.
+ */
 export class Outboxes {
   private readonly due = new Set<Outbox>();
   private readonly timer: NodeJS.Timeout;
+  private immediate: NodeJS.Immediate | undefined;
 
   constructor(private readonly onError: (error: unknown) => void) {
-    this.timer = setInterval(() => this.flush(), FLUSH_MS).unref();
+    this.timer = setInterval(() => this.flush(), LONE_PING_CHECK_MS).unref();
   }
 
+  /** `outbox` has events to write: they go right after this fan-out. */
   mark(outbox: Outbox) {
+    this.due.add(outbox);
+    this.immediate ??= setImmediate(() => {
+      this.immediate = undefined;
+      this.flush();
+    });
+  }
+
+  /** `outbox` may need a ping of its own (its last ping was answered): the timer looks. */
+  watch(outbox: Outbox) {
     this.due.add(outbox);
   }
 
@@ -142,5 +170,7 @@ export class Outboxes {
 
   close() {
     clearInterval(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
   }
 }
