@@ -1,6 +1,6 @@
 export { authenticate } from './auth/authenticate';
 export { CredentialCache } from './auth/credential-cache';
-export { hashPassword, verifyPassword } from './auth/passwords';
+export { cheapPasswordHashesForTests, hashPassword, verifyPassword } from './auth/passwords';
 export type { Principal } from './auth/principal';
 export {
   createTokenService,

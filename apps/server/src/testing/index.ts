@@ -8,6 +8,7 @@ import {
   type ApiConfig,
   type ApiServices,
   type AppRouter,
+  cheapPasswordHashesForTests,
   createApiServices,
   type ErrorReason,
   hashPassword,
@@ -39,6 +40,9 @@ import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 import { databaseWithOutages } from './outage';
 import { jsonOrUndefined } from './rest';
+
+// Sign-ins and new users by the hundred: the real scrypt, at a test's cost (passwords.ts).
+cheapPasswordHashesForTests();
 
 export { type TestClock, testClock } from './clock';
 export { callableProcedures, procedureInputs, routerProcedures } from './inputs';

@@ -2,6 +2,18 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
 
 // OWASP's scrypt floor is N=2^17 with r=8; 2^15 keeps a login near 50 ms on two cores.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/** scrypt's N for the hashes this process makes. */
+let cost: number = PARAMS.N;
+
+/**
+ * For test processes only (`@clapper/server/testing` calls it as it loads; no setting reaches
+ * it): the hashes this process makes from now on cost 2^10, a thirty-second of a real one. A
+ * hash carries its parameters, so each is checked as it was made. The test suite's sign-ins and
+ * new users spent about a minute of its two cores in scrypt.
+ */
+export function cheapPasswordHashesForTests() {
+  cost = 2 ** 10;
+}
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
@@ -15,10 +27,10 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 /** `scrypt$N$r$p$salt$hash`, base64url; the parameters travel with the hash so they can change. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
+  const key = await derive(password, salt, { ...PARAMS, N: cost });
   return [
     'scrypt',
-    PARAMS.N,
+    cost,
     PARAMS.r,
     PARAMS.p,
     salt.toString('base64url'),
