@@ -1,18 +1,6 @@
 /**
- * Provisioning without the web admin, like Kitsu's `zou create-bot`:
- *   pnpm cli admin:create --email <email> --password <password> [--name <name>]
- *   pnpm cli bots:create --name <name> [--role <role>] [--department <name or id>]… [--project <name>]…
- *                        [--expires YYYY-MM-DD] [--inactive] [--out <file> [--force]]
- *   pnpm cli bots:list
- *   pnpm cli bots:regenerate (--name <name> | --id <id>) [--grace <minutes>]
- *   pnpm cli projects:add-member --project <name> (--bot <name> | --email <email>)
- *   pnpm cli projects:remove-member --project <name> (--bot <name> | --email <email>)
- *   pnpm cli triggers:list [--bot <name>]
- *   pnpm cli triggers:parked --bot <name> --trigger <name>
- *   pnpm cli triggers:retry --id <parked id>    triggers:drop --id <parked id>
- *   pnpm cli events:prune --before <YYYY-MM-DD | ISO instant> [--dry-run] [--force]
- *   pnpm cli demo
- *   pnpm cli backup <file> [--force]      pnpm cli restore <file>      (SQLite; see @clapper/db sqlite-backup.ts)
+ * Provisioning without the web admin, like Kitsu's `zou create-bot`: `pnpm cli <command>`, the
+ * commands and their flags as USAGE below lists them (`pnpm cli --help` prints it).
  * Tokens go alone to stdout, for piping into a secret store (`pnpm -s cli …`, so
  * pnpm prints no banner there), or with `--out` to a new file of mode 0600;
  * everything else goes to stderr.

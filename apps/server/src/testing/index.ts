@@ -3,7 +3,6 @@
  * database of the run's dialect, typed clients, sign-in and people.
  */
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import {
   type ApiConfig,
   type ApiServices,
@@ -39,6 +38,7 @@ import { buildServer } from '../app';
 import { createLogger } from '../logger';
 import { prepareDatabase } from '../start';
 import { databaseWithOutages } from './outage';
+import { collectingStream } from './processes';
 import { jsonOrUndefined } from './rest';
 
 // Sign-ins and new users by the hundred: the real scrypt, at a test's cost (passwords.ts).
@@ -150,12 +150,7 @@ export async function startTestServer(options: StartTestServerOptions = {}): Pro
     adminPassword: TEST_ADMIN.password,
   });
   const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const destination = collectingStream(logs);
   // Suites sign many people in from one address; the throttle's own test sets its limit.
   const config = { loginAttemptsPerMinute: 10_000, ...options.config };
   const services = createApiServices({ orm, secret, config, now: options.now });

@@ -73,16 +73,14 @@ export async function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<
   return runProcess(process.execPath, [CLI, ...args], { env });
 }
 
-/** A stream that keeps what is written to it. */
-function collected() {
-  let text = '';
-  const stream = new Writable({
+/** A stream that keeps each chunk written to it in `into` (a server's log lines, a run's output). */
+export function collectingStream(into: string[]): Writable {
+  return new Writable({
     write(chunk, _encoding, done) {
-      text += String(chunk);
+      into.push(String(chunk));
       done();
     },
   });
-  return { stream, text: () => text };
 }
 
 /**
@@ -98,13 +96,13 @@ export async function runCli(
   env: NodeJS.ProcessEnv,
   { cwd }: { cwd?: string } = {},
 ): Promise<ProcessRun> {
-  const stdout = collected();
-  const stderr = collected();
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   const code = await runCliCommand(args, {
     env,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
+    stdout: collectingStream(stdout),
+    stderr: collectingStream(stderr),
     cwd,
   });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
