@@ -3,6 +3,7 @@ import { migrate, newId, type Orm, openDatabase, Person, type Role, Session } fr
 import { createTestDatabase, type TestDatabase } from '@clapper/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServices, createApiServices, createContextInner, noTransport } from '../src';
+import type { PersonSnapshot } from '../src/auth/credential-cache';
 import {
   allowedTo,
   authedProcedure,
@@ -109,7 +110,13 @@ describe('the authentication hot path', () => {
   it('runs no SQL for a credential verified moments ago, and reads again once a change is known', async () => {
     const queries: string[] = [];
     const counted = await openDatabase(db.url, { onQuery: (sql) => queries.push(sql) });
-    const countedServices = createApiServices({ orm: counted, secret: 'c'.repeat(40) });
+    // A minute's lifetime: the burst of calls below stays well within its first half, where
+    // nothing is read again in the background.
+    const countedServices = createApiServices({
+      orm: counted,
+      secret: 'c'.repeat(40),
+      config: { credentialCacheTtlMs: 60_000 },
+    });
     try {
       const em = counted.em.fork();
       const tokenId = newId();
@@ -210,6 +217,90 @@ describe('cache loads', () => {
     expect(await cache.through('k', async () => 'new')).toBe('new');
     expect(cache.get('k')).toBe('new');
   });
+
+  it('reads a hot entry again before it lapses, while it still answers', async () => {
+    const { TtlCache } = await import('../src/cache/ttl-cache');
+    let now = 1_000_000;
+    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock: () => now });
+    const { releases, load } = loads();
+    cache.set('k', 'old');
+    now += 400;
+    cache.refreshAhead(
+      'k',
+      500,
+      load((n) => `refresh ${n}`),
+    );
+    expect(releases).toHaveLength(0);
+    now += 200;
+    cache.refreshAhead(
+      'k',
+      500,
+      load((n) => `refresh ${n}`),
+    );
+    cache.refreshAhead(
+      'k',
+      500,
+      load((n) => `refresh ${n}`),
+    );
+    // One read at a time, and the entry answers meanwhile.
+    expect(releases).toHaveLength(1);
+    expect(cache.get('k')).toBe('old');
+    releases[0]!();
+    await new Promise((r) => setImmediate(r));
+    expect(cache.get('k')).toBe('refresh 1');
+    // The refreshed value has a lifetime of its own, from when it came.
+    now += 999;
+    expect(cache.get('k')).toBe('refresh 1');
+    // A missing or lapsed entry is not refreshed: its next caller loads it.
+    cache.refreshAhead(
+      'gone',
+      500,
+      load((n) => `refresh ${n}`),
+    );
+    now += 2000;
+    cache.refreshAhead(
+      'k',
+      500,
+      load((n) => `refresh ${n}`),
+    );
+    expect(releases).toHaveLength(1);
+  });
+
+  it('keeps no refresh that a drop overtook, and lets an entry whose refresh failed lapse', async () => {
+    const { TtlCache } = await import('../src/cache/ttl-cache');
+    let now = 1_000_000;
+    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock: () => now });
+    const { releases, load } = loads();
+    const settle = () => new Promise((r) => setImmediate(r));
+    for (const drop of [
+      () => cache.delete('k'),
+      () => cache.dropLoads(),
+      () => cache.clear(),
+      () => cache.deleteWhere((v) => v === 'old'),
+    ]) {
+      releases.length = 0;
+      cache.set('k', 'old');
+      now += 600;
+      cache.refreshAhead(
+        'k',
+        500,
+        load(() => 'stale read'),
+      );
+      drop();
+      cache.set('k', 'after the drop');
+      releases[0]!();
+      await settle();
+      // The read began before the drop: whatever it found is not kept.
+      expect(cache.get('k')).toBe('after the drop');
+    }
+    cache.set('k', 'old');
+    now += 600;
+    cache.refreshAhead('k', 500, () => Promise.reject(new Error('database away')));
+    await settle();
+    expect(cache.get('k')).toBe('old');
+    now += 401;
+    expect(cache.get('k')).toBeUndefined();
+  });
 });
 
 describe('credential cache', () => {
@@ -233,6 +324,42 @@ describe('credential cache', () => {
     expect(cache.person('p1')).toBeUndefined();
     expect(await cache.personThrough('p1', async () => null)).toBeNull();
     expect(cache.person('p1')).toBeNull();
+  });
+
+  it('reads a person again in the second half of its life, and keeps no refresh a forget overtook', async () => {
+    const { CredentialCache } = await import('../src');
+    let now = 1_000_000;
+    const cache = new CredentialCache(1000, () => now);
+    const person = (name: string) => ({ id: 'p1', name }) as unknown as PersonSnapshot;
+    let reads = 0;
+    let release: (value: PersonSnapshot) => void = () => {};
+    const slowRead = () =>
+      new Promise<PersonSnapshot>((resolve) => {
+        reads++;
+        release = resolve;
+      });
+    expect(await cache.personThrough('p1', async () => person('first'))).toMatchObject({
+      name: 'first',
+    });
+    now += 400;
+    expect(await cache.personThrough('p1', slowRead)).toMatchObject({ name: 'first' });
+    expect(reads).toBe(0);
+    now += 200;
+    // Answered from the cache at once, while the person is read again.
+    expect(await cache.personThrough('p1', slowRead)).toMatchObject({ name: 'first' });
+    expect(reads).toBe(1);
+    release(person('refreshed'));
+    await new Promise((r) => setImmediate(r));
+    expect(cache.person('p1')).toMatchObject({ name: 'refreshed' });
+
+    // A revoke (here or on a peer) while a refresh is under way: the refresh is not kept.
+    now += 600;
+    await cache.personThrough('p1', slowRead);
+    expect(reads).toBe(2);
+    cache.forgetPerson('p1', { fromPeer: true });
+    release(person('read before the revoke'));
+    await new Promise((r) => setImmediate(r));
+    expect(cache.person('p1')).toBeUndefined();
   });
 
   it('drops a session read under way when its person changes', async () => {

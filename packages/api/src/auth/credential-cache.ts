@@ -45,7 +45,10 @@ export class CredentialCache {
   private readonly people: TtlCache<Held<PersonSnapshot>>;
   private readonly sessions: TtlCache<Held<SessionSnapshot>>;
 
-  constructor(ttlMs: number, clock?: Clock) {
+  constructor(
+    private readonly ttlMs: number,
+    clock?: Clock,
+  ) {
     this.people = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
     this.sessions = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
   }
@@ -59,18 +62,32 @@ export class CredentialCache {
   }
 
   /** The cached person, or `load`'s, shared with the misses of the same moment, then cached. */
-  async personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
-    // Every request asks: a hit answers without the shared load's promise.
-    const cached = this.people.get(id);
-    if (cached !== undefined) return cached === MISSING ? null : cached;
-    return unheld(await this.people.through(id, async () => held(await load()))) ?? null;
+  personThrough(id: string, load: () => Promise<PersonSnapshot | null>) {
+    return this.through(this.people, id, load);
   }
 
   /** As `personThrough`, for a session. */
-  async sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
-    const cached = this.sessions.get(id);
-    if (cached !== undefined) return cached === MISSING ? null : cached;
-    return unheld(await this.sessions.through(id, async () => held(await load()))) ?? null;
+  sessionThrough(id: string, load: () => Promise<SessionSnapshot | null>) {
+    return this.through(this.sessions, id, load);
+  }
+
+  /**
+   * A hit answers without the shared load's promise (every request asks), and is read again
+   * in the background in the second half of its life: a principal that keeps asking (a
+   * listener's every batch, a script's every call) never waits for its reload.
+   */
+  private async through<T extends {}>(
+    cache: TtlCache<Held<T>>,
+    id: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const read = async () => held(await load());
+    const cached = cache.get(id);
+    if (cached !== undefined) {
+      cache.refreshAhead(id, this.ttlMs / 2, read);
+      return cached === MISSING ? null : cached;
+    }
+    return unheld(await cache.through(id, read)) ?? null;
   }
 
   /** Told of each forget made here, to pass it on to other replicas. */

@@ -11,11 +11,14 @@ type Load<V> = () => Promise<V | undefined>;
  * misses of one key share one load (`through`, lru-cache's `fetch`); `dropLoads` makes the
  * loads under way neither kept nor joined, for an owner whose invalidation cannot name the keys
  * a load will fill (a read that began before a revocation must not be cached after it).
+ * `refreshAhead` reads a hot entry again before it lapses, so its callers never wait for it.
  */
 export class TtlCache<V extends {}> {
   private readonly lru: LRUCache<string, V, Load<V>>;
   /** Loads under way, by key (lru-cache keeps them, but does not list them). */
   private readonly loading = new Map<string, number>();
+  /** Refreshes under way (`refreshAhead`), by key: a refresh is kept only while it is the key's. */
+  private readonly refreshing = new Map<string, symbol>();
 
   constructor({ max, ttlMs, clock }: { max: number; ttlMs?: number; clock?: Clock }) {
     if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
@@ -53,6 +56,7 @@ export class TtlCache<V extends {}> {
   }
 
   delete(key: string) {
+    this.refreshing.delete(key);
     this.lru.delete(key);
   }
 
@@ -63,11 +67,12 @@ export class TtlCache<V extends {}> {
 
   /** Drops every entry whose value matches. */
   deleteWhere(matches: (value: V) => boolean) {
-    for (const [key, value] of this.lru.entries()) if (matches(value)) this.lru.delete(key);
+    for (const [key, value] of this.lru.entries()) if (matches(value)) this.delete(key);
   }
 
   /** Drops every entry, and the loads under way. */
   clear() {
+    this.refreshing.clear();
     this.lru.clear();
   }
 
@@ -79,8 +84,38 @@ export class TtlCache<V extends {}> {
     return this.lru.fetch(key, { context: load });
   }
 
+  /**
+   * When `key`'s entry has at most `withinMs` left, `load` reads it again in the background
+   * (one read per key at a time) while the entry still answers, and its value replaces the
+   * entry's, with a lifetime of its own. A key whose entries lapse together for many callers at
+   * once (a thousand listeners' credentials, re-checked on every batch) then never makes them
+   * wait for the database; nothing is trusted past its `ttlMs` for that: a refresh that fails
+   * or comes late leaves the entry to lapse as it would have. A refresh is not kept if the key
+   * was dropped meanwhile (`delete`, `clear`, `dropLoads`).
+   */
+  refreshAhead(key: string, withinMs: number, load: Load<V>) {
+    if (this.refreshing.has(key)) return;
+    // 0 for an entry missing or lapsed, Infinity for one with no lifetime.
+    const left = this.lru.getRemainingTTL(key);
+    if (left <= 0 || left > withinMs) return;
+    const refresh = Symbol(key);
+    this.refreshing.set(key, refresh);
+    const ours = () => this.refreshing.get(key) === refresh;
+    load()
+      .then(
+        (value) => {
+          if (ours() && value !== undefined) this.lru.set(key, value);
+        },
+        () => {},
+      )
+      .finally(() => {
+        if (ours()) this.refreshing.delete(key);
+      });
+  }
+
   /** The loads under way are not kept, and the next miss of their keys loads again. */
   dropLoads() {
+    this.refreshing.clear();
     for (const key of [...this.loading.keys()]) this.lru.delete(key);
   }
 }

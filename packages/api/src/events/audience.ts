@@ -40,7 +40,7 @@ export interface Decision {
  */
 export class EventAudience {
   private readonly decisions = new WeakMap<readonly EventRow[], Map<string, Promise<Decision>>>();
-  private readonly snapshots = new TtlCache<Promise<Visible>>({
+  private readonly snapshots = new TtlCache<Visible>({
     ttlMs: SNAPSHOT_TTL_MS,
     max: MAX_SNAPSHOTS,
   });
@@ -68,15 +68,20 @@ export class EventAudience {
     return { principal, visible: await this.snapshotOf(principal) };
   }
 
-  private snapshotOf(principal: Principal): Promise<Visible> {
+  /**
+   * The principal's snapshot, read again in the background in the second half of its life: a
+   * thousand subscribers' snapshots, made together, would otherwise lapse in one batch and hold
+   * it up for the reads. A failed read is not kept: the next batch tries again.
+   */
+  private async snapshotOf(principal: Principal): Promise<Visible> {
     const key = `${principal.id} ${principal.role}`;
-    const known = this.snapshots.get(key);
-    if (known) return known;
     const { services } = this;
-    const visible = isVisibleFilter(new Access(services, principal), services.tickReads);
-    // A failed read is not kept: the next batch tries again.
-    visible.catch(() => this.snapshots.delete(key));
-    this.snapshots.set(key, visible);
-    return visible;
+    const read = () => isVisibleFilter(new Access(services, principal), services.tickReads);
+    const known = this.snapshots.get(key);
+    if (known) {
+      this.snapshots.refreshAhead(key, SNAPSHOT_TTL_MS / 2, read);
+      return known;
+    }
+    return (await this.snapshots.through(key, read))!;
   }
 }
