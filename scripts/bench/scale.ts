@@ -224,11 +224,24 @@ function probes(studio: ScaleStudio, principals: Principals): Probe[] {
 interface Latency {
   p50: number;
   p99: number;
+  /** Rows on the last page answered: a list's page may be short while the log is small. */
+  rows: number;
+}
+
+/** The rows a tRPC answer holds: a list's items, or one for a single record. */
+function rowsIn(body: string): number {
+  const { result } = JSON.parse(body) as { result?: { data?: unknown } };
+  let data = result?.data as { json?: unknown; items?: unknown } | undefined;
+  if (data && typeof data === 'object' && 'json' in data) data = data.json as typeof data;
+  if (Array.isArray(data)) return data.length;
+  if (data && Array.isArray(data.items)) return data.items.length;
+  return data ? 1 : 0;
 }
 
 /** WARM_UPS then SAMPLES requests, one after another; each timed to its whole body. */
 async function measureProbe(url: string, probe: Probe): Promise<Latency> {
   const times: number[] = [];
+  let rows = 0;
   for (let i = 0; i < WARM_UPS + SAMPLES; i++) {
     const started = performance.now();
     const res = await fetch(`${url}/trpc/${probe.path}?input=${trpcInput(probe.input(i))}`, {
@@ -238,8 +251,9 @@ async function measureProbe(url: string, probe: Probe): Promise<Latency> {
     const ms = performance.now() - started;
     if (res.status !== 200) throw new Error(`${probe.path}: HTTP ${res.status} ${body}`);
     if (i >= WARM_UPS) times.push(ms);
+    if (i === WARM_UPS + SAMPLES - 1) rows = rowsIn(body);
   }
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), rows };
 }
 
 function listRows(dialect: Dialect, all: Probe[], measured: Map<number, Latency[]>): Row[] {
@@ -253,7 +267,7 @@ function listRows(dialect: Dialect, all: Probe[], measured: Map<number, Latency[
     const arrow = (pick: (l: Latency) => number) => series.map((l) => fmt(pick(l), 1)).join(' → ');
     return {
       name: `${dialect}: ${probe.name} (${probe.cache})`,
-      value: `p50 ${arrow((l) => l.p50)} ms · p99 ${arrow((l) => l.p99)} ms (${STEPS.map(count).join(' → ')} events)`,
+      value: `p50 ${arrow((l) => l.p50)} ms · p99 ${arrow((l) => l.p99)} ms · ${series.map((l) => fmt(l.rows)).join(' → ')} rows a page (${STEPS.map(count).join(' → ')} events)`,
       baseline: `p50 ${fmt(start.p50, 1)} ms at ${count(first)} events`,
       ratio,
       target: `p50 ≤ ${LIST_MS} ms at ${count(last)} events and ≤ ${LIST_GROWTH} × at ${count(first)}`,
