@@ -221,27 +221,31 @@ describe('cache loads', () => {
   it('reads a hot entry again before it lapses, while it still answers', async () => {
     const { TtlCache } = await import('../src/cache/ttl-cache');
     let now = 1_000_000;
-    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock: () => now });
+    const clock = () => now;
+    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock, refreshAhead: true });
     const { releases, load } = loads();
     cache.set('k', 'old');
     now += 400;
-    cache.refreshAhead(
-      'k',
-      500,
-      load((n) => `refresh ${n}`),
-    );
+    expect(
+      await cache.through(
+        'k',
+        load((n) => `refresh ${n}`),
+      ),
+    ).toBe('old');
     expect(releases).toHaveLength(0);
     now += 200;
-    cache.refreshAhead(
-      'k',
-      500,
-      load((n) => `refresh ${n}`),
-    );
-    cache.refreshAhead(
-      'k',
-      500,
-      load((n) => `refresh ${n}`),
-    );
+    expect(
+      await cache.through(
+        'k',
+        load((n) => `refresh ${n}`),
+      ),
+    ).toBe('old');
+    expect(
+      await cache.through(
+        'k',
+        load((n) => `refresh ${n}`),
+      ),
+    ).toBe('old');
     // One read at a time, and the entry answers meanwhile.
     expect(releases).toHaveLength(1);
     expect(cache.get('k')).toBe('old');
@@ -251,25 +255,37 @@ describe('cache loads', () => {
     // The refreshed value has a lifetime of its own, from when it came.
     now += 999;
     expect(cache.get('k')).toBe('refresh 1');
-    // A missing or lapsed entry is not refreshed: its next caller loads it.
-    cache.refreshAhead(
-      'gone',
-      500,
-      load((n) => `refresh ${n}`),
-    );
+    // A lapsed entry is not answered while it is read: its caller waits for the load.
     now += 2000;
-    cache.refreshAhead(
+    const lapsed = cache.through(
       'k',
-      500,
-      load((n) => `refresh ${n}`),
+      load((n) => `load ${n}`),
     );
-    expect(releases).toHaveLength(1);
+    expect(releases).toHaveLength(2);
+    releases[1]!();
+    expect(await lapsed).toBe('load 2');
+    // Without `refreshAhead`, a hit is never read again.
+    const plain = new TtlCache<string>({ max: 10, ttlMs: 1000, clock });
+    plain.set('k', 'old');
+    now += 900;
+    expect(
+      await plain.through(
+        'k',
+        load((n) => `refresh ${n}`),
+      ),
+    ).toBe('old');
+    expect(releases).toHaveLength(2);
   });
 
   it('keeps no refresh that a drop overtook, and lets an entry whose refresh failed lapse', async () => {
     const { TtlCache } = await import('../src/cache/ttl-cache');
     let now = 1_000_000;
-    const cache = new TtlCache<string>({ max: 10, ttlMs: 1000, clock: () => now });
+    const cache = new TtlCache<string>({
+      max: 10,
+      ttlMs: 1000,
+      clock: () => now,
+      refreshAhead: true,
+    });
     const { releases, load } = loads();
     const settle = () => new Promise((r) => setImmediate(r));
     for (const drop of [
@@ -281,11 +297,12 @@ describe('cache loads', () => {
       releases.length = 0;
       cache.set('k', 'old');
       now += 600;
-      cache.refreshAhead(
-        'k',
-        500,
-        load(() => 'stale read'),
-      );
+      expect(
+        await cache.through(
+          'k',
+          load(() => 'stale read'),
+        ),
+      ).toBe('old');
       drop();
       cache.set('k', 'after the drop');
       releases[0]!();
@@ -295,7 +312,7 @@ describe('cache loads', () => {
     }
     cache.set('k', 'old');
     now += 600;
-    cache.refreshAhead('k', 500, () => Promise.reject(new Error('database away')));
+    expect(await cache.through('k', () => Promise.reject(new Error('database away')))).toBe('old');
     await settle();
     expect(cache.get('k')).toBe('old');
     now += 401;

@@ -45,12 +45,11 @@ export class CredentialCache {
   private readonly people: TtlCache<Held<PersonSnapshot>>;
   private readonly sessions: TtlCache<Held<SessionSnapshot>>;
 
-  constructor(
-    private readonly ttlMs: number,
-    clock?: Clock,
-  ) {
-    this.people = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
-    this.sessions = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock });
+  constructor(ttlMs: number, clock?: Clock) {
+    // A principal that keeps asking (a listener's every batch, a script's every call) is read
+    // again before its entry lapses, and never waits for it.
+    this.people = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock, refreshAhead: true });
+    this.sessions = new TtlCache({ ttlMs, max: MAX_ENTRIES, clock, refreshAhead: true });
   }
 
   person(id: string): PersonSnapshot | null | undefined {
@@ -71,23 +70,12 @@ export class CredentialCache {
     return this.through(this.sessions, id, load);
   }
 
-  /**
-   * A hit answers without the shared load's promise (every request asks), and is read again
-   * in the background in the second half of its life: a principal that keeps asking (a
-   * listener's every batch, a script's every call) never waits for its reload.
-   */
   private async through<T extends {}>(
     cache: TtlCache<Held<T>>,
     id: string,
     load: () => Promise<T | null>,
   ): Promise<T | null> {
-    const read = async () => held(await load());
-    const cached = cache.get(id);
-    if (cached !== undefined) {
-      cache.refreshAhead(id, this.ttlMs / 2, read);
-      return cached === MISSING ? null : cached;
-    }
-    return unheld(await cache.through(id, read)) ?? null;
+    return unheld(await cache.through(id, async () => held(await load()))) ?? null;
   }
 
   /** Told of each forget made here, to pass it on to other replicas. */

@@ -185,8 +185,6 @@ export class ReadCache {
     key: string,
     load: () => Promise<T | null>,
   ): Promise<T | null> {
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
     // Only what is found is kept: `undefined` is not.
     return (await cache.through(key, async () => (await load()) ?? undefined)) ?? null;
   }

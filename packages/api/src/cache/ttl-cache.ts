@@ -11,17 +11,38 @@ type Load<V> = () => Promise<V | undefined>;
  * misses of one key share one load (`through`, lru-cache's `fetch`); `dropLoads` makes the
  * loads under way neither kept nor joined, for an owner whose invalidation cannot name the keys
  * a load will fill (a read that began before a revocation must not be cached after it).
- * `refreshAhead` reads a hot entry again before it lapses, so its callers never wait for it.
+ * With `refreshAhead`, `through` reads a hot entry again before it lapses, so its callers never
+ * wait for it.
  */
 export class TtlCache<V extends {}> {
   private readonly lru: LRUCache<string, V, Load<V>>;
   /** Loads under way, by key (lru-cache keeps them, but does not list them). */
   private readonly loading = new Map<string, number>();
-  /** Refreshes under way (`refreshAhead`), by key: a refresh is kept only while it is the key's. */
+  /** Refreshes under way, by key: a refresh is kept only while it is the key's. */
   private readonly refreshing = new Map<string, symbol>();
+  /** How close to its end a hit is read again (`refreshAhead`); none when undefined. */
+  private readonly refreshWithinMs: number | undefined;
 
-  constructor({ max, ttlMs, clock }: { max: number; ttlMs?: number; clock?: Clock }) {
+  constructor({
+    max,
+    ttlMs,
+    clock,
+    refreshAhead = false,
+  }: {
+    max: number;
+    ttlMs?: number;
+    clock?: Clock;
+    /**
+     * A hit in the second half of its life is read again in the background by the `load` it
+     * was asked with (`through`), while it still answers: for entries many callers keep asking
+     * for, made together and so lapsing together (a thousand listeners' credentials, re-checked
+     * on every batch), which would otherwise make them all wait for the database at once.
+     */
+    refreshAhead?: boolean;
+  }) {
     if (ttlMs !== undefined && !(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
+    if (refreshAhead && ttlMs === undefined) throw new RangeError('refreshAhead needs a ttlMs');
+    this.refreshWithinMs = refreshAhead ? ttlMs! / 2 : undefined;
     this.lru = new LRUCache<string, V, Load<V>>({
       // Bounded by a count of entries, but through `maxSize`: lru-cache allocates arrays for
       // `max` entries up front (megabytes over a server's caches, in a heap capped at 160 MB),
@@ -78,24 +99,26 @@ export class TtlCache<V extends {}> {
 
   /**
    * The entry for `key`, or what `load` finds, shared with the other misses of the moment;
-   * `undefined` from `load` is not kept.
+   * `undefined` from `load` is not kept. A hit answers without the shared load's promise, and
+   * with `refreshAhead` may start a refresh.
    */
   through(key: string, load: Load<V>): Promise<V | undefined> {
-    return this.lru.fetch(key, { context: load });
+    const cached = this.lru.get(key);
+    if (cached === undefined) return this.lru.fetch(key, { context: load });
+    if (this.refreshWithinMs !== undefined) this.refresh(key, this.refreshWithinMs, load);
+    return Promise.resolve(cached);
   }
 
   /**
    * When `key`'s entry has at most `withinMs` left, `load` reads it again in the background
    * (one read per key at a time) while the entry still answers, and its value replaces the
-   * entry's, with a lifetime of its own. A key whose entries lapse together for many callers at
-   * once (a thousand listeners' credentials, re-checked on every batch) then never makes them
-   * wait for the database; nothing is trusted past its `ttlMs` for that: a refresh that fails
-   * or comes late leaves the entry to lapse as it would have. A refresh is not kept if the key
-   * was dropped meanwhile (`delete`, `clear`, `dropLoads`).
+   * entry's, with a lifetime of its own. Nothing is trusted past its `ttlMs` for that: a
+   * refresh that fails or comes late leaves the entry to lapse as it would have. A refresh is
+   * not kept if the key was dropped meanwhile (`delete`, `clear`, `dropLoads`).
    */
-  refreshAhead(key: string, withinMs: number, load: Load<V>) {
+  private refresh(key: string, withinMs: number, load: Load<V>) {
     if (this.refreshing.has(key)) return;
-    // 0 for an entry missing or lapsed, Infinity for one with no lifetime.
+    // 0 for an entry missing or lapsed.
     const left = this.lru.getRemainingTTL(key);
     if (left <= 0 || left > withinMs) return;
     const refresh = Symbol(key);

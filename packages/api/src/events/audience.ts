@@ -40,9 +40,14 @@ export interface Decision {
  */
 export class EventAudience {
   private readonly decisions = new WeakMap<readonly EventRow[], Map<string, Promise<Decision>>>();
+  /**
+   * Read again before they lapse: a thousand subscribers' snapshots, made together, would
+   * otherwise lapse in one batch and hold it up for the reads.
+   */
   private readonly snapshots = new TtlCache<Visible>({
     ttlMs: SNAPSHOT_TTL_MS,
     max: MAX_SNAPSHOTS,
+    refreshAhead: true,
   });
 
   constructor(private readonly services: AuthenticateDeps & Pick<ApiServices, 'cache'>) {}
@@ -68,20 +73,12 @@ export class EventAudience {
     return { principal, visible: await this.snapshotOf(principal) };
   }
 
-  /**
-   * The principal's snapshot, read again in the background in the second half of its life: a
-   * thousand subscribers' snapshots, made together, would otherwise lapse in one batch and hold
-   * it up for the reads. A failed read is not kept: the next batch tries again.
-   */
+  /** The principal's snapshot; a failed read is not kept: the next batch tries again. */
   private async snapshotOf(principal: Principal): Promise<Visible> {
-    const key = `${principal.id} ${principal.role}`;
     const { services } = this;
-    const read = () => isVisibleFilter(new Access(services, principal), services.tickReads);
-    const known = this.snapshots.get(key);
-    if (known) {
-      this.snapshots.refreshAhead(key, SNAPSHOT_TTL_MS / 2, read);
-      return known;
-    }
-    return (await this.snapshots.through(key, read))!;
+    const visible = await this.snapshots.through(`${principal.id} ${principal.role}`, () =>
+      isVisibleFilter(new Access(services, principal), services.tickReads),
+    );
+    return visible!;
   }
 }
