@@ -160,6 +160,25 @@ describe('two replicas on one database', () => {
     }
   });
 
+  it('a gazu listener on B is disconnected within the second when its token is regenerated through A', async () => {
+    const { bot, token } = await botKnownToB();
+    const listener = listenLikeGazu(b, token);
+    await listener.connected;
+    const ended = new Promise<string>((resolve) => listener.socket.once('disconnect', resolve));
+    try {
+      await (await adminClient(a)).bots.regenerateToken.mutate({ id: bot.id });
+      // On SQLite B reads the log every half second, and its credential cache lapses on its clock.
+      if (!postgres) bClock.advance(b.services.config.credentialCacheTtlMs);
+      const stillConnected = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still connected'), postgres ? 1000 : 1500),
+      );
+      // Socket.IO's goodbye: python-socketio does not come back with the old token.
+      expect(await Promise.race([ended, stillConnected])).toBe('io server disconnect');
+    } finally {
+      listener.socket.close();
+    }
+  });
+
   /** Comments made through A, and what a listener on B hears of them once it has them all. */
   async function heardOnB(token: string, taskId: string, count: number) {
     const written: string[] = [];
